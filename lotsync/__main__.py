@@ -1,0 +1,3 @@
+from lotsync.cli import main
+
+main()

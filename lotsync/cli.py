@@ -1,0 +1,164 @@
+"""The command line: a thin layer over `lotsync.sync` and friends.
+
+Exit codes: 0 done, 1 the sync failed and nothing was written (or `check`
+found a problem), 2 configuration or usage error. Heavy libraries are imported
+inside the commands so that `lotsync --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lotsync import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+config_option = click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="LOTSYNC_CONFIG",
+    help="Fichier de configuration TOML (sinon $LOTSYNC_CONFIG, ./lotsync.toml ou ./config/lotsync.toml).",
+)
+as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date de référence AAAA-MM-JJ (par défaut : aujourd'hui dans le fuseau du collectif).",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="« json » imprime le résultat complet pour un script.",
+)
+
+
+def _load(config_path: str | None) -> Any:
+    from lotsync.config import ConfigError, find_config_path, load_config
+
+    path = find_config_path(config_path)
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        click.echo(f"Configuration invalide ({error.path}) :", err=True)
+        for line in error.lines:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _clock(config: Any, as_of: datetime | None) -> tuple[date, datetime]:
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo(config.collective.timezone))
+    return (as_of.date() if as_of else now.date()), now
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="lotsync")
+def cli() -> None:
+    """lotsync tient les comptes communs des offices de tourisme du Lot.
+
+    Il lit les tableurs des offices et le classeur partagé, rapproche chaque journée
+    achetée de sa vente, répartit les frais communs, calcule qui doit quoi à qui, et
+    écrit ses résultats dans ses propres onglets du classeur partagé.
+    """
+
+
+@cli.command()
+@config_option
+@as_of_option
+@format_option
+@click.option("--dry-run", is_flag=True, help="Tout calculer, ne rien écrire.")
+def sync(config_path: str | None, as_of: datetime | None, output_format: str, dry_run: bool) -> None:
+    """Synchroniser : lire les tableurs, calculer, écrire les onglets de résultats."""
+    config = _load(config_path)
+    _run_and_report(config, as_of, output_format, dry_run)
+
+
+def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry_run: bool) -> None:
+    from lotsync.report import outcome_json, outcome_text
+    from lotsync.sync import run_sync
+
+    day, now = _clock(config, as_of)
+    outcome = run_sync(config, as_of=day, now=now, dry_run=dry_run)
+    if output_format == "json":
+        _print_json(outcome_json(outcome))
+    else:
+        click.echo(outcome_text(outcome))
+    if outcome.failed:
+        if output_format == "json":
+            click.echo(f"ÉCHEC : {outcome.error}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@config_option
+@format_option
+def check(config_path: str | None, output_format: str) -> None:
+    """Vérifier la configuration et que chaque classeur se lit, avec ses en-têtes."""
+    from lotsync.check import inspect_sources, inspection_text
+
+    config = _load(config_path)
+    checks = inspect_sources(config)
+    if output_format == "json":
+        _print_json({"ok": all(c["ok"] for c in checks), "sources": checks})
+    else:
+        click.echo(inspection_text(checks))
+    if not all(c["ok"] for c in checks):
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@config_option
+@format_option
+@click.option("--year", type=int, default=None, help="Exercice (par défaut : tous).")
+def fees(config_path: str | None, output_format: str, year: int | None) -> None:
+    """Répartition des cotisations et dépenses communes, membre par membre, au centime."""
+    from lotsync.fees import fees_json, fees_text, shared_splits
+
+    config = _load(config_path)
+    splits, anomalies = shared_splits(config, year)
+    if output_format == "json":
+        _print_json(fees_json(config, splits, anomalies, year))
+    else:
+        click.echo(fees_text(config, splits, anomalies, year))
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="demo",
+    show_default=True,
+    help="Dossier des classeurs de démonstration (créés s'ils n'existent pas).",
+)
+@as_of_option
+@format_option
+@click.option("--dry-run", is_flag=True, help="Tout calculer, ne rien écrire.")
+def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bool) -> None:
+    """Créer les classeurs de démonstration s'il le faut, puis les synchroniser."""
+    from lotsync.demo import write_demo
+
+    config_file = write_demo(Path(directory))
+    if output_format == "text":
+        click.echo(f"Démonstration : {config_file}")
+    _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
+
+
+def main() -> None:
+    cli(prog_name="lotsync")

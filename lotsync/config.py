@@ -1,0 +1,264 @@
+"""The configuration: a TOML file, validated on load before anything is read.
+
+`load_config` returns a `Config` or raises `ConfigError`, whose lines each name
+the file, the key and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lotsync import layout
+from lotsync.cells import normalize
+from lotsync.model import Member
+
+ENV_VAR = "LOTSYNC_CONFIG"
+DEFAULT_PATHS = ("lotsync.toml", "config/lotsync.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `lines` say where and why, in French."""
+
+    def __init__(self, path: Path | str, lines: list[str]):
+        self.path = str(path)
+        self.lines = lines
+        super().__init__("\n".join(f"{self.path}: {line}" for line in lines))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CollectiveConfig(_Strict):
+    name: str = "Collectif des offices de tourisme du Lot"
+    timezone: str = "Europe/Paris"
+    financial_year_start_month: int = Field(1, ge=1, le=12)
+    emails: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"fuseau horaire inconnu : {value!r} (exemple : Europe/Paris)") from exc
+        return value
+
+
+class MemberConfig(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    aliases: list[str] = []
+    source: str
+    tab: str = "Dossiers"
+    emails: list[str] = []
+
+    def member(self) -> Member:
+        return Member(self.id, self.name, tuple(self.aliases))
+
+
+class SharedConfig(_Strict):
+    source: str
+    expenses_tab: str = "Dépenses communes"
+    fees_tab: str = "Cotisations"
+
+
+class FeeConfig(_Strict):
+    name: str = "Cotisation Club Destination Groupes ADN Tourisme"
+    year: int = Field(ge=2000, le=2100)
+    amount: Decimal = Field(gt=0, decimal_places=2)
+    paid_by: str
+    key: str = "égale"
+    reimbursed: bool = False
+    on: date | None = None
+
+
+class WordsConfig(_Strict):
+    status: dict[str, list[str]] = {}
+    kind: dict[str, list[str]] = {}
+    direction: dict[str, list[str]] = {}
+
+
+class Config(_Strict):
+    """The whole configuration. Paths of local sources are made absolute on load."""
+
+    backend: Literal["local"] = "local"
+    collective: CollectiveConfig = CollectiveConfig()
+    shared: SharedConfig
+    members: list[MemberConfig] = Field(min_length=2)
+    headers: dict[str, list[str]] = {}
+    expense_headers: dict[str, list[str]] = {}
+    fee_headers: dict[str, list[str]] = {}
+    words: WordsConfig = WordsConfig()
+    split_keys: dict[str, dict[str, Decimal]] = {}
+    fees: list[FeeConfig] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        ids = [m.id for m in self.members]
+        errors = []
+        if len(set(ids)) != len(ids):
+            errors.append(f"members : identifiants en double ({', '.join(ids)})")
+        for field, known in (
+            ("headers", layout.DOSSIER_HEADERS),
+            ("expense_headers", layout.EXPENSE_HEADERS),
+            ("fee_headers", layout.FEE_HEADERS),
+        ):
+            for key in getattr(self, field):
+                if key not in known:
+                    errors.append(f"{field}.{key} : champ inconnu (champs : {', '.join(known)})")
+        for name, weights in self.split_keys.items():
+            for member, weight in weights.items():
+                if member not in ids:
+                    errors.append(f"split_keys.{name}.{member} : membre inconnu ({', '.join(ids)})")
+                if weight < 0:
+                    errors.append(f"split_keys.{name}.{member} : poids négatif")
+            if weights and sum(weights.values()) == 0:
+                errors.append(f"split_keys.{name} : tous les poids sont nuls")
+        for i, fee in enumerate(self.fees):
+            if fee.paid_by not in ids:
+                errors.append(f"fees.{i}.paid_by : membre inconnu {fee.paid_by!r} ({', '.join(ids)})")
+        for field, canonical in (
+            ("status", layout.STATUS_WORDS),
+            ("kind", layout.KIND_WORDS),
+            ("direction", layout.DIRECTION_WORDS),
+        ):
+            for key in getattr(self.words, field):
+                if key not in canonical:
+                    errors.append(f"words.{field}.{key} : valeur inconnue ({', '.join(canonical)})")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    # -- what the rest of lotsync asks of it ---------------------------------
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+    def core_members(self) -> tuple[Member, ...]:
+        return tuple(m.member() for m in self.members)
+
+    def dossier_headers(self) -> dict[str, list[str]]:
+        return {**layout.DOSSIER_HEADERS, **self.headers}
+
+    def expense_header_map(self) -> dict[str, list[str]]:
+        return {**layout.EXPENSE_HEADERS, **self.expense_headers}
+
+    def fee_header_map(self) -> dict[str, list[str]]:
+        return {**layout.FEE_HEADERS, **self.fee_headers}
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.build(self)
+
+
+class Vocabulary(BaseModel):
+    """Normalized word → canonical value maps, built once from the configuration."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: dict[str, str]
+    kind: dict[str, str]
+    direction: dict[str, str]
+    partner: dict[str, str]
+
+    @classmethod
+    def build(cls, config: Config) -> Vocabulary:
+        def words(defaults: dict[str, list[str]], custom: dict[str, list[str]]) -> dict[str, str]:
+            merged = {**defaults, **custom}
+            table = {normalize(str(k)): str(k) for k in merged}
+            for canonical, synonyms in merged.items():
+                table.update({normalize(w): str(canonical) for w in synonyms})
+            return table
+
+        partner: dict[str, str] = {}
+        for m in config.members:
+            for word in (m.id, m.name, *m.aliases):
+                partner[normalize(word)] = m.id
+        return cls(
+            status=words(layout.STATUS_WORDS, config.words.status),
+            kind=words(layout.KIND_WORDS, config.words.kind),
+            direction=words(layout.DIRECTION_WORDS, config.words.direction),
+            partner=partner,
+        )
+
+
+_FRENCH_ERRORS = {
+    "missing": "clé obligatoire absente",
+    "extra_forbidden": "clé inconnue (faute de frappe ?)",
+    "string_type": "doit être un texte entre guillemets",
+    "int_type": "doit être un nombre entier",
+    "int_parsing": "doit être un nombre entier",
+    "decimal_parsing": 'doit être un montant (exemple : "3000.00")',
+    "decimal_type": 'doit être un montant (exemple : "3000.00")',
+    "decimal_max_places": "au plus deux décimales",
+    "greater_than": "doit être strictement positif",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "too_short": "liste trop courte (il faut au moins deux membres)",
+    "string_pattern_mismatch": "lettres minuscules, chiffres, - et _ seulement",
+    "literal_error": "valeur non prise en charge",
+    "bool_type": "doit être true ou false",
+    "bool_parsing": "doit être true ou false",
+    "list_type": "doit être une liste [ ... ]",
+    "dict_type": "doit être une table",
+    "date_from_datetime_parsing": "doit être une date AAAA-MM-JJ",
+    "date_type": "doit être une date AAAA-MM-JJ",
+}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(racine)"
+    if error["type"] in ("value_error", "assertion_error"):
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+    else:
+        message = _FRENCH_ERRORS.get(error["type"], error["msg"])
+    return f"{key} : {message}"
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get(ENV_VAR):
+        return Path(env)
+    for candidate in DEFAULT_PATHS:
+        if Path(candidate).exists():
+            return Path(candidate)
+    return Path(DEFAULT_PATHS[0])
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate; local source paths become absolute, relative to the file."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(path, ["fichier introuvable (option --config ou variable LOTSYNC_CONFIG)"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [f"TOML invalide : {exc}"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"lecture impossible : {exc}"]) from exc
+    base = path.resolve().parent
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(path, [_describe(e) for e in exc.errors()]) from None
+    return _resolve_paths(config, base)
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    def absolute(source: str) -> str:
+        return str((base / Path(source).expanduser()).resolve())
+
+    members = [m.model_copy(update={"source": absolute(m.source)}) for m in config.members]
+    shared = config.shared.model_copy(update={"source": absolute(config.shared.source)})
+    return config.model_copy(update={"members": members, "shared": shared})

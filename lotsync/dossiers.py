@@ -1,0 +1,324 @@
+"""An office's dossier tab → `Dossier` records, and an anomaly for every bad cell.
+
+A row with any problem is left out of every computation (and reported); all
+other rows go on. Rows are numbered as the user sees them in the sheet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from lotsync import messages
+from lotsync.cells import (
+    CellError,
+    as_text,
+    is_blank,
+    normalize,
+    parse_amount,
+    parse_count,
+    parse_date,
+)
+from lotsync.headers import cell, find_header, is_blank_row, label
+from lotsync.layout import DOSSIER_REQUIRED
+from lotsync.model import (
+    Anomaly,
+    AnomalyKind,
+    Direction,
+    Dossier,
+    Kind,
+    Member,
+    Status,
+    Where,
+)
+
+
+class Sheet(NamedTuple):
+    """A tab's raw cell values as a backend read them, row 1 first."""
+
+    spreadsheet: str
+    tab: str
+    rows: Sequence[Sequence[Any]]
+
+
+class Words(NamedTuple):
+    """Normalized word → canonical value, for the columns read by vocabulary."""
+
+    status: Mapping[str, str]
+    kind: Mapping[str, str]
+    direction: Mapping[str, str]
+    partner: Mapping[str, str]
+
+
+class Parsed(NamedTuple):
+    dossiers: list[Dossier]
+    anomalies: list[Anomaly]
+    duplicates: list[Dossier]
+    """Rows left out because their reference is not unique (reconciliation lists them)."""
+    rows: int
+    """Non-blank rows under the header."""
+
+
+def parse_dossiers(
+    sheet: Sheet,
+    office: str,
+    synonyms: Mapping[str, Sequence[str]],
+    words: Words,
+    members: Sequence[Member],
+) -> Parsed:
+    header = find_header(sheet.rows, synonyms, DOSSIER_REQUIRED)
+    anomalies: list[Anomaly] = []
+
+    def report(kind: AnomalyKind, row: int, field: str | None, value: Any, message: str) -> None:
+        column = label(header, field, synonyms) if field else ""
+        anomalies.append(
+            Anomaly(kind, Where(sheet.spreadsheet, sheet.tab, row), column, as_text(value), message, office)
+        )
+
+    required_labels = ", ".join(f"« {synonyms[f][0]} »" for f in DOSSIER_REQUIRED)
+    if header is None:
+        report(
+            AnomalyKind.MISSING_HEADER,
+            1,
+            None,
+            "",
+            messages.MISSING_HEADER.format(rows=30, columns=required_labels),
+        )
+        return Parsed([], anomalies, [], 0)
+    missing = [f for f in DOSSIER_REQUIRED if f not in header.columns]
+    for field in missing:
+        report(
+            AnomalyKind.MISSING_COLUMN,
+            header.row,
+            field,
+            "",
+            messages.MISSING_COLUMN.format(
+                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
+            ),
+        )
+    if missing:
+        return Parsed([], anomalies, [], 0)
+
+    col = header.columns.get
+    c_ref, c_client, c_kind, c_start = col("ref"), col("client"), col("kind"), col("start")
+    c_end, c_pax, c_status, c_amount = col("end"), col("pax"), col("status"), col("amount")
+    c_partner, c_dir, c_pref, c_resale = col("partner"), col("direction"), col("partner_ref"), col("resale")
+    member_names = ", ".join(m.id for m in members)
+    dossiers: list[Dossier] = []
+    rows = 0
+
+    for index in range(header.index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if is_blank_row(row):
+            continue
+        number = index + 1
+        before = len(anomalies)
+        rows += 1
+
+        def bad(kind: AnomalyKind, field: str, value: Any, message: str, number: int = number) -> None:
+            report(kind, number, field, value, message)
+
+        def invalid(kind: AnomalyKind, field: str, value: Any, error: CellError) -> None:
+            bad(kind, field, value, messages.INVALID_CELL.format(value=as_text(value), reason=error))
+
+        def missing_value(field: str) -> None:
+            bad(
+                AnomalyKind.MISSING_VALUE,
+                field,
+                "",
+                messages.MISSING_VALUE.format(column=label(header, field, synonyms)),
+            )
+
+        raw_ref = cell(row, c_ref)
+        ref = as_text(raw_ref)
+        if not ref:
+            missing_value("ref")
+
+        raw_start = cell(row, c_start)
+        start = None
+        if is_blank(raw_start):
+            missing_value("start")
+        else:
+            try:
+                start = parse_date(raw_start)
+            except CellError as error:
+                invalid(AnomalyKind.INVALID_DATE, "start", raw_start, error)
+
+        raw_end = cell(row, c_end)
+        end = None
+        if not is_blank(raw_end):
+            try:
+                end = parse_date(raw_end)
+            except CellError as error:
+                invalid(AnomalyKind.INVALID_DATE, "end", raw_end, error)
+            else:
+                if start is not None and end < start:
+                    bad(
+                        AnomalyKind.END_BEFORE_START,
+                        "end",
+                        raw_end,
+                        messages.END_BEFORE_START.format(
+                            end=messages.short_date(end), start=messages.short_date(start)
+                        ),
+                    )
+
+        raw_pax = cell(row, c_pax)
+        pax = None
+        if not is_blank(raw_pax):
+            try:
+                pax = parse_count(raw_pax)
+            except CellError as error:
+                invalid(AnomalyKind.INVALID_PAX, "pax", raw_pax, error)
+
+        raw_status = cell(row, c_status)
+        status = None
+        if is_blank(raw_status):
+            if c_status is not None:
+                missing_value("status")
+            else:
+                status = Status.CONFIRMED
+        else:
+            found = words.status.get(normalize(as_text(raw_status)))
+            if found is None:
+                bad(
+                    AnomalyKind.INVALID_STATUS,
+                    "status",
+                    raw_status,
+                    messages.INVALID_STATUS.format(value=as_text(raw_status)),
+                )
+            else:
+                status = Status(found)
+
+        raw_amount = cell(row, c_amount)
+        amount = None
+        if is_blank(raw_amount):
+            if status is not None and status not in (Status.QUOTE, Status.CANCELLED):
+                bad(
+                    AnomalyKind.MISSING_VALUE,
+                    "amount",
+                    "",
+                    messages.MISSING_AMOUNT.format(status=status.value),
+                )
+        else:
+            try:
+                amount = parse_amount(raw_amount)
+            except CellError as error:
+                invalid(AnomalyKind.INVALID_AMOUNT, "amount", raw_amount, error)
+
+        raw_resale = cell(row, c_resale)
+        resale = None
+        if not is_blank(raw_resale):
+            try:
+                resale = parse_amount(raw_resale)
+            except CellError as error:
+                invalid(AnomalyKind.INVALID_AMOUNT, "resale", raw_resale, error)
+
+        raw_partner = cell(row, c_partner)
+        partner = None
+        if not is_blank(raw_partner):
+            partner = words.partner.get(normalize(as_text(raw_partner)))
+            if partner is None:
+                bad(
+                    AnomalyKind.UNKNOWN_PARTNER,
+                    "partner",
+                    raw_partner,
+                    messages.UNKNOWN_PARTNER.format(value=as_text(raw_partner), members=member_names),
+                )
+            elif partner == office:
+                bad(
+                    AnomalyKind.SELF_PARTNER,
+                    "partner",
+                    raw_partner,
+                    messages.SELF_PARTNER.format(value=as_text(raw_partner)),
+                )
+                partner = None
+
+        raw_dir = cell(row, c_dir)
+        direction = None
+        if not is_blank(raw_dir):
+            found = words.direction.get(normalize(as_text(raw_dir)))
+            if found is None:
+                bad(
+                    AnomalyKind.INVALID_DIRECTION,
+                    "direction",
+                    raw_dir,
+                    messages.INVALID_DIRECTION.format(value=as_text(raw_dir)),
+                )
+            elif is_blank(raw_partner):
+                bad(
+                    AnomalyKind.MISSING_VALUE,
+                    "partner",
+                    "",
+                    messages.DIRECTION_WITHOUT_PARTNER.format(
+                        value=as_text(raw_dir), column=label(header, "partner", synonyms)
+                    ),
+                )
+            else:
+                direction = Direction(found)
+        elif partner is not None:
+            bad(
+                AnomalyKind.MISSING_DIRECTION,
+                "direction",
+                "",
+                messages.MISSING_DIRECTION.format(
+                    partner=as_text(raw_partner), column=label(header, "direction", synonyms)
+                ),
+            )
+
+        if len(anomalies) > before:
+            continue
+        kind_text = as_text(cell(row, c_kind))
+        kind = Kind(words.kind.get(normalize(kind_text), Kind.OTHER)) if kind_text else Kind.OTHER
+        partner_ref = as_text(cell(row, c_pref)) or None
+        dossiers.append(
+            Dossier(
+                office,
+                ref,
+                as_text(cell(row, c_client)),
+                kind,
+                start,
+                end,
+                pax,
+                status,
+                amount,
+                partner,
+                direction,
+                partner_ref,
+                resale,
+                Where(sheet.spreadsheet, sheet.tab, number),
+            )
+        )
+
+    kept, left_out = _drop_duplicates(dossiers, anomalies, label(header, "ref", synonyms))
+    return Parsed(kept, anomalies, left_out, rows)
+
+
+def _drop_duplicates(
+    dossiers: list[Dossier], anomalies: list[Anomaly], ref_label: str
+) -> tuple[list[Dossier], list[Dossier]]:
+    """A reference on two rows: both are reported and both are left out."""
+    rows_by_ref: dict[str, list[Dossier]] = defaultdict(list)
+    for d in dossiers:
+        rows_by_ref[d.ref].append(d)
+    duplicated = {ref: ds for ref, ds in rows_by_ref.items() if len(ds) > 1}
+    if not duplicated:
+        return dossiers, []
+    for ref, rows in duplicated.items():
+        for d in rows:
+            others = [str(o.where.row) for o in rows if o is not d]
+            anomalies.append(
+                Anomaly(
+                    AnomalyKind.DUPLICATE,
+                    d.where,
+                    ref_label,
+                    ref,
+                    messages.DUPLICATE.format(
+                        value=ref, others=", ".join(others), s="s" if len(others) > 1 else ""
+                    ),
+                    d.office,
+                )
+            )
+    kept = [d for d in dossiers if d.ref not in duplicated]
+    left_out = [d for d in dossiers if d.ref in duplicated]
+    return kept, left_out

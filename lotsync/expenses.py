@@ -1,0 +1,223 @@
+"""Shared costs: the `Dépenses communes` and `Cotisations` tabs, and fees from the configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from lotsync import messages
+from lotsync.cells import (
+    CellError,
+    as_text,
+    is_blank,
+    normalize,
+    parse_amount,
+    parse_date,
+    parse_flag,
+)
+from lotsync.dossiers import Sheet
+from lotsync.headers import cell, find_header, is_blank_row, label
+from lotsync.model import Anomaly, AnomalyKind, Expense, Where
+from lotsync.split import SplitKeyError, resolve_key
+
+FEE_CATEGORY = "Cotisation"
+
+
+class KeyContext(NamedTuple):
+    """What is needed to read a split key and a payer: members, named keys, aliases."""
+
+    members: Sequence[str]
+    named: Mapping[str, Mapping[str, Decimal]]
+    aliases: Mapping[str, str]
+
+
+def parse_expenses(
+    sheet: Sheet,
+    synonyms: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    context: KeyContext,
+    *,
+    fees: bool = False,
+) -> tuple[list[Expense], list[Anomaly]]:
+    """Rows of a shared-costs tab; `fees=True` reads the `Cotisations` layout (a year per row)."""
+    header = find_header(sheet.rows, synonyms, required)
+    anomalies: list[Anomaly] = []
+
+    def report(kind: AnomalyKind, row: int, field: str | None, value: Any, message: str) -> None:
+        column = label(header, field, synonyms) if field else ""
+        anomalies.append(
+            Anomaly(kind, Where(sheet.spreadsheet, sheet.tab, row), column, as_text(value), message)
+        )
+
+    if header is None:
+        columns = ", ".join(f"« {synonyms[f][0]} »" for f in required)
+        report(
+            AnomalyKind.MISSING_HEADER, 1, None, "", messages.MISSING_HEADER.format(rows=30, columns=columns)
+        )
+        return [], anomalies
+    missing = [f for f in required if f not in header.columns]
+    for field in missing:
+        report(
+            AnomalyKind.MISSING_COLUMN,
+            header.row,
+            field,
+            "",
+            messages.MISSING_COLUMN.format(
+                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
+            ),
+        )
+    if missing:
+        return [], anomalies
+
+    col = header.columns.get
+    members = ", ".join(context.members)
+    keys = ", ".join(context.named) or "aucune"
+    expenses: list[Expense] = []
+    for index in range(header.index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if is_blank_row(row):
+            continue
+        number = index + 1
+        before = len(anomalies)
+
+        def bad(kind: AnomalyKind, field: str, value: Any, message: str, number: int = number) -> None:
+            report(kind, number, field, value, message)
+
+        def get(field: str, row: Sequence[Any] = row) -> Any:
+            return cell(row, col(field))
+
+        label_text = as_text(get("label"))
+        amount = _read(
+            get("amount"),
+            parse_amount,
+            "amount",
+            AnomalyKind.INVALID_AMOUNT,
+            bad,
+            column=label(header, "amount", synonyms),
+        )
+        on = None
+        year = None
+        if fees:
+            raw_year = get("year")
+            try:
+                year = int(as_text(raw_year))
+                if not 2000 <= year <= 2100:
+                    raise ValueError
+            except ValueError:
+                bad(
+                    AnomalyKind.INVALID_DATE,
+                    "year",
+                    raw_year,
+                    messages.INVALID_CELL.format(value=as_text(raw_year), reason="une année comme 2026"),
+                )
+            label_text = label_text or f"{FEE_CATEGORY} {year}"
+        else:
+            on = _read(get("on"), parse_date, "on", AnomalyKind.INVALID_DATE, bad, optional=True)
+            year = on.year if on else None
+            if not label_text:
+                bad(
+                    AnomalyKind.MISSING_VALUE,
+                    "label",
+                    "",
+                    messages.MISSING_VALUE.format(column=label(header, "label", synonyms)),
+                )
+
+        raw_payer = get("paid_by")
+        payer = context.aliases.get(normalize(as_text(raw_payer))) if not is_blank(raw_payer) else None
+        if is_blank(raw_payer):
+            bad(
+                AnomalyKind.MISSING_VALUE,
+                "paid_by",
+                "",
+                messages.MISSING_VALUE.format(column=label(header, "paid_by", synonyms)),
+            )
+        elif payer is None:
+            bad(
+                AnomalyKind.UNKNOWN_MEMBER,
+                "paid_by",
+                raw_payer,
+                messages.UNKNOWN_MEMBER.format(value=as_text(raw_payer), members=members),
+            )
+
+        key_text = as_text(get("key")) or "égale"
+        try:
+            resolve_key(key_text, context.members, context.named, context.aliases)
+        except SplitKeyError:
+            bad(
+                AnomalyKind.INVALID_SPLIT,
+                "key",
+                key_text,
+                messages.INVALID_SPLIT.format(value=key_text, keys=keys),
+            )
+
+        raw_flag = get("reimbursed")
+        reimbursed = _read(
+            raw_flag,
+            parse_flag,
+            "reimbursed",
+            AnomalyKind.INVALID_FLAG,
+            bad,
+            optional=True,
+            message=messages.INVALID_FLAG,
+        )
+
+        if len(anomalies) > before or amount is None or payer is None:
+            continue
+        category = FEE_CATEGORY if fees else as_text(get("category"))
+        expenses.append(
+            Expense(
+                label_text,
+                amount,
+                payer,
+                key_text,
+                category,
+                on,
+                year or 0,
+                bool(reimbursed),
+                Where(sheet.spreadsheet, sheet.tab, number),
+            )
+        )
+    return expenses, anomalies
+
+
+def _read(
+    raw: Any,
+    parser: Any,
+    field: str,
+    kind: AnomalyKind,
+    bad: Any,
+    *,
+    optional: bool = False,
+    message: str | None = None,
+    column: str = "",
+) -> Any:
+    if is_blank(raw):
+        if not optional:
+            bad(AnomalyKind.MISSING_VALUE, field, "", messages.MISSING_VALUE.format(column=column))
+        return None
+    try:
+        return parser(raw)
+    except CellError as error:
+        text = as_text(raw)
+        bad(kind, field, raw, (message or messages.INVALID_CELL).format(value=text, reason=error))
+        return None
+
+
+def fee_expenses(fees: Sequence[Any]) -> list[Expense]:
+    """Fees from the configuration (`[[fees]]`) as shared costs with no sheet row."""
+    return [
+        Expense(
+            f.name,
+            f.amount,
+            f.paid_by,
+            f.key,
+            FEE_CATEGORY,
+            f.on or date(f.year, 1, 1),
+            f.year,
+            f.reimbursed,
+            None,
+        )
+        for f in fees
+    ]

@@ -1,0 +1,225 @@
+"""Every French word lotsync shows to people, and how it writes money and dates.
+
+Kept in one place so that the rest of the code stays in English and a second
+language stays possible. Money and dates follow Babel's `fr_FR` rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache, lru_cache
+
+LOCALE = "fr_FR"
+
+# -- formatting ---------------------------------------------------------------
+
+
+@cache
+def _number_symbols() -> tuple[str, str]:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(LOCALE), get_decimal_symbol(LOCALE)
+
+
+@lru_cache(maxsize=16384)
+def money(amount: Decimal | None) -> str:
+    """`1 234,50 €` exactly as Babel writes it for fr_FR, but fast enough for 100,000 lines."""
+    if amount is None:
+        return "—"
+    group, decimal_sep = _number_symbols()
+    text = f"{abs(amount):,.2f}".replace(",", "\x00").replace(".", decimal_sep)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{text.replace(chr(0), group)}\u00a0€"
+
+
+@lru_cache(maxsize=4096)
+def long_date(day: date) -> str:
+    """`lundi 30 novembre 2026`."""
+    from babel.dates import format_date
+
+    return format_date(day, format="full", locale=LOCALE)
+
+
+def short_date(day: date | None) -> str:
+    return "—" if day is None else day.strftime("%d/%m/%Y")
+
+
+def timestamp(moment: datetime) -> str:
+    """`jeudi 26 novembre 2026 à 23:10`."""
+    return f"{long_date(moment.date())} à {moment:%H:%M}"
+
+
+def month_name(month: int) -> str:
+    return MONTHS[month - 1]
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count <= 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+# -- what a cell parser says is wrong ----------------------------------------
+
+CELL_NOT_AN_AMOUNT = "ce n'est pas un montant en euros (exemple attendu : 1 234,50 €)"
+CELL_TOO_MANY_DECIMALS = "un montant en euros a au plus deux décimales"
+CELL_NOT_A_DATE = "ce n'est pas une date lisible (exemples : 31/03/2026, 31 mars 2026)"
+CELL_NO_SUCH_DAY = "cette date n'existe pas dans le calendrier"
+CELL_NOT_A_COUNT = "le nombre de participants doit être un nombre entier positif ou nul"
+CELL_NOT_A_FLAG = "répondez « oui » ou « non »"
+
+# -- anomalies ----------------------------------------------------------------
+
+ANOMALY_KINDS = {
+    "source_unreadable": "Classeur illisible",
+    "missing_tab": "Onglet introuvable",
+    "missing_header": "Ligne d'en-tête introuvable",
+    "missing_column": "Colonne obligatoire absente",
+    "missing_value": "Valeur obligatoire manquante",
+    "invalid_date": "Date illisible",
+    "invalid_amount": "Montant illisible",
+    "invalid_pax": "Nombre de participants illisible",
+    "invalid_status": "Statut inconnu",
+    "invalid_direction": "Sens inconnu",
+    "missing_direction": "Sens manquant",
+    "unknown_partner": "Office partenaire inconnu",
+    "self_partner": "Office partenaire = soi-même",
+    "end_before_start": "Date de fin avant la date de début",
+    "duplicate": "Référence en double",
+    "invalid_split": "Répartition illisible",
+    "unknown_member": "Membre inconnu",
+    "invalid_flag": "Oui/non illisible",
+    "foreign_tab": "Onglet réservé à lotsync créé à la main",
+}
+
+SOURCE_UNREADABLE = "Impossible d'ouvrir ce classeur : {reason}. Vérifiez le chemin dans la configuration."
+SOURCE_MISSING = "le fichier n'existe pas"
+SOURCE_NOT_XLSX = "ce n'est pas un classeur .xlsx valide"
+MISSING_TAB = "L'onglet « {tab} » n'existe pas dans ce classeur (onglets présents : {tabs})."
+MISSING_HEADER = (
+    "Aucune ligne d'en-tête reconnue dans les {rows} premières lignes : il faut au moins "
+    "les colonnes {columns}."
+)
+MISSING_COLUMN = (
+    "La colonne « {column} » est obligatoire et introuvable sur la ligne d'en-tête "
+    "(intitulés acceptés : {accepted})."
+)
+MISSING_VALUE = "La colonne « {column} » doit être remplie ; cette ligne est ignorée tant qu'elle est vide."
+INVALID_CELL = "« {value} » : {reason}. Cette ligne est ignorée tant qu'elle n'est pas corrigée."
+INVALID_STATUS = (
+    "Statut « {value} » inconnu. Utilisez : devis, option, confirmé, facturé, soldé ou annulé. "
+    "Cette ligne est ignorée tant qu'elle n'est pas corrigée."
+)
+INVALID_DIRECTION = (
+    "Sens « {value} » inconnu : écrivez « achat » (nous achetons la journée au partenaire) "
+    "ou « vente » (nous la vendons au partenaire)."
+)
+MISSING_DIRECTION = (
+    "Un office partenaire est indiqué ({partner}) mais pas le sens : écrivez « achat » ou "
+    "« vente » dans la colonne « {column} »."
+)
+DIRECTION_WITHOUT_PARTNER = (
+    "Le sens « {value} » est indiqué mais pas l'office partenaire : complétez la colonne "
+    "« {column} » ou videz le sens."
+)
+UNKNOWN_PARTNER = "Office partenaire « {value} » inconnu. Offices du collectif : {members}."
+SELF_PARTNER = (
+    "L'office partenaire « {value} » est votre propre office : videz la colonne pour un client direct."
+)
+END_BEFORE_START = "La date de fin ({end}) est avant la date de début ({start})."
+DUPLICATE = (
+    "La référence « {value} » figure aussi ligne{s} {others} : chaque dossier doit avoir sa propre "
+    "référence. Ces lignes sont ignorées tant que le doublon n'est pas corrigé."
+)
+MISSING_AMOUNT = "Le montant est vide pour un dossier au statut « {status} » : indiquez le montant TTC."
+INVALID_SPLIT = (
+    "Répartition « {value} » illisible : écrivez « égale », des poids comme "
+    "« cahors:33; dordogne:30 », ou le nom d'une clé de la configuration ({keys})."
+)
+UNKNOWN_MEMBER = "« {value} » n'est pas un membre du collectif ({members})."
+INVALID_FLAG = "« {value} » : répondez « oui » une fois remboursé, « non » ou rien sinon."
+FOREIGN_TAB = (
+    "L'onglet « {tab} » porte un nom réservé aux résultats de lotsync mais n'a pas été créé par "
+    "lotsync : il n'est pas écrasé. Renommez-le pour que lotsync puisse écrire ses résultats."
+)
+
+# -- reconciliation -----------------------------------------------------------
+
+RECON_STATUSES = {
+    "ok": "Concordant",
+    "amount_mismatch": "Montants différents",
+    "pax_mismatch": "Pax différents",
+    "date_mismatch": "Dates différentes",
+    "status_mismatch": "Statuts incompatibles",
+    "missing_sale": "Vente manquante",
+    "missing_purchase": "Achat manquant",
+    "duplicate": "Référence en double",
+    "margin": "Marge sur une journée achetée",
+}
+
+RECON_OK = "Achat et vente concordent."
+RECON_AMOUNT = "Montant {buyer} : {purchase}, montant {seller} : {sale} (écart {gap})."
+RECON_PAX = "Pax {buyer} : {purchase}, pax {seller} : {sale}."
+RECON_DATE = "Date {buyer} : {purchase}, date {seller} : {sale}."
+RECON_STATUS = "Statut {buyer} : {purchase}, statut {seller} : {sale}."
+RECON_MARGIN = "Prix de revente {resale} supérieur au prix d'achat {amount} : pas de marge entre offices."
+RECON_MISSING_SALE = (
+    "{seller} n'a aucune vente correspondante : {seller} doit saisir la vente "
+    "(réf. {buyer_ref}, {day}), ou {buyer} corriger la référence partenaire."
+)
+RECON_MISSING_PURCHASE = (
+    "{buyer} n'a aucun achat correspondant : {buyer} doit saisir l'achat "
+    "(réf. {seller_ref}, {day}), ou {seller} corriger la référence partenaire."
+)
+RECON_DUPLICATE = "Référence « {ref} » en double chez {office} : ligne ignorée jusqu'à correction."
+RECON_OWED = "{buyer} doit {amount} à {seller}."
+RECON_PAID = "Réglé."
+
+# -- output tabs --------------------------------------------------------------
+
+MARKER = "Généré par lotsync"
+"""Start of the first line of every tab lotsync owns: how it knows the tab is its own."""
+MARKER_LINE = MARKER + " le {when}. Ne pas modifier : cet onglet est réécrit à chaque synchronisation."
+
+TAB_RECONCILIATION = "Rapprochement"
+TAB_BALANCES = "Soldes"
+TAB_SPLITS = "Répartition"
+TAB_DASHBOARD = "Tableau de bord"
+TAB_ANOMALIES = "Anomalies"
+TAB_JOURNAL = "Journal"
+
+SECTION_BALANCES = "Soldes par office"
+SECTION_TRANSFERS = "Virements suggérés pour tout solder"
+SECTION_DEBTS = "Détail : qui doit quoi à qui"
+SECTION_NO_TRANSFER = "Aucun virement nécessaire : les comptes sont à l'équilibre."
+SECTION_YTD = "Chiffre d'affaires depuis le {start} (au {as_of}) comparé à la même période de {previous}"
+SECTION_MONTHLY = "Chiffre d'affaires par mois (hors achats aux offices partenaires)"
+SECTION_KIND = "Par type de prestation, depuis le début de l'exercice"
+
+SOURCE_LABELS = {"day": "Journées", "expense": "Dépenses communes", "fee": "Cotisations"}
+
+# -- journal ------------------------------------------------------------------
+
+JOURNAL_OK = "réussie"
+JOURNAL_DRY = "simulation"
+JOURNAL_FAILED = "échec"
+
+# -- the command line ---------------------------------------------------------
+
+CONFIG_ERROR = "Configuration invalide ({path}) :"
+WRITE_REFUSED_LOCKED = (
+    "Le classeur {path} est ouvert dans un tableur ({lock} existe) : fermez-le puis relancez. "
+    "Rien n'a été écrit."
+)
+WRITE_REFUSED_CHANGED = (
+    "Le classeur {path} a été modifié pendant la synchronisation : rien n'a été écrit. "
+    "Relancez la synchronisation."
+)
+WRITE_REFUSED_FOREIGN = "Rien n'a été écrit dans {path} : {tabs} {verb} été créé(s) à la main."
+WRITE_FAILED = "Écriture impossible dans {path} : {reason}. Rien n'a été écrit."

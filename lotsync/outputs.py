@@ -1,0 +1,340 @@
+"""The tabs lotsync writes into the shared spreadsheet, as plain typed rows.
+
+Backends turn these into cells: `Decimal` is money (shown in euros), `Percent`
+a ratio, `date` a date, `str` always text (never a formula, whatever it begins
+with). The first line, the marker, is added by the backend with the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from lotsync import messages
+from lotsync.books import Books
+from lotsync.model import Kind, Member, Where
+
+
+class Percent(Decimal):
+    """A ratio shown as a percentage (0.125 → 12,5 %)."""
+
+
+class Quantity(Decimal):
+    """A number that is not money (a duration in seconds)."""
+
+
+class Row(NamedTuple):
+    style: str
+    """"title", "header", "data", "total" or "blank"."""
+    cells: tuple[Any, ...]
+
+
+class OutputTab(NamedTuple):
+    name: str
+    rows: list[Row]
+    widths: tuple[int, ...] = ()
+
+
+def _title(text: str) -> Row:
+    return Row("title", (text,))
+
+
+def _header(*labels: str) -> Row:
+    return Row("header", labels)
+
+
+def _data(*cells: Any) -> Row:
+    return Row("data", cells)
+
+
+def _total(*cells: Any) -> Row:
+    return Row("total", cells)
+
+
+_BLANK = Row("blank", ())
+
+
+def _where(where: Where | None) -> tuple[str, str, int | None]:
+    if where is None:
+        return ("configuration", "", None)
+    return (where.spreadsheet, where.tab, where.row)
+
+
+def _names(members: Sequence[Member]) -> dict[str, str]:
+    return {m.id: m.short for m in members}
+
+
+# -- Rapprochement ------------------------------------------------------------
+
+RECON_HEADER = (
+    "Statut", "Codes", "Acheteur", "Vendeur", "Date", "Client", "Réf. acheteur", "Réf. vendeur",
+    "Pax acheteur", "Pax vendeur", "Montant acheteur", "Montant vendeur",
+    "Statut acheteur", "Statut vendeur", "Reste dû", "Explication",
+    "Classeur achat", "Onglet achat", "Ligne achat", "Classeur vente", "Onglet vente", "Ligne vente",
+)  # fmt: skip
+
+
+def reconciliation_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [_header(*RECON_HEADER)]
+    for line in books.reconciliation:
+        p, s = line.purchase, line.sale
+        any_side = p or s
+        assert any_side is not None
+        rows.append(
+            _data(
+                ", ".join(messages.RECON_STATUSES[st.value] for st in line.statuses),
+                " ".join(st.value for st in line.statuses),
+                names[line.buyer],
+                names[line.seller],
+                any_side.start,
+                any_side.client,
+                p.ref if p else None,
+                s.ref if s else None,
+                p.pax if p else None,
+                s.pax if s else None,
+                p.amount if p else None,
+                s.amount if s else None,
+                p.status.value if p else None,
+                s.status.value if s else None,
+                line.owed,
+                line.explanation,
+                *(_where(p.where) if p else (None, None, None)),
+                *(_where(s.where) if s else (None, None, None)),
+            )
+        )
+    widths = (24, 18, 18, 18, 12, 28, 14, 14, 8, 8, 14, 14, 12, 12, 12, 70, 18, 12, 8, 18, 12, 8)
+    return OutputTab(messages.TAB_RECONCILIATION, rows, widths)
+
+
+# -- Soldes -------------------------------------------------------------------
+
+
+def balances_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [
+        _title(messages.SECTION_BALANCES),
+        _header(
+            "Office",
+            "À recevoir",
+            "À payer",
+            "Solde net",
+            *(f"dont {messages.SOURCE_LABELS[s].lower()}" for s in messages.SOURCE_LABELS),
+        ),
+    ]
+    for b in books.balances:
+        rows.append(
+            _data(
+                names[b.member],
+                b.receivable,
+                b.payable,
+                b.net,
+                *(b.by_source[s] for s in messages.SOURCE_LABELS),
+            )
+        )
+    rows += [_BLANK, _title(messages.SECTION_TRANSFERS)]
+    if books.transfers:
+        rows.append(_header("De", "À", "Montant"))
+        rows += [_data(names[t.debtor], names[t.creditor], t.amount) for t in books.transfers]
+    else:
+        rows.append(_data(messages.SECTION_NO_TRANSFER))
+    rows += [
+        _BLANK,
+        _title(messages.SECTION_DEBTS),
+        _header("Qui doit", "À qui", "Montant", "Origine", "Référence ou libellé"),
+    ]
+    for d in sorted(books.debts, key=lambda d: (d.debtor, d.creditor, d.source, d.label)):
+        rows.append(
+            _data(names[d.debtor], names[d.creditor], d.amount, messages.SOURCE_LABELS[d.source], d.label)
+        )
+    return OutputTab(messages.TAB_BALANCES, rows, (26, 16, 16, 16, 20, 22, 20))
+
+
+# -- Répartition --------------------------------------------------------------
+
+
+def splits_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    ids = [m.id for m in books.members]
+    rows = [
+        _header(
+            "Libellé",
+            "Catégorie",
+            "Date",
+            "Année",
+            "Montant",
+            "Payé par",
+            "Répartition",
+            *(names[m] for m in ids),
+            "Remboursé",
+            "Classeur",
+            "Onglet",
+            "Ligne",
+        )
+    ]
+    totals = dict.fromkeys(ids, Decimal("0.00"))
+    grand = Decimal("0.00")
+    for split in sorted(books.splits, key=lambda s: (s.expense.year, s.expense.on or date.min)):
+        e = split.expense
+        shares = {s.member: s.amount for s in split.shares}
+        for m in ids:
+            totals[m] += shares.get(m, Decimal("0.00"))
+        grand += e.amount
+        rows.append(
+            _data(
+                e.label,
+                e.category,
+                e.on,
+                e.year or None,
+                e.amount,
+                names[e.paid_by],
+                e.key,
+                *(shares.get(m, Decimal("0.00")) for m in ids),
+                "oui" if e.reimbursed else "non",
+                *_where(e.where),
+            )
+        )
+    rows.append(_total("Total", None, None, None, grand, None, None, *(totals[m] for m in ids)))
+    return OutputTab(
+        messages.TAB_SPLITS, rows, (44, 16, 12, 8, 14, 18, 28, *(16 for _ in ids), 10, 18, 18, 8)
+    )
+
+
+# -- Tableau de bord ----------------------------------------------------------
+
+
+def dashboard_tab(books: Books) -> OutputTab:
+    board = books.dashboard
+    names = {**_names(books.members), "": "Collectif"}
+    current, previous = board.current, board.previous
+    rows = [
+        _title(
+            messages.SECTION_YTD.format(
+                start=messages.short_date(current.start),
+                as_of=messages.short_date(current.end),
+                previous=previous.start.year
+                if previous.start.year == previous.end.year
+                else f"{previous.start.year}-{previous.end.year}",
+            )
+        ),
+        _header(
+            "Office",
+            "Chiffre d'affaires",
+            "Même période N-1",
+            "Évolution",
+            "Journées",
+            "Journées N-1",
+            "Visites de groupe",
+            "Visites N-1",
+            "Dossiers",
+            "Dossiers N-1",
+            "Pax",
+            "Pax N-1",
+        ),
+    ]
+    for year in (*board.offices, board.total):
+        change = year.change
+        cells = (
+            names[year.office],
+            year.turnover,
+            year.previous,
+            Percent(change) if change is not None else None,
+            year.by_kind[Kind.DAY],
+            year.previous_by_kind[Kind.DAY],
+            year.by_kind[Kind.VISIT],
+            year.previous_by_kind[Kind.VISIT],
+            year.dossiers,
+            year.previous_dossiers,
+            year.pax,
+            year.previous_pax,
+        )
+        rows.append(_total(*cells) if year is board.total else _data(*cells))
+
+    rows += [_BLANK, _title(messages.SECTION_KIND), _header("Office", *(k.value for k in Kind), "Total")]
+    for year in (*board.offices, board.total):
+        cells = (names[year.office], *(year.by_kind[k] for k in Kind), year.turnover)
+        rows.append(_total(*cells) if year is board.total else _data(*cells))
+
+    ids = [m.id for m in books.members]
+    rows += [
+        _BLANK,
+        _title(messages.SECTION_MONTHLY),
+        _header("Mois", *(names[m] for m in ids), "Total", "dont journées", "dont visites"),
+    ]
+    by_month: dict[tuple[int, int], dict[str, Any]] = {}
+    for m in board.months:
+        by_month.setdefault((m.year, m.month), {})[m.office] = m
+    for (year_n, month), per_office in by_month.items():
+        values = [per_office[o].turnover for o in ids]
+        rows.append(
+            _data(
+                f"{messages.month_name(month)} {year_n}",
+                *values,
+                sum(values, Decimal("0.00")),
+                sum((per_office[o].days for o in ids), Decimal("0.00")),
+                sum((per_office[o].visits for o in ids), Decimal("0.00")),
+            )
+        )
+    return OutputTab(messages.TAB_DASHBOARD, rows, (24, *(18 for _ in range(11))))
+
+
+# -- Anomalies ----------------------------------------------------------------
+
+ANOMALY_HEADER = ("Classeur", "Onglet", "Ligne", "Colonne", "Valeur", "Problème", "Que faire", "Office")
+
+
+def anomalies_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [_header(*ANOMALY_HEADER)]
+    for a in books.anomalies:
+        rows.append(
+            _data(
+                a.where.spreadsheet,
+                a.where.tab,
+                a.where.row,
+                a.column,
+                a.value,
+                messages.ANOMALY_KINDS[a.kind.value],
+                a.message,
+                names.get(a.office or "", ""),
+            )
+        )
+    return OutputTab(messages.TAB_ANOMALIES, rows, (18, 18, 8, 18, 22, 30, 90, 18))
+
+
+# -- Journal ------------------------------------------------------------------
+
+JOURNAL_HEADER = (
+    "Date et heure", "Résultat", "Date de référence", "Classeurs lus", "Lignes lues", "Anomalies",
+    "Lignes de rapprochement", "Onglets réécrits", "Durée (s)", "Détail",
+)  # fmt: skip
+JOURNAL_WIDTHS = (20, 12, 16, 14, 12, 12, 14, 40, 10, 60)
+
+
+class JournalLine(NamedTuple):
+    when: datetime
+    outcome: str
+    as_of: date
+    sources: int
+    rows: int
+    anomalies: int
+    lines: int
+    rewritten: str
+    seconds: Quantity
+    detail: str
+
+    def cells(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+
+def result_tabs(books: Books) -> list[OutputTab]:
+    """Every tab but the Journal, in the order they appear in the spreadsheet."""
+    return [
+        reconciliation_tab(books),
+        balances_tab(books),
+        splits_tab(books),
+        dashboard_tab(books),
+        anomalies_tab(books),
+    ]

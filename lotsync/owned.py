@@ -1,0 +1,59 @@
+"""The tabs lotsync owns: how it recognises them and tells whether they need rewriting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from lotsync import messages
+from lotsync.outputs import OutputTab
+
+
+def is_marked(rows: Sequence[Sequence[Any]]) -> bool:
+    """True when the tab's first cell says lotsync generated it."""
+    return bool(rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(messages.MARKER))
+
+
+def foreign_tabs(tabs: dict[str, list[list[Any]]], owned: Sequence[str]) -> list[str]:
+    """Tabs with an owned name that a person made: lotsync must not overwrite them."""
+    return [name for name in owned if name in tabs and not is_marked(tabs[name])]
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a comparable value, whatever the backend returned for it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, datetime):
+        return (
+            value.date() if value.hour == value.minute == value.second == 0 else value.replace(microsecond=0)
+        )
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | Decimal):
+        return Decimal(value).normalize()
+    if isinstance(value, float):
+        return Decimal(repr(value)).normalize()
+    return str(value)
+
+
+def plain_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    out = []
+    for row in rows:
+        cells = [_plain(v) for v in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append(tuple(cells))
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def unchanged(existing: Sequence[Sequence[Any]] | None, tab: OutputTab) -> bool:
+    """Whether the existing tab (marker line included) already holds exactly this content."""
+    if existing is None or not is_marked(existing):
+        return False
+    return plain_rows(existing[1:]) == plain_rows([row.cells for row in tab.rows])

@@ -1,0 +1,224 @@
+"""Reconciliation: every day an office bought against the sale the other office recorded.
+
+Pairs are made first by reference (one side's `partner_ref` is the other's
+`ref`), then by office pair and start date, nearest pax and amount. Each line
+says what disagrees and who owes what for it (see DOMAIN.md, "Rules").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from lotsync import messages
+from lotsync.model import (
+    LIVE_STATUSES,
+    OWING_STATUSES,
+    Direction,
+    Dossier,
+    Member,
+    ReconLine,
+    ReconStatus,
+    Status,
+)
+
+ZERO = Decimal("0.00")
+_BIG = 10**12
+
+
+def reconcile(
+    dossiers: Iterable[Dossier],
+    members: Sequence[Member],
+    duplicates: Iterable[Dossier] = (),
+) -> list[ReconLine]:
+    """One line per inter-office day, in date order, each with its statuses and explanation."""
+    names = {m.id: m.short for m in members}
+    purchases: list[Dossier] = []
+    sales: list[Dossier] = []
+    for d in dossiers:
+        if d.partner is None or d.direction is None or d.status is Status.QUOTE:
+            continue
+        (purchases if d.direction is Direction.PURCHASE else sales).append(d)
+
+    pairs, purchases_left, sales_left = _pair_by_reference(purchases, sales)
+    by_date, purchases_left, sales_left = _pair_by_date(purchases_left, sales_left)
+
+    lines = [_paired(p, s, "reference", names) for p, s in pairs]
+    lines += [_paired(p, s, "date", names) for p, s in by_date]
+    lines += [_unpaired(p, names) for p in purchases_left if p.status is not Status.CANCELLED]
+    lines += [_unpaired(s, names) for s in sales_left if s.status is not Status.CANCELLED]
+    lines += [
+        _duplicate(d, names)
+        for d in duplicates
+        if d.partner is not None and d.direction is not None and d.status is not Status.QUOTE
+    ]
+    lines.sort(key=_line_order)
+    return lines
+
+
+def _pair_by_reference(
+    purchases: list[Dossier], sales: list[Dossier]
+) -> tuple[list[tuple[Dossier, Dossier]], list[Dossier], list[Dossier]]:
+    sale_by_ref = {(s.office, s.partner, s.ref): s for s in sales}
+    sale_by_partner_ref: dict[tuple, Dossier] = {}
+    for s in sales:
+        if s.partner_ref:
+            sale_by_partner_ref.setdefault((s.office, s.partner, s.partner_ref), s)
+    taken: set[int] = set()
+    pairs = []
+    left = []
+    for p in purchases:
+        sale = None
+        if p.partner_ref:
+            sale = sale_by_ref.get((p.partner, p.office, p.partner_ref))
+        if sale is None or id(sale) in taken:
+            sale = sale_by_partner_ref.get((p.partner, p.office, p.ref))
+        if sale is None or id(sale) in taken:
+            left.append(p)
+            continue
+        taken.add(id(sale))
+        pairs.append((p, sale))
+    return pairs, left, [s for s in sales if id(s) not in taken]
+
+
+def _pair_by_date(
+    purchases: list[Dossier], sales: list[Dossier]
+) -> tuple[list[tuple[Dossier, Dossier]], list[Dossier], list[Dossier]]:
+    groups: dict[tuple, list[Dossier]] = defaultdict(list)
+    for s in sales:
+        groups[(s.partner, s.office, s.start)].append(s)
+    purchase_groups: dict[tuple, list[Dossier]] = defaultdict(list)
+    for p in purchases:
+        purchase_groups[(p.office, p.partner, p.start)].append(p)
+    pairs: list[tuple[Dossier, Dossier]] = []
+    left_purchases: list[Dossier] = []
+    paired_sales: set[int] = set()
+    for key, group in purchase_groups.items():
+        candidates = groups.get(key, [])
+        if not candidates:
+            left_purchases.extend(group)
+            continue
+        costs = sorted((_distance(p, s), i, j) for i, p in enumerate(group) for j, s in enumerate(candidates))
+        used_p: set[int] = set()
+        used_s: set[int] = set()
+        for _, i, j in costs:
+            if i in used_p or j in used_s:
+                continue
+            used_p.add(i)
+            used_s.add(j)
+            pairs.append((group[i], candidates[j]))
+            paired_sales.add(id(candidates[j]))
+        left_purchases.extend(p for i, p in enumerate(group) if i not in used_p)
+    left_sales = [s for s in sales if id(s) not in paired_sales]
+    return pairs, left_purchases, left_sales
+
+
+def _distance(p: Dossier, s: Dossier) -> tuple[int, Decimal]:
+    pax = abs(p.pax - s.pax) if p.pax is not None and s.pax is not None else _BIG
+    amount = abs(p.amount - s.amount) if p.amount is not None and s.amount is not None else Decimal(_BIG)
+    return pax, amount
+
+
+def _status_class(status: Status) -> str:
+    return "live" if status in LIVE_STATUSES else status.value
+
+
+def _paired(p: Dossier, s: Dossier, how: str, names: Mapping[str, str]) -> ReconLine:
+    buyer, seller = names[p.office], names[s.office]
+    statuses: list[ReconStatus] = []
+    notes: list[str] = []
+    if p.amount != s.amount:
+        statuses.append(ReconStatus.AMOUNT_MISMATCH)
+        gap = abs((p.amount or ZERO) - (s.amount or ZERO))
+        notes.append(
+            messages.RECON_AMOUNT.format(
+                buyer=buyer,
+                seller=seller,
+                purchase=messages.money(p.amount),
+                sale=messages.money(s.amount),
+                gap=messages.money(gap),
+            )
+        )
+    if p.pax != s.pax:
+        statuses.append(ReconStatus.PAX_MISMATCH)
+        notes.append(
+            messages.RECON_PAX.format(buyer=buyer, seller=seller, purchase=_pax(p.pax), sale=_pax(s.pax))
+        )
+    if p.start != s.start:
+        statuses.append(ReconStatus.DATE_MISMATCH)
+        notes.append(
+            messages.RECON_DATE.format(
+                buyer=buyer,
+                seller=seller,
+                purchase=messages.short_date(p.start),
+                sale=messages.short_date(s.start),
+            )
+        )
+    if _status_class(p.status) != _status_class(s.status):
+        statuses.append(ReconStatus.STATUS_MISMATCH)
+        notes.append(
+            messages.RECON_STATUS.format(
+                buyer=buyer, seller=seller, purchase=p.status.value, sale=s.status.value
+            )
+        )
+    _check_margin(p, statuses, notes)
+    owed = s.amount if s.status in OWING_STATUSES and s.amount else ZERO
+    if not statuses:
+        statuses.append(ReconStatus.OK)
+        notes.append(messages.RECON_OK)
+    if owed:
+        notes.append(messages.RECON_OWED.format(buyer=buyer, seller=seller, amount=messages.money(owed)))
+    elif s.status is Status.PAID:
+        notes.append(messages.RECON_PAID)
+    return ReconLine(p.office, s.office, p, s, tuple(statuses), how, owed, " ".join(notes))
+
+
+def _unpaired(d: Dossier, names: Mapping[str, str]) -> ReconLine:
+    assert d.partner is not None
+    statuses: list[ReconStatus] = []
+    notes: list[str] = []
+    day = messages.short_date(d.start)
+    if d.direction is Direction.PURCHASE:
+        buyer, seller = d.office, d.partner
+        statuses.append(ReconStatus.MISSING_SALE)
+        notes.append(
+            messages.RECON_MISSING_SALE.format(
+                buyer=names[buyer], seller=names[seller], buyer_ref=d.ref, day=day
+            )
+        )
+        _check_margin(d, statuses, notes)
+        return ReconLine(buyer, seller, d, None, tuple(statuses), None, ZERO, " ".join(notes))
+    buyer, seller = d.partner, d.office
+    notes.append(
+        messages.RECON_MISSING_PURCHASE.format(
+            buyer=names[buyer], seller=names[seller], seller_ref=d.ref, day=day
+        )
+    )
+    return ReconLine(buyer, seller, None, d, (ReconStatus.MISSING_PURCHASE,), None, ZERO, " ".join(notes))
+
+
+def _duplicate(d: Dossier, names: Mapping[str, str]) -> ReconLine:
+    assert d.partner is not None
+    text = messages.RECON_DUPLICATE.format(ref=d.ref, office=names[d.office])
+    if d.direction is Direction.PURCHASE:
+        return ReconLine(d.office, d.partner, d, None, (ReconStatus.DUPLICATE,), None, ZERO, text)
+    return ReconLine(d.partner, d.office, None, d, (ReconStatus.DUPLICATE,), None, ZERO, text)
+
+
+def _check_margin(p: Dossier, statuses: list[ReconStatus], notes: list[str]) -> None:
+    if p.resale is not None and p.amount is not None and p.resale > p.amount:
+        statuses.append(ReconStatus.MARGIN)
+        notes.append(
+            messages.RECON_MARGIN.format(resale=messages.money(p.resale), amount=messages.money(p.amount))
+        )
+
+
+def _pax(pax: int | None) -> str:
+    return "—" if pax is None else str(pax)
+
+
+def _line_order(line: ReconLine) -> tuple:
+    row = line.purchase or line.sale
+    assert row is not None
+    return (row.start, line.buyer, line.seller, row.ref)

@@ -1,0 +1,189 @@
+"""One sync: read every source through a backend, compute the books, write the results.
+
+This is the only place where the core meets I/O. Reading problems become
+anomalies and the sync goes on; a write either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from lotsync import messages
+from lotsync.backends import Backend, ReadBook, SourceError, WriteError, WriteReport
+from lotsync.books import Books, Inputs, compute_books
+from lotsync.config import Config
+from lotsync.dossiers import Sheet
+from lotsync.layout import OWNED_TABS
+from lotsync.model import Anomaly, AnomalyKind, Where
+from lotsync.outputs import JournalLine, OutputTab, Quantity, result_tabs
+from lotsync.owned import foreign_tabs
+
+
+class SyncOutcome(NamedTuple):
+    books: Books
+    tabs: list[OutputTab]
+    shared: str
+    """The shared spreadsheet's name."""
+    dry_run: bool
+    written: bool
+    report: WriteReport | None
+    error: str | None
+    """Why nothing was written (French), or None."""
+    seconds: Decimal
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+def default_backend() -> Backend:
+    from lotsync.backends.xlsx import XlsxBackend
+
+    return XlsxBackend()
+
+
+def _source_anomaly(kind: AnomalyKind, name: str, tab: str, message: str, office: str | None) -> Anomaly:
+    return Anomaly(kind, Where(name, tab, 1), "", "", message, office)
+
+
+def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | None]:
+    """Every office's tab and the shared spreadsheet, as raw rows; problems become anomalies."""
+    problems: list[Anomaly] = []
+    offices: dict[str, Sheet | None] = {}
+    for member in config.members:
+        offices[member.id] = None
+        try:
+            book = backend.read(member.source, [member.tab])
+        except SourceError as error:
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.SOURCE_UNREADABLE, _display(member.source), member.tab, str(error), member.id
+                )
+            )
+            continue
+        if member.tab not in book.tabs:
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.MISSING_TAB,
+                    book.name,
+                    member.tab,
+                    messages.MISSING_TAB.format(tab=member.tab, tabs=", ".join(book.tab_names)),
+                    member.id,
+                )
+            )
+            continue
+        offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
+    expenses, fees, shared = read_shared(config, backend, problems)
+    return Inputs(offices, expenses, fees, problems), shared
+
+
+def read_shared(
+    config: Config, backend: Backend, problems: list[Anomaly]
+) -> tuple[Sheet | None, Sheet | None, ReadBook | None]:
+    """The shared spreadsheet: its cost tabs as sheets, and the book itself (for writing)."""
+    shared_cfg = config.shared
+    shared: ReadBook | None = None
+    expenses = fees = None
+    try:
+        shared = backend.read(shared_cfg.source, [shared_cfg.expenses_tab, shared_cfg.fees_tab, *OWNED_TABS])
+    except SourceError as error:
+        problems.append(
+            _source_anomaly(
+                AnomalyKind.SOURCE_UNREADABLE,
+                _display(shared_cfg.source),
+                shared_cfg.expenses_tab,
+                str(error),
+                None,
+            )
+        )
+    else:
+        if shared_cfg.expenses_tab in shared.tabs:
+            expenses = Sheet(shared.name, shared_cfg.expenses_tab, shared.tabs[shared_cfg.expenses_tab])
+        else:
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.MISSING_TAB,
+                    shared.name,
+                    shared_cfg.expenses_tab,
+                    messages.MISSING_TAB.format(
+                        tab=shared_cfg.expenses_tab, tabs=", ".join(shared.tab_names)
+                    ),
+                    None,
+                )
+            )
+        if shared_cfg.fees_tab in shared.tabs:
+            fees = Sheet(shared.name, shared_cfg.fees_tab, shared.tabs[shared_cfg.fees_tab])
+        for tab in foreign_tabs(shared.tabs, OWNED_TABS):
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.FOREIGN_TAB, shared.name, tab, messages.FOREIGN_TAB.format(tab=tab), None
+                )
+            )
+    return expenses, fees, shared
+
+
+def _display(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
+def run_sync(
+    config: Config,
+    *,
+    as_of: date,
+    now: datetime,
+    backend: Backend | None = None,
+    dry_run: bool = False,
+) -> SyncOutcome:
+    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line."""
+    started = time.perf_counter()
+    backend = backend or default_backend()
+    inputs, shared = read_inputs(config, backend)
+    books = compute_books(inputs, config, as_of)
+    tabs = result_tabs(books)
+    shared_name = shared.name if shared else _display(config.shared.source)
+
+    def elapsed() -> Decimal:
+        return Decimal(f"{time.perf_counter() - started:.2f}")
+
+    if dry_run:
+        return SyncOutcome(books, tabs, shared_name, True, False, None, None, elapsed())
+    if shared is None:
+        error = next(
+            a.message for a in books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE and a.office is None
+        )
+        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed())
+
+    local_now = now.replace(tzinfo=None, microsecond=0)
+    journal = JournalLine(
+        local_now,
+        messages.JOURNAL_OK,
+        as_of,
+        len(config.members) + 1,
+        sum(books.rows_read.values()),
+        len(books.anomalies),
+        len(books.reconciliation),
+        "",
+        Quantity(elapsed()),
+        _status_summary(books),
+    )
+    try:
+        to_rewrite = [t.name for t in tabs if not _same(shared, t)]
+        journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
+        report = backend.write(shared, tabs, journal, local_now)
+    except WriteError as error:
+        return SyncOutcome(books, tabs, shared_name, False, False, None, str(error), elapsed())
+    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed())
+
+
+def _same(shared: ReadBook, tab: OutputTab) -> bool:
+    from lotsync.owned import unchanged
+
+    return unchanged(shared.tabs.get(tab.name), tab)
+
+
+def _status_summary(books: Books) -> str:
+    counts = books.status_counts()
+    return "; ".join(f"{messages.RECON_STATUSES[k]} : {v}" for k, v in counts.items())
