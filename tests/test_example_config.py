@@ -1,0 +1,23 @@
+"""The documented example configuration is itself valid and spells out every default."""
+
+from pathlib import Path
+
+from lotsync import layout
+from lotsync.config import load_config
+
+EXAMPLE = Path(__file__).parent.parent / "config" / "lotsync.example.toml"
+
+
+def test_the_example_configuration_loads():
+    config = load_config(EXAMPLE)
+    assert config.member_ids == ("cahors", "dordogne", "figeac")
+    assert config.fees[0].amount == 3000
+    assert Path(config.members[0].source).is_absolute()
+
+
+def test_the_example_documents_every_header_and_word_default():
+    config = load_config(EXAMPLE)
+    assert config.headers == layout.DOSSIER_HEADERS
+    assert config.expense_headers == layout.EXPENSE_HEADERS
+    assert config.fee_headers == layout.FEE_HEADERS
+    assert set(config.words.status) == set(layout.STATUS_WORDS)

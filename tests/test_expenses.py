@@ -1,0 +1,66 @@
+"""Shared costs: the `Dépenses communes` tab, the `Cotisations` tab, and fees from the configuration."""
+
+from datetime import date
+from decimal import Decimal
+
+from factories import IDS
+
+from lotsync.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
+from lotsync.dossiers import Sheet
+from lotsync.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
+from lotsync.model import AnomalyKind as A
+
+CONTEXT = KeyContext(IDS, {"effectifs": {"cahors": Decimal(33), "dordogne": Decimal(30), "figeac": Decimal(11)}},
+                     {"cahors": "cahors", "dordogne": "dordogne", "figeac": "figeac", "ot cahors": "cahors"})
+HEADER = ["Date", "Libellé", "Montant", "Payé par", "Répartition", "Catégorie", "Remboursé"]
+
+
+def parse(*rows):
+    return parse_expenses(Sheet("collectif.xlsx", "Dépenses communes", [HEADER, *rows]), EXPENSE_HEADERS,
+                          EXPENSE_REQUIRED, CONTEXT)
+
+
+def test_expense_rows_with_every_kind_of_key():
+    expenses, anomalies = parse(
+        [date(2026, 2, 3), "Brochure collective", "2 400,00 €", "OT Cahors", "égale", "Plan d'action", "oui"],
+        ["15/03/2026", "Salon Rendez-vous en France", 1800, "dordogne", "effectifs", "Salon", None],
+        [None, "Pochettes", "300", "figeac", "cahors:1; figeac:1", "", "non"],
+    )
+    assert anomalies == []
+    assert [(e.amount, e.paid_by, e.key, e.reimbursed, e.year) for e in expenses] == [
+        (Decimal("2400.00"), "cahors", "égale", True, 2026),
+        (Decimal("1800.00"), "dordogne", "effectifs", False, 2026),
+        (Decimal("300.00"), "figeac", "cahors:1; figeac:1", False, 0),
+    ]
+    assert expenses[0].where.row == 2
+
+
+def test_bad_rows_point_at_the_cell_and_are_left_out():
+    expenses, anomalies = parse(
+        [date(2026, 2, 3), "Eductour", "1200", "Lot Tourisme", "égale", "", ""],
+        [date(2026, 2, 3), "Fichier TO", "700", "cahors", "au prorata", "", ""],
+        [date(2026, 2, 3), "Cartes", "150", "cahors", "égale", "", "bientôt"],
+        [date(2026, 2, 3), "Salon", "beaucoup", "cahors", "égale", "", ""],
+    )
+    assert expenses == []
+    assert [(a.kind, a.column, a.value, a.where.row) for a in anomalies] == [
+        (A.UNKNOWN_MEMBER, "Payé par", "Lot Tourisme", 2),
+        (A.INVALID_SPLIT, "Répartition", "au prorata", 3),
+        (A.INVALID_FLAG, "Remboursé", "bientôt", 4),
+        (A.INVALID_AMOUNT, "Montant", "beaucoup", 5),
+    ]
+
+
+def test_fees_tab_has_a_year_per_row():
+    sheet = Sheet("collectif.xlsx", "Cotisations", [["Année", "Montant", "Payé par", "Remboursé"],
+                                                   [2026, 3000, "dordogne", ""]])
+    [fee], anomalies = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
+    assert anomalies == [] and fee.year == 2026 and fee.category == FEE_CATEGORY
+
+
+def test_fees_from_the_configuration():
+    class Fee:
+        name, year, amount, paid_by, key, reimbursed, on = "Club ADN", 2026, Decimal("3000.00"), "cahors", "égale", False, None
+
+    [fee] = fee_expenses([Fee()])
+    assert (fee.year, fee.amount, fee.where, fee.category) == (2026, Decimal("3000.00"), None, FEE_CATEGORY)
