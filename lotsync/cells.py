@@ -29,7 +29,7 @@ class CellError(ValueError):
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Fold case, accents, punctuation and spacing so that "Réf. OT " == "ref ot"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", stripped).split())
 
@@ -203,7 +203,7 @@ def parse_count(value: Any) -> int:
             raise CellError(messages.CELL_NOT_A_COUNT)
         number = int(value)
     elif isinstance(value, str):
-        text = _SPACES.sub("", value).removesuffix("pax").removesuffix("personnes")
+        text = _SPACES.sub("", value).casefold().removesuffix("pax").removesuffix("personnes")
         if not re.fullmatch(r"\d+([.,]0+)?", text):
             raise CellError(messages.CELL_NOT_A_COUNT)
         number = int(re.split(r"[.,]", text)[0])

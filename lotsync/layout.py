@@ -10,7 +10,7 @@ from lotsync import messages
 from lotsync.model import Direction, Kind, Status
 
 DOSSIER_HEADERS: dict[str, list[str]] = {
-    "ref": ["Référence", "Réf", "N° dossier", "Dossier"],
+    "ref": ["Référence", "Réf", "N° dossier", "Dossier", "No dossier", "N° de dossier"],
     "client": ["Client", "Groupe", "Agence"],
     "kind": ["Prestation", "Type", "Produit"],
     "start": ["Date", "Date début", "Date d'arrivée"],
@@ -34,7 +34,7 @@ EXPENSE_HEADERS: dict[str, list[str]] = {
     "category": ["Catégorie"],
     "reimbursed": ["Remboursé", "Remboursée"],
 }
-EXPENSE_REQUIRED = ("label", "amount", "paid_by")
+EXPENSE_REQUIRED = ("on", "label", "amount", "paid_by")
 
 FEE_HEADERS: dict[str, list[str]] = {
     "year": ["Année", "Exercice"],

@@ -177,6 +177,10 @@ RECON_MISSING_PURCHASE = (
     "{buyer} n'a aucun achat correspondant : {buyer} doit saisir l'achat "
     "(réf. {seller_ref}, {day}), ou {seller} corriger la référence partenaire."
 )
+RECON_COUNTERPART_DUPLICATE = (
+    "La ligne correspondante chez {office} (réf. « {ref} », ligne {row}) a une référence en double : "
+    "{office} doit corriger le doublon pour que cette journée soit rapprochée."
+)
 RECON_DUPLICATE = "Référence « {ref} » en double chez {office} : ligne ignorée jusqu'à correction."
 RECON_OWED = "{buyer} doit {amount} à {seller}."
 RECON_PAID = "Réglé."

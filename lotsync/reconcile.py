@@ -46,13 +46,14 @@ def reconcile(
 
     lines = [_paired(p, s, "reference", names) for p, s in pairs]
     lines += [_paired(p, s, "date", names) for p, s in by_date]
-    lines += [_unpaired(p, names) for p in purchases_left if p.status is not Status.CANCELLED]
-    lines += [_unpaired(s, names) for s in sales_left if s.status is not Status.CANCELLED]
-    lines += [
-        _duplicate(d, names)
+    left_out = [
+        d
         for d in duplicates
         if d.partner is not None and d.direction is not None and d.status is not Status.QUOTE
     ]
+    lines += [_unpaired(p, names, left_out) for p in purchases_left if p.status is not Status.CANCELLED]
+    lines += [_unpaired(s, names, left_out) for s in sales_left if s.status is not Status.CANCELLED]
+    lines += [_duplicate(d, names) for d in left_out]
     lines.sort(key=_line_order)
     return lines
 
@@ -174,27 +175,43 @@ def _paired(p: Dossier, s: Dossier, how: str, names: Mapping[str, str]) -> Recon
     return ReconLine(p.office, s.office, p, s, tuple(statuses), how, owed, " ".join(notes))
 
 
-def _unpaired(d: Dossier, names: Mapping[str, str]) -> ReconLine:
+def _counterpart_left_out(d: Dossier, left_out: Sequence[Dossier]) -> Dossier | None:
+    """A row on the other side that would match `d` but is left out for a duplicate reference."""
+    for other in left_out:
+        if other.office != d.partner or other.partner != d.office or other.direction is d.direction:
+            continue
+        if d.partner_ref == other.ref or other.partner_ref == d.ref or other.start == d.start:
+            return other
+    return None
+
+
+def _unpaired(d: Dossier, names: Mapping[str, str], left_out: Sequence[Dossier] = ()) -> ReconLine:
     assert d.partner is not None
     statuses: list[ReconStatus] = []
     notes: list[str] = []
     day = messages.short_date(d.start)
+    blocked = _counterpart_left_out(d, left_out)
+    if blocked is not None:
+        notes.append(messages.RECON_COUNTERPART_DUPLICATE.format(
+            office=names[blocked.office], ref=blocked.ref, row=blocked.where.row))
     if d.direction is Direction.PURCHASE:
         buyer, seller = d.office, d.partner
         statuses.append(ReconStatus.MISSING_SALE)
-        notes.append(
-            messages.RECON_MISSING_SALE.format(
-                buyer=names[buyer], seller=names[seller], buyer_ref=d.ref, day=day
+        if blocked is None:
+            notes.append(
+                messages.RECON_MISSING_SALE.format(
+                    buyer=names[buyer], seller=names[seller], buyer_ref=d.ref, day=day
+                )
             )
-        )
         _check_margin(d, statuses, notes)
         return ReconLine(buyer, seller, d, None, tuple(statuses), None, ZERO, " ".join(notes))
     buyer, seller = d.partner, d.office
-    notes.append(
-        messages.RECON_MISSING_PURCHASE.format(
-            buyer=names[buyer], seller=names[seller], seller_ref=d.ref, day=day
+    if blocked is None:
+        notes.append(
+            messages.RECON_MISSING_PURCHASE.format(
+                buyer=names[buyer], seller=names[seller], seller_ref=d.ref, day=day
+            )
         )
-    )
     return ReconLine(buyer, seller, None, d, (ReconStatus.MISSING_PURCHASE,), None, ZERO, " ".join(notes))
 
 

@@ -65,7 +65,7 @@ def test_unreadable_dates(raw):
         parse_date(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(40, 40), (40.0, 40), ("40", 40), ("0", 0), ("45 pax", 45)])
+@pytest.mark.parametrize(("raw", "expected"), [(40, 40), (40.0, 40), ("40", 40), ("0", 0), ("45 pax", 45), ("35 PAX", 35)])
 def test_counts(raw, expected):
     assert parse_count(raw) == expected
 
@@ -87,3 +87,4 @@ def test_headers_match_without_case_accents_or_spacing():
     assert normalize("  Réf.  Partenaire ") == normalize("ref partenaire")
     assert normalize("ÉTAT") == "etat"
     assert normalize("N° dossier") == normalize("n dossier")
+    assert normalize("Nº dossier") == normalize("No dossier")

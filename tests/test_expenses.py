@@ -24,13 +24,13 @@ def test_expense_rows_with_every_kind_of_key():
     expenses, anomalies = parse(
         [date(2026, 2, 3), "Brochure collective", "2 400,00 €", "OT Cahors", "égale", "Plan d'action", "oui"],
         ["15/03/2026", "Salon Rendez-vous en France", 1800, "dordogne", "effectifs", "Salon", None],
-        [None, "Pochettes", "300", "figeac", "cahors:1; figeac:1", "", "non"],
+        ["2025-12-01", "Pochettes", "300", "figeac", "cahors:1; figeac:1", "", "non"],
     )
     assert anomalies == []
     assert [(e.amount, e.paid_by, e.key, e.reimbursed, e.year) for e in expenses] == [
         (Decimal("2400.00"), "cahors", "égale", True, 2026),
         (Decimal("1800.00"), "dordogne", "effectifs", False, 2026),
-        (Decimal("300.00"), "figeac", "cahors:1; figeac:1", False, 0),
+        (Decimal("300.00"), "figeac", "cahors:1; figeac:1", False, 2025),
     ]
     assert expenses[0].where.row == 2
 
@@ -41,6 +41,7 @@ def test_bad_rows_point_at_the_cell_and_are_left_out():
         [date(2026, 2, 3), "Fichier TO", "700", "cahors", "au prorata", "", ""],
         [date(2026, 2, 3), "Cartes", "150", "cahors", "égale", "", "bientôt"],
         [date(2026, 2, 3), "Salon", "beaucoup", "cahors", "égale", "", ""],
+        [None, "Kakémonos", "90", "cahors", "égale", "", ""],
     )
     assert expenses == []
     assert [(a.kind, a.column, a.value, a.where.row) for a in anomalies] == [
@@ -48,6 +49,7 @@ def test_bad_rows_point_at_the_cell_and_are_left_out():
         (A.INVALID_SPLIT, "Répartition", "au prorata", 3),
         (A.INVALID_FLAG, "Remboursé", "bientôt", 4),
         (A.INVALID_AMOUNT, "Montant", "beaucoup", 5),
+        (A.MISSING_VALUE, "Date", "", 6),
     ]
 
 

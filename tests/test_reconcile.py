@@ -116,3 +116,11 @@ def test_one_sale_is_never_paired_twice():
         sale("cahors", "dordogne", "C-1"),
     ], MEMBERS)
     assert sorted(s for line in lines for s in line.statuses) == sorted([S.OK, S.MISSING_SALE])
+
+
+def test_a_purchase_whose_sale_is_a_duplicate_says_so():
+    dup = sale("cahors", "dordogne", "C-9", start=date(2026, 7, 1))
+    lines = reconcile([purchase("dordogne", "cahors", "D-1", partner_ref="C-9", start=date(2026, 7, 1))],
+                      MEMBERS, duplicates=[dup])
+    missing = next(line for line in lines if line.statuses == (S.MISSING_SALE,))
+    assert "référence en double" in missing.explanation and "doit saisir" not in missing.explanation

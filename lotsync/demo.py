@@ -1,0 +1,767 @@
+"""Demo data: three offices' dossier sheets, the shared workbook and a configuration.
+
+Everything is drawn from fixed seeds and a fixed "today", so `write_demo` always
+writes the same cells. The sheets look like the offices' real ones (places and
+groups of the Lot, each office's own header wording, French amounts and dates,
+a few typos), and they exercise every reconciliation status and every row-level
+anomaly lotsync reports: the demo doubles as a realistic test fixture.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import permutations
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+SEED = 2026
+YEARS = (2025, 2026)
+DEMO_TODAY = date(2026, 11, 26)
+"""The demo's fixed "today": rows carry the statuses the offices would show on that day."""
+DIRECT_ROWS_PER_YEAR = 110
+"""Dossiers of an office's own clients, per year (inter-office days come on top)."""
+DAYS_PER_PAIR_PER_YEAR = 10
+"""Days each office buys from each other office, per year."""
+TEXT_DATE_RATE = 0.06
+TEXT_AMOUNT_RATE = 0.08
+
+CONFIG_FILE = "lotsync.toml"
+SHARED_FILE = "collectif.xlsx"
+DOSSIERS_TAB = "Dossiers"
+EXPENSES_TAB = "Dépenses communes"
+MONEY_FORMAT = '#,##0.00\\ "€"'
+DATE_FORMAT = "DD/MM/YYYY"
+CREATED = datetime(2025, 1, 6, 9, 0)
+"""Fixed creation time in the workbooks' properties (openpyxl stamps "modified" itself)."""
+
+# fmt: off
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+MONTH_WEIGHTS = (2, 3, 5, 8, 10, 10, 9, 8, 10, 8, 3, 2)
+"""Group travel peaks in spring and early autumn."""
+
+COLUMN_WIDTHS = {
+    "ref": 14, "client": 36, "notes": 40, "kind": 16, "start": 14, "end": 14, "pax": 10,
+    "status": 14, "amount": 14, "partner": 26, "direction": 12, "partner_ref": 15, "resale": 14,
+}
+# fmt: on
+
+
+# -- the offices ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Office:
+    """An office of the collective, and how its own sheet is written."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    emails: tuple[str, ...]
+    ref_format: str
+    """How its references look; `yy` is the year on two digits, `n` a counter."""
+    columns: tuple[tuple[str, str], ...]
+    """(field, header as typed) in sheet order; the field "notes" is a column lotsync ignores."""
+    places: tuple[str, ...]
+    kind_words: Mapping[str, tuple[str, ...]]
+    status_words: Mapping[str, tuple[str, ...]]
+    direction_words: Mapping[str, str]
+    partner_words: Mapping[str, str]
+    """How this office names each other office in its `partner` column."""
+    header_fill: str
+    fills_end: bool
+    """Whether it types an end date on one-day rows too."""
+    title: tuple[str, ...] = ()
+    """Lines above the header row ("" for a blank line)."""
+
+
+# fmt: off
+CAHORS = Office(
+    id="cahors",
+    name="Office de tourisme Cahors – Vallée du Lot",
+    aliases=("OT Cahors", "Cahors", "Cahors Vallée du Lot"),
+    emails=("florence.cahors@example.org", "claire.cahors@example.org"),
+    ref_format="CAH-{yy}-{n:03d}",
+    columns=(
+        ("ref", "Référence"), ("client", "Client"), ("notes", "Programme"), ("kind", "Prestation"),
+        ("start", "Date"), ("end", "Date fin"), ("pax", "Pax"), ("status", "Statut"),
+        ("amount", "Montant TTC"), ("partner", "OT partenaire"), ("direction", "Sens"),
+        ("partner_ref", "Réf. partenaire"), ("resale", "Prix revente"),
+    ),
+    places=(
+        "Cahors, pont Valentré et vieille ville", "Saint-Cirq-Lapopie", "Grotte du Pech Merle",
+        "Luzech et l'oppidum de l'Impernal", "Château de Cènevières", "Bouziès, chemin de halage",
+        "Croisière sur le Lot", "Vignoble de Cahors, dégustation au château", "Puy-l'Évêque",
+        "Marché aux truffes de Lalbenque",
+    ),
+    kind_words={
+        "journée": ("journée",), "visite": ("visite",), "séjour": ("séjour",),
+        "affaires": ("affaires", "séminaire", "congrès"),
+        "autre": ("billetterie", "location de salle", "transfert gare"),
+    },
+    status_words={
+        "devis": ("devis",), "option": ("option",), "confirmé": ("confirmé",),
+        "facturé": ("facturé",), "soldé": ("soldé",), "annulé": ("annulé",),
+    },
+    direction_words={"achat": "achat", "vente": "vente"},
+    partner_words={"dordogne": "Vallée de la Dordogne", "figeac": "Figeac"},
+    header_fill="1F4E78",
+    fills_end=False,
+)
+
+DORDOGNE = Office(
+    id="dordogne",
+    name="Office de tourisme Vallée de la Dordogne",
+    aliases=("OT Vallée de la Dordogne", "Vallée de la Dordogne", "Dordogne"),
+    emails=("marine.dordogne@example.org",),
+    ref_format="VD{year}-{n:04d}",
+    columns=(
+        ("ref", "N° dossier"), ("client", "Groupe"), ("kind", "Type"), ("start", "Date d'arrivée"),
+        ("end", "Date de départ"), ("notes", "Descriptif"), ("pax", "Nb pax"), ("status", "État"),
+        ("amount", "Montant"), ("partner", "Partenaire"), ("direction", "Achat/Vente"),
+        ("partner_ref", "Réf. OT"), ("resale", "Prix client"),
+    ),
+    places=(
+        "Rocamadour", "Gouffre de Padirac", "Collonges-la-Rouge", "Autoire", "Loubressac",
+        "Martel et le train du Haut-Quercy", "Souillac", "Grottes de Lacave", "Carennac",
+        "Château de Castelnau-Bretenoux", "Turenne", "Curemonte",
+    ),
+    kind_words={
+        "journée": ("Journée", "Excursion"), "visite": ("Visite guidée",), "séjour": ("Séjour", "Circuit"),
+        "affaires": ("Séminaire",), "autre": ("Repas spectacle", "Croisière gabare"),
+    },
+    status_words={
+        "devis": ("Devis",), "option": ("Option",), "confirmé": ("OK", "Confirmé"),
+        "facturé": ("Facturé",), "soldé": ("Payé", "payé"), "annulé": ("Annulé",),
+    },
+    direction_words={"achat": "Achat", "vente": "Vente"},
+    partner_words={"cahors": "OT Cahors", "figeac": "OT Grand Figeac"},
+    header_fill="548235",
+    fills_end=True,
+)
+
+FIGEAC = Office(
+    id="figeac",
+    name="Office de tourisme Grand Figeac",
+    aliases=("OT Grand Figeac", "Grand Figeac", "Figeac"),
+    emails=("isabelle.figeac@example.org",),
+    ref_format="GF/{yy}/{n:03d}",
+    columns=(
+        ("start", " date début "), ("end", "DATE FIN"), ("ref", "  RÉF "), ("client", "Agence"),
+        ("kind", "Produit"), ("notes", "Programme / observations"), ("pax", "Participants"),
+        ("amount", "Total"), ("status", "statut "), ("partner", "partenaire"), ("direction", "SENS"),
+        ("partner_ref", "Réf partenaire"), ("resale", "Prix  revente"),
+    ),
+    places=(
+        "Figeac, musée Champollion", "Capdenac-le-Haut", "Écomusée de Cuzals", "Marcilhac-sur-Célé",
+        "Cardaillac", "Espagnac-Sainte-Eulalie", "Assier", "Grotte de Foissac", "Peyrusse-le-Roc",
+        "Vallée du Célé à vélo",
+    ),
+    kind_words={
+        "journée": ("journée groupe", "excursion"), "visite": ("visite groupe",),
+        "séjour": ("week-end", "séjour"), "affaires": ("congrès",), "autre": ("atelier scolaire",),
+    },
+    status_words={
+        "devis": ("devis",), "option": ("en option",), "confirmé": ("validé", "CONFIRMÉ", "Validée"),
+        "facturé": ("facture envoyée", "facturé"), "soldé": ("soldé", "réglé", "SOLDE"),
+        "annulé": ("ANNULÉ", "annulée"),
+    },
+    direction_words={"achat": "acheté", "vente": "vendu"},
+    partner_words={"cahors": "cahors", "dordogne": "Dordogne"},
+    header_fill="C55A11",
+    fills_end=False,
+    title=("Office de tourisme Grand Figeac — suivi des dossiers groupes", "Mis à jour par Isabelle", ""),
+)
+
+OFFICES = (CAHORS, DORDOGNE, FIGEAC)
+BY_ID = {o.id: o for o in OFFICES}
+
+GROUPS = (
+    "Club des aînés de Brive", "Autocars Delmas", "Amicale des retraités de Rodez",
+    "Générations Mouvement du Cantal", "Association Les Amis du Vieux Montauban",
+    "Club de randonnée de Villefranche-de-Rouergue", "Chorale À Cœur Joie de Tulle",
+    "Lycée Champollion – voyage scolaire", "Agence Quercy Voyages", "Occitanie Découverte",
+    "Voyages Cantal Évasion", "Comité des fêtes d'Aurillac", "Université du temps libre d'Agen",
+    "Association culturelle de Périgueux", "Autocars Verdié", "Club photo de Castres",
+    "Amicale laïque de Gourdon", "Anciens de la SNCF de Limoges", "Agence Terres d'Oc Voyages",
+    "Club Léo Lagrange de Toulouse",
+)
+BUSINESS_CLIENTS = (
+    "Séminaire CCI du Lot", "Congrès régional des notaires", "Assemblée générale Groupama d'Oc",
+    "Convention Ratier-Figeac", "Journée d'étude du CAUE du Lot", "Séminaire Crédit Agricole",
+)
+KIND_MIX = {"journée": 35, "visite": 30, "séjour": 15, "affaires": 10, "autre": 10}
+# fmt: on
+
+
+# -- the rows -------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Row:
+    """One dossier row as the demo means it; `raw` holds cells typed by hand (typos)."""
+
+    office: str
+    client: str
+    programme: str
+    kind: str
+    start: date
+    end: date | None
+    pax: int
+    status: str
+    amount: Decimal
+    partner: str | None = None
+    direction: str | None = None
+    cites: Row | None = None
+    """The partner's row whose reference this row writes in its `partner_ref` column."""
+    resale: Decimal | None = None
+    same_ref_as: Row | None = None
+    """A copy-paste slip: this row repeats another row's reference."""
+    raw: dict[str, Any] = field(default_factory=dict)
+    ref: str = ""
+
+
+class Ledger:
+    """Every office's rows, and the (buyer, seller, day) slots already used by a day.
+
+    Days paired without references are matched on the office pair and the date:
+    keeping those slots unique makes every pairing the intended one.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Row]] = {o.id: [] for o in OFFICES}
+        self.taken: set[tuple[str, str, date]] = set()
+
+    def add(self, *rows: Row) -> None:
+        for row in rows:
+            self.rows[row.office].append(row)
+            if row.partner and row.direction:
+                buyer, seller = (
+                    (row.office, row.partner) if row.direction == "achat" else (row.partner, row.office)
+                )
+                self.taken.add((buyer, seller, row.start))
+
+    def free_day(self, rng: random.Random, buyer: str, seller: str, year: int) -> date:
+        while True:
+            day = pick_day(rng, year)
+            if (buyer, seller, day) not in self.taken:
+                return day
+
+
+def pick_day(rng: random.Random, year: int) -> date:
+    month = rng.choices(range(1, 13), weights=MONTH_WEIGHTS)[0]
+    return date(year, month, rng.randint(1, calendar.monthrange(year, month)[1]))
+
+
+def status_on(rng: random.Random, day: date) -> str:
+    """What an office's sheet says of a dossier on `DEMO_TODAY`, given when it takes place."""
+    if day < date(2026, 9, 1):
+        options = {"soldé": 80, "facturé": 5, "confirmé": 5, "annulé": 10}
+    elif day <= DEMO_TODAY:
+        options = {"facturé": 45, "confirmé": 30, "soldé": 20, "annulé": 5}
+    else:
+        options = {"confirmé": 50, "option": 27, "devis": 15, "annulé": 8}
+    return rng.choices(list(options), weights=list(options.values()))[0]
+
+
+def price(rng: random.Random, kind: str, pax: int, nights: int) -> Decimal:
+    """A plausible price incl. VAT: per head for days and stays, flat for visits and the rest."""
+    if kind == "journée":
+        return Decimal(pax) * Decimal(rng.randint(48, 130)) / 2
+    if kind == "séjour":
+        return Decimal(pax * max(nights, 1) * rng.randint(85, 140))
+    if kind == "affaires":
+        return Decimal(rng.randrange(1500, 9000, 50)) + Decimal(rng.choice((0, 50))) / 100
+    if kind == "visite":
+        return Decimal(rng.randrange(160, 420, 5))
+    return Decimal(rng.randrange(80, 900, 5))
+
+
+def direct_row(rng: random.Random, office: Office, year: int) -> Row:
+    """A dossier of the office's own client: no partner."""
+    kind = rng.choices(list(KIND_MIX), weights=list(KIND_MIX.values()))[0]
+    day = pick_day(rng, year)
+    nights = rng.randint(1, 4) if kind == "séjour" else rng.choice((0, 0, 1)) if kind == "affaires" else 0
+    pax = rng.randint(20, 180) if kind == "affaires" else rng.randint(12, 55)
+    client = rng.choice(BUSINESS_CLIENTS if kind == "affaires" else GROUPS)
+    programme = rng.choice(office.places)
+    if kind in ("journée", "séjour") and rng.random() < 0.5:
+        programme += " + " + rng.choice([p for p in office.places if p != programme])
+    end = day + timedelta(days=nights) if nights or office.fills_end else None
+    return Row(
+        office.id, client, programme, kind, day, end, pax, status_on(rng, day), price(rng, kind, pax, nights)
+    )
+
+
+def day_pair(
+    buyer: Office,
+    seller: Office,
+    day: date,
+    client: str,
+    programme: str,
+    *,
+    kind: str = "journée",
+    pax: int,
+    amount: Decimal,
+    status: str,
+    refs: str = "both",
+) -> tuple[Row, Row]:
+    """The buyer's `achat` row and the seller's `vente` row for one day, agreeing on everything.
+
+    `refs` says who writes the other's reference: "both", "buyer", "seller" or "none".
+    The buyer calls an invoice it received "confirmé": only the seller invoices.
+    """
+
+    def side(office: Office, other: Office, who: str, direction: str, row_status: str) -> Row:
+        end = day if office.fills_end else None
+        row = Row(office.id, who, programme, kind, day, end, pax, row_status, amount)
+        row.partner, row.direction = other.id, direction
+        return row
+
+    purchase = side(buyer, seller, client, "achat", {"facturé": "confirmé"}.get(status, status))
+    sale = side(seller, buyer, f"{buyer.aliases[0]} – {client}", "vente", status)
+    if refs in ("both", "buyer"):
+        purchase.cites = sale
+    if refs in ("both", "seller"):
+        sale.cites = purchase
+    return purchase, sale
+
+
+def random_pair(rng: random.Random, buyer: Office, seller: Office, year: int, ledger: Ledger) -> None:
+    """A day the buyer's group spends in the seller's territory, recorded alike on both sides."""
+    day = ledger.free_day(rng, buyer.id, seller.id, year)
+    kind = "visite" if rng.random() < 0.2 else "journée"
+    pax = rng.randint(18, 52)
+    purchase, sale = day_pair(
+        buyer,
+        seller,
+        day,
+        rng.choice(GROUPS),
+        rng.choice(seller.places),
+        kind=kind,
+        pax=pax,
+        amount=price(rng, kind, pax, 0),
+        status=status_on(rng, day),
+        refs=rng.choices(("both", "buyer", "seller", "none"), weights=(4, 3, 2, 2))[0],
+    )
+    if rng.random() < 0.35:
+        purchase.resale = purchase.amount
+    ledger.add(purchase, sale)
+
+
+# -- hand-made cases: every reconciliation status and every row-level anomaly ---------
+
+
+def euros(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def add_reconciliation_cases(ledger: Ledger) -> None:
+    """One day per discrepancy lotsync must explain (the random days all agree)."""
+    # fmt: off
+    # amount_mismatch: Vallée de la Dordogne still uses last year's rate.
+    purchase, sale = day_pair(DORDOGNE, CAHORS, date(2026, 5, 12), "Club des aînés de Brive",
+                              "Saint-Cirq-Lapopie", pax=42, amount=euros("1512.00"), status="facturé")
+    purchase.amount = euros("1470.00")
+    ledger.add(purchase, sale)
+    # pax_mismatch: three more participants announced to Figeac's partner only.
+    purchase, sale = day_pair(FIGEAC, DORDOGNE, date(2026, 6, 18), "Amicale des retraités de Rodez",
+                              "Gouffre de Padirac", kind="visite", pax=38, amount=euros("320.00"),
+                              status="soldé", refs="buyer")
+    sale.pax = 35
+    ledger.add(purchase, sale)
+    # date_mismatch: the day was moved at Figeac, not at Cahors.
+    purchase, sale = day_pair(CAHORS, FIGEAC, date(2026, 9, 3), "Agence Quercy Voyages",
+                              "Figeac, musée Champollion", pax=30, amount=euros("1020.00"), status="facturé")
+    sale.start = date(2026, 9, 4)
+    ledger.add(purchase, sale)
+    # status_mismatch: cancelled by the buyer, still confirmed by the seller.
+    purchase, sale = day_pair(DORDOGNE, FIGEAC, date(2026, 10, 8), "Générations Mouvement du Cantal",
+                              "Écomusée de Cuzals", pax=46, amount=euros("1288.00"), status="confirmé",
+                              refs="seller")
+    purchase.status = "annulé"
+    ledger.add(purchase, sale)
+    # status_mismatch: still an option at Cahors, confirmed at Vallée de la Dordogne.
+    purchase, sale = day_pair(CAHORS, DORDOGNE, date(2026, 12, 5), "Club photo de Castres", "Rocamadour",
+                              pax=25, amount=euros("862.50"), status="confirmé", refs="none")
+    purchase.status = "option"
+    ledger.add(purchase, sale)
+    # margin: Cahors resells a bought day 10 % above its price.
+    purchase, sale = day_pair(CAHORS, DORDOGNE, date(2026, 4, 16), "Association culturelle de Périgueux",
+                              "Rocamadour", pax=38, amount=euros("1140.00"), status="soldé")
+    purchase.resale = euros("1254.00")
+    ledger.add(purchase, sale)
+    # missing_sale: Cahors never recorded the day Figeac bought.
+    purchase, _ = day_pair(FIGEAC, CAHORS, date(2026, 7, 22), "Amicale laïque de Gourdon",
+                           "Saint-Cirq-Lapopie", pax=48, amount=euros("1560.00"), status="confirmé",
+                           refs="none")
+    ledger.add(purchase)
+    # missing_purchase: Cahors never recorded the day it bought at Padirac.
+    _, sale = day_pair(CAHORS, DORDOGNE, date(2026, 8, 27), "Université du temps libre d'Agen",
+                       "Gouffre de Padirac", pax=33, amount=euros("1006.50"), status="facturé", refs="none")
+    ledger.add(sale)
+    # duplicate: two days sold to Vallée de la Dordogne, the second row copied with its reference.
+    first = day_pair(DORDOGNE, CAHORS, date(2026, 6, 23), "Voyages Cantal Évasion",
+                     "Cahors, pont Valentré et vieille ville", pax=36, amount=euros("1134.00"),
+                     status="facturé")
+    second = day_pair(DORDOGNE, CAHORS, date(2026, 6, 24), "Voyages Cantal Évasion", "Saint-Cirq-Lapopie",
+                      pax=36, amount=euros("1206.00"), status="facturé", refs="buyer")
+    # fmt: on
+    second[1].same_ref_as = first[1]
+    ledger.add(*first, *second)
+
+
+def own_row(
+    office: Office, day: date, client: str, programme: str, kind: str, pax: int, status: str, amount: str
+) -> Row:
+    """A dossier of the office's own client, as a slip below starts from."""
+    end = day if office.fills_end else None
+    return Row(office.id, client, programme, kind, day, end, pax, status, euros(amount))
+
+
+def add_anomaly_cases(ledger: Ledger) -> None:
+    """A few realistic slips per office, one for each problem a row can have."""
+    # fmt: off
+    # cahors: its own office as partner, a letter O in an amount, a partner without direction.
+    row = own_row(CAHORS, date(2026, 5, 28), "Autocars Delmas", "Cahors, pont Valentré et vieille ville",
+                  "journée", 44, "confirmé", "1386.00")
+    row.direction, row.raw["partner"] = "vente", "OT Cahors"
+    ledger.add(row)
+    row = own_row(CAHORS, date(2026, 3, 19), "Club de randonnée de Villefranche-de-Rouergue",
+                  "Grotte du Pech Merle", "journée", 40, "soldé", "1205.00")
+    row.raw["amount"] = "1 2O5,00 €"
+    ledger.add(row)
+    purchase, sale = day_pair(CAHORS, FIGEAC, date(2026, 6, 4), "Chorale À Cœur Joie de Tulle",
+                              "Figeac, musée Champollion", pax=28, amount=euros("812.00"), status="soldé",
+                              refs="none")
+    purchase.direction = None
+    ledger.add(purchase, sale)
+    # dordogne: a 31 June, a status of its own, a place instead of an office, swapped dates.
+    row = own_row(DORDOGNE, date(2026, 6, 30), "Anciens de la SNCF de Limoges",
+                  "Rocamadour + Gouffre de Padirac", "séjour", 41, "confirmé", "9840.00")
+    row.end, row.raw["start"] = date(2026, 7, 2), "31/06/2026"
+    ledger.add(row)
+    row = own_row(DORDOGNE, date(2026, 12, 12), "Comité des fêtes d'Aurillac", "Collonges-la-Rouge",
+                  "visite", 30, "option", "240.00")
+    row.raw["status"] = "à relancer"
+    ledger.add(row)
+    purchase, sale = day_pair(DORDOGNE, CAHORS, date(2026, 9, 17), "Autocars Verdié", "Saint-Cirq-Lapopie",
+                              pax=50, amount=euros("1625.00"), status="facturé", refs="seller")
+    purchase.partner, purchase.raw["partner"] = None, "Saint-Cirq-Lapopie"
+    ledger.add(purchase, sale)
+    row = own_row(DORDOGNE, date(2026, 5, 14), "Club Léo Lagrange de Toulouse",
+                  "Souillac + Grottes de Lacave", "séjour", 34, "soldé", "6936.00")
+    row.end, row.raw["end"] = date(2026, 5, 16), date(2026, 5, 12)
+    ledger.add(row)
+    # figeac: a new row not numbered yet, a head count given as a range, an abbreviated direction.
+    row = own_row(FIGEAC, date(2026, 12, 15), "Agence Terres d'Oc Voyages", "Cardaillac + Assier",
+                  "journée", 26, "option", "910.00")
+    row.raw["ref"] = None
+    ledger.add(row)
+    row = own_row(FIGEAC, date(2026, 10, 21), "Club des aînés de Brive", "Capdenac-le-Haut", "visite", 38,
+                  "facturé", "210.00")
+    row.raw["pax"] = "35 à 40"
+    ledger.add(row)
+    purchase, sale = day_pair(CAHORS, FIGEAC, date(2026, 11, 5), "Occitanie Découverte",
+                              "Marcilhac-sur-Célé", pax=22, amount=euros("594.00"), status="facturé",
+                              refs="buyer")
+    sale.raw["direction"] = "Vte"
+    ledger.add(purchase, sale)
+    # fmt: on
+
+
+# -- references -------------------------------------------------------------------
+
+
+def assign_refs(ledger: Ledger) -> None:
+    """Number each office's rows by date, as its sheet is kept, then copy the slips."""
+    for office in OFFICES:
+        rows = sorted(ledger.rows[office.id], key=lambda r: r.start)
+        ledger.rows[office.id] = rows
+        counters = dict.fromkeys(YEARS, 0)
+        for row in rows:
+            if row.same_ref_as is None and "ref" not in row.raw:
+                counters[row.start.year] += 1
+                row.ref = office.ref_format.format(
+                    yy=row.start.year % 100, year=row.start.year, n=counters[row.start.year]
+                )
+        for row in rows:
+            if row.same_ref_as is not None:
+                row.ref = row.same_ref_as.ref
+
+
+def generate() -> dict[str, list[Row]]:
+    """Every office's rows, in sheet order, references assigned."""
+    rng = random.Random(SEED)
+    ledger = Ledger()
+    add_reconciliation_cases(ledger)
+    add_anomaly_cases(ledger)
+    for year in YEARS:
+        for office in OFFICES:
+            for _ in range(DIRECT_ROWS_PER_YEAR):
+                ledger.add(direct_row(rng, office, year))
+        for buyer, seller in permutations(OFFICES, 2):
+            for _ in range(DAYS_PER_PAIR_PER_YEAR):
+                random_pair(rng, buyer, seller, year, ledger)
+    assign_refs(ledger)
+    return ledger.rows
+
+
+# -- cells as people type them ---------------------------------------------------------
+
+
+def french_date(day: date) -> str:
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_cell(rng: random.Random, day: date) -> date | str:
+    """Mostly a date cell; now and then the date typed as text, in one of the usual ways."""
+    if rng.random() >= TEXT_DATE_RATE:
+        return day
+    style = rng.randrange(4)
+    if style == 0:
+        return day.strftime("%d/%m/%Y")
+    if style == 1:
+        return day.strftime("%d/%m/%y")
+    if style == 2:
+        return day.isoformat()
+    return french_date(day)
+
+
+def amount_cell(rng: random.Random, amount: Decimal) -> float | str:
+    """Mostly a number cell; now and then typed as text: `1 234,50 €`, `1.234,50` or `1234.5`."""
+    if rng.random() >= TEXT_AMOUNT_RATE:
+        return float(amount)
+    grouped = f"{amount:,.2f}"
+    style = rng.randrange(3)
+    if style == 0:
+        return grouped.replace(",", " ").replace(".", ",") + " €"
+    if style == 1:
+        return grouped.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def row_cells(rng: random.Random, office: Office, row: Row) -> dict[str, Any]:
+    """Field → cell value, in the office's own words."""
+    values: dict[str, Any] = {
+        "ref": row.ref,
+        "client": row.client,
+        "notes": row.programme,
+        "kind": rng.choice(office.kind_words[row.kind]),
+        "start": date_cell(rng, row.start),
+        "end": date_cell(rng, row.end) if row.end else None,
+        "pax": row.pax,
+        "status": rng.choice(office.status_words[row.status]),
+        "amount": amount_cell(rng, row.amount),
+        "partner": office.partner_words[row.partner] if row.partner else None,
+        "direction": office.direction_words[row.direction] if row.direction else None,
+        "partner_ref": row.cites.ref if row.cites else None,
+        "resale": float(row.resale) if row.resale is not None else None,
+    }
+    values.update(row.raw)
+    return values
+
+
+def sheet_lines(office: Office, rows: Sequence[Row]) -> Iterator[dict[str, Any] | None]:
+    """The office's data lines, with the blank lines people leave (None): between the
+    years, and here and there in the middle."""
+    rng = random.Random(f"{SEED}-{office.id}")
+    previous_year = None
+    for index, row in enumerate(rows):
+        if previous_year is not None and row.start.year != previous_year:
+            yield None
+        if index % 97 == 60:
+            yield None
+        previous_year = row.start.year
+        yield row_cells(rng, office, row)
+
+
+# -- workbooks ---------------------------------------------------------------------
+
+
+def style_header(ws: Worksheet, row: int, fill: str, widths: Sequence[int]) -> None:
+    """Bold white on colour, frozen under the header, sensible widths: styles to preserve."""
+    for column, width in enumerate(widths, start=1):
+        header = ws.cell(row=row, column=column)
+        header.font = Font(bold=True, color="FFFFFF")
+        header.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+
+
+def format_cell(ws: Worksheet, row: int, column: int, value: Any, money: bool) -> None:
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif money and isinstance(value, int | float):
+        cell.number_format = MONEY_FORMAT
+
+
+def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
+    workbook = Workbook()
+    workbook.properties.creator = "lotsync (démonstration)"
+    workbook.properties.created = CREATED
+    sheet = workbook.active
+    sheet.title = title
+    return workbook, sheet
+
+
+def office_workbook(office: Office, rows: Sequence[Row]) -> Workbook:
+    workbook, ws = new_workbook(DOSSIERS_TAB)
+    for number, line in enumerate(office.title, start=1):
+        if line:
+            title = number == 1
+            ws.cell(row=number, column=1, value=line).font = Font(
+                bold=title, italic=not title, size=14 if title else 10
+            )
+    header_row = len(office.title) + 1
+    fields = [f for f, _ in office.columns]
+    for column, (_, text) in enumerate(office.columns, start=1):
+        ws.cell(row=header_row, column=column, value=text)
+    style_header(ws, header_row, office.header_fill, [COLUMN_WIDTHS[f] for f in fields])
+    number = header_row
+    for line in sheet_lines(office, rows):
+        number += 1
+        if line is None:
+            continue
+        for column, name in enumerate(fields, start=1):
+            format_cell(ws, number, column, line[name], money=name in ("amount", "resale"))
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(fields))}{number}"
+    return workbook
+
+
+# fmt: off
+EXPENSE_HEADER = ("Date", "Libellé", "Montant", "Payé par", "Répartition", "Catégorie", "Remboursé")
+EXPENSE_WIDTHS = (13, 62, 14, 26, 36, 14, 12)
+EXPENSE_ROWS: tuple[tuple[Any, ...], ...] = (
+    (date(2025, 2, 14), "Brochure collective « Le Lot en groupes » 2025 – conception et impression",
+     4860.00, "OT Cahors", "égale", "Brochure", "oui"),
+    (date(2025, 3, 10), "Fichier de 700 adresses de tour-opérateurs français", "1 450,00 €",
+     "Figeac", "effectifs", "Prospection", "oui"),
+    (date(2025, 4, 2), "Pochettes et cartes de visite du collectif", 980.40, "dordogne",
+     "cahors:33; dordogne:30; figeac:11", "Supports", "oui"),
+    (date(2025, 5, 20), "Eductour de printemps (3 jours) – hébergement, repas, transport", 3275.00,
+     "OT Vallée de la Dordogne", "égale", "Eductour", "non"),
+    ("15/10/2025", "Salon des comités d'entreprise de Toulouse – stand partagé", 1200.00, "cahors",
+     "égale", "Salon", None),
+    (date(2025, 11, 18), "Eductour d'automne (3 jours) – tour-opérateurs et autocaristes", 2980.00,
+     "figeac", "effectifs", "Eductour", "en partie"),
+    (date(2026, 1, 20), "Brochure collective 2026 – mise à jour et réimpression", 2940.00, "cahors",
+     "effectifs", "Brochure", None),
+    (date(2026, 3, 12), "Workshop autocaristes Occitanie – inscription", 850.00, "Dordogne",
+     "Cahors 40 % – Dordogne 40 % – Figeac 20 %", "Salon", "non"),
+    (date(2026, 4, 7), "Salon des seniors de Lyon – stand", 1560.00, "Lot Tourisme", "égale",
+     "Salon", None),
+    (date(2026, 6, 9), "Pochettes et cartes 2026 – réassort", "412,80", "Grand Figeac",
+     "cahors:33; dordogne:30; figeac:11", "Supports", "non"),
+    (date(2026, 9, 22), "Envoi postal aux 700 tour-opérateurs – routage", 1130.00, "dordogne",
+     "égale", "Prospection", None),
+)
+"""Shared costs of the 3-year action plan; one bad split, one payer outside the collective,
+one unreadable Remboursé."""
+# fmt: on
+
+
+def shared_workbook() -> Workbook:
+    workbook, ws = new_workbook(EXPENSES_TAB)
+    for column, text in enumerate(EXPENSE_HEADER, start=1):
+        ws.cell(row=1, column=column, value=text)
+    style_header(ws, 1, "7030A0", EXPENSE_WIDTHS)
+    for number, values in enumerate(EXPENSE_ROWS, start=2):
+        for column, value in enumerate(values, start=1):
+            format_cell(ws, number, column, value, money=column == 3)
+    return workbook
+
+
+def config_text() -> str:
+    """A configuration `load_config` accepts; sources are relative to the file."""
+    members = "\n".join(member_toml(o) for o in OFFICES)
+    return f"""\
+# Configuration de démonstration de lotsync (écrite par « lotsync demo »).
+# Les chemins des classeurs sont relatifs à ce fichier.
+
+backend = "local"
+
+[collective]
+name = "Collectif des offices de tourisme du Lot"
+timezone = "Europe/Paris"
+financial_year_start_month = 1
+emails = ["collectif.groupes@example.org"]
+
+[shared]
+source = "{SHARED_FILE}"
+expenses_tab = "{EXPENSES_TAB}"
+
+{members}
+# Clés de répartition nommées, utilisables dans la colonne « Répartition ».
+[split_keys]
+effectifs = {{ cahors = 33, dordogne = 30, figeac = 11 }}
+
+# Cotisation annuelle au Club Destination Groupes d'ADN Tourisme, répartie à parts égales.
+[[fees]]
+name = "Cotisation Club Destination Groupes ADN Tourisme 2025"
+year = 2025
+amount = "3000.00"
+paid_by = "cahors"
+reimbursed = true
+
+[[fees]]
+name = "Cotisation Club Destination Groupes ADN Tourisme 2026"
+year = 2026
+amount = "3000.00"
+paid_by = "dordogne"
+reimbursed = false
+"""
+
+
+def member_toml(office: Office) -> str:
+    def strings(values: Sequence[str]) -> str:
+        return ", ".join(f'"{v}"' for v in values)
+
+    return f"""\
+[[members]]
+id = "{office.id}"
+name = "{office.name}"
+aliases = [{strings(office.aliases)}]
+source = "{office.id}.xlsx"
+tab = "{DOSSIERS_TAB}"
+emails = [{strings(office.emails)}]
+"""
+
+
+def write_demo(directory: Path, *, overwrite: bool = False) -> Path:
+    """Write the demo files missing from `directory` (all of them with `overwrite`).
+
+    Returns the configuration file's path, ready for `lotsync --config`.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def wanted(name: str) -> Path | None:
+        path = directory / name
+        return path if overwrite or not path.exists() else None
+
+    rows = None
+    for office in OFFICES:
+        if path := wanted(f"{office.id}.xlsx"):
+            rows = rows or generate()
+            office_workbook(office, rows[office.id]).save(path)
+    if path := wanted(SHARED_FILE):
+        shared_workbook().save(path)
+    config = directory / CONFIG_FILE
+    if wanted(CONFIG_FILE):
+        config.write_text(config_text(), encoding="utf-8")
+    return config
