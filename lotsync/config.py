@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lotsync import layout
 from lotsync.cells import normalize
 from lotsync.model import Member
+from lotsync.split import SplitKeyError, resolve_key
 
 ENV_VAR = "LOTSYNC_CONFIG"
 DEFAULT_PATHS = ("lotsync.toml", "config/lotsync.toml")
@@ -107,7 +108,8 @@ class Config(_Strict):
         ids = [m.id for m in self.members]
         errors = []
         if len(set(ids)) != len(ids):
-            errors.append(f"members : identifiants en double ({', '.join(ids)})")
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            errors.append(f"members : identifiant en double {', '.join(twice)} (membres : {', '.join(ids)})")
         for field, known in (
             ("headers", layout.DOSSIER_HEADERS),
             ("expense_headers", layout.EXPENSE_HEADERS),
@@ -122,11 +124,20 @@ class Config(_Strict):
                     errors.append(f"split_keys.{name}.{member} : membre inconnu ({', '.join(ids)})")
                 if weight < 0:
                     errors.append(f"split_keys.{name}.{member} : poids négatif")
-            if weights and sum(weights.values()) == 0:
+            if sum(weights.values()) == 0:  # also an empty key: nobody would pay anything
                 errors.append(f"split_keys.{name} : tous les poids sont nuls")
+        aliases = {normalize(word): m.id for m in self.members for word in (m.id, m.name, *m.aliases)}
         for i, fee in enumerate(self.fees):
             if fee.paid_by not in ids:
                 errors.append(f"fees.{i}.paid_by : membre inconnu {fee.paid_by!r} ({', '.join(ids)})")
+            try:
+                resolve_key(fee.key, ids, self.split_keys, aliases)
+            except SplitKeyError:
+                keys = ", ".join(self.split_keys) or "aucune"
+                errors.append(
+                    f"fees.{i}.key : répartition {fee.key!r} illisible (« égale », des poids comme "
+                    f"« {ids[0]}:2; {ids[1]}:1 » ou une clé de split_keys : {keys})"
+                )
         for field, canonical in (
             ("status", layout.STATUS_WORDS),
             ("kind", layout.KIND_WORDS),
@@ -136,7 +147,8 @@ class Config(_Strict):
                 if key not in canonical:
                     errors.append(f"words.{field}.{key} : valeur inconnue ({', '.join(canonical)})")
         if errors:
-            raise ValueError("; ".join(errors))
+            # One line per problem; each names its own key (see `_describe`).
+            raise ValueError("\n".join(errors))
         return self
 
     # -- what the rest of lotsync asks of it ---------------------------------
@@ -216,13 +228,16 @@ _FRENCH_ERRORS = {
 }
 
 
-def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(racine)"
+def _describe(error: dict[str, Any]) -> list[str]:
+    key = ".".join(str(part) for part in error["loc"])
     if error["type"] in ("value_error", "assertion_error"):
         message = str(error.get("ctx", {}).get("error", error["msg"]))
     else:
         message = _FRENCH_ERRORS.get(error["type"], error["msg"])
-    return f"{key} : {message}"
+    if not key:
+        # A check across keys (`Config._consistent`): each line already starts with its key.
+        return message.splitlines()
+    return [f"{key} : {message}"]
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -251,7 +266,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(path, [_describe(e) for e in exc.errors()]) from None
+        raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
     return _resolve_paths(config, base)
 
 

@@ -114,8 +114,14 @@ def parse_expenses(
                 )
             label_text = label_text or f"{FEE_CATEGORY} {year}"
         else:
-            on = _read(get("on"), parse_date, "on", AnomalyKind.INVALID_DATE, bad,
-                       column=label(header, "on", synonyms))
+            on = _read(
+                get("on"),
+                parse_date,
+                "on",
+                AnomalyKind.INVALID_DATE,
+                bad,
+                column=label(header, "on", synonyms),
+            )
             year = on.year if on else None
             if not label_text:
                 bad(

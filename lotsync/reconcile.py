@@ -192,8 +192,11 @@ def _unpaired(d: Dossier, names: Mapping[str, str], left_out: Sequence[Dossier] 
     day = messages.short_date(d.start)
     blocked = _counterpart_left_out(d, left_out)
     if blocked is not None:
-        notes.append(messages.RECON_COUNTERPART_DUPLICATE.format(
-            office=names[blocked.office], ref=blocked.ref, row=blocked.where.row))
+        notes.append(
+            messages.RECON_COUNTERPART_DUPLICATE.format(
+                office=names[blocked.office], ref=blocked.ref, row=blocked.where.row
+            )
+        )
     if d.direction is Direction.PURCHASE:
         buyer, seller = d.office, d.partner
         statuses.append(ReconStatus.MISSING_SALE)

@@ -30,8 +30,18 @@ def dossier(
     client: str = "Club des aînés de Brive",
 ) -> Dossier:
     return Dossier(
-        office, ref, client, kind, start, None, pax, status,
-        Decimal(amount) if amount is not None else None, partner, direction, partner_ref,
+        office,
+        ref,
+        client,
+        kind,
+        start,
+        None,
+        pax,
+        status,
+        Decimal(amount) if amount is not None else None,
+        partner,
+        direction,
+        partner_ref,
         Decimal(resale) if resale is not None else None,
         Where(f"{office}.xlsx", "Dossiers", next(_rows)),
     )

@@ -27,20 +27,28 @@ def splits_of(*expenses):
 
 
 def test_an_invoiced_day_makes_the_buyer_owe_the_seller():
-    lines = reconcile([
-        purchase("dordogne", "cahors", "D-1", partner_ref="C-1"),
-        sale("cahors", "dordogne", "C-1", status=Status.INVOICED, amount="1250.00"),
-    ], MEMBERS)
+    lines = reconcile(
+        [
+            purchase("dordogne", "cahors", "D-1", partner_ref="C-1"),
+            sale("cahors", "dordogne", "C-1", status=Status.INVOICED, amount="1250.00"),
+        ],
+        MEMBERS,
+    )
     assert nets(balances(debts(lines, []), IDS)) == {
-        "cahors": Decimal("1250.00"), "dordogne": Decimal("-1250.00"), "figeac": Decimal("0.00")}
+        "cahors": Decimal("1250.00"),
+        "dordogne": Decimal("-1250.00"),
+        "figeac": Decimal("0.00"),
+    }
 
 
 def test_an_unreimbursed_fee_makes_each_other_office_owe_its_share_to_the_payer():
     all_debts = debts([], splits_of(fee("3000.00", "dordogne")))
-    assert sorted(all_debts) == sorted([
-        Debt("cahors", "dordogne", Decimal("1000.00"), "fee", "Club ADN"),
-        Debt("figeac", "dordogne", Decimal("1000.00"), "fee", "Club ADN"),
-    ])
+    assert sorted(all_debts) == sorted(
+        [
+            Debt("cahors", "dordogne", Decimal("1000.00"), "fee", "Club ADN"),
+            Debt("figeac", "dordogne", Decimal("1000.00"), "fee", "Club ADN"),
+        ]
+    )
     result = balances(all_debts, IDS)
     assert nets(result)["dordogne"] == Decimal("2000.00")
     assert result[1].by_source["fee"] == Decimal("2000.00")
@@ -52,37 +60,48 @@ def test_a_reimbursed_expense_is_owed_by_no_one():
 
 
 def test_settling_never_takes_more_than_n_minus_one_transfers():
-    result = balances([
-        Debt("cahors", "dordogne", Decimal("100.00"), "day", "x"),
-        Debt("figeac", "dordogne", Decimal("50.00"), "day", "y"),
-        Debt("dordogne", "cahors", Decimal("30.00"), "expense", "z"),
-    ], IDS)
+    result = balances(
+        [
+            Debt("cahors", "dordogne", Decimal("100.00"), "day", "x"),
+            Debt("figeac", "dordogne", Decimal("50.00"), "day", "y"),
+            Debt("dordogne", "cahors", Decimal("30.00"), "expense", "z"),
+        ],
+        IDS,
+    )
     transfers = settle(result)
     assert len(transfers) <= 2
     assert {(t.debtor, t.creditor, t.amount) for t in transfers} == {
-        ("cahors", "dordogne", Decimal("70.00")), ("figeac", "dordogne", Decimal("50.00"))}
+        ("cahors", "dordogne", Decimal("70.00")),
+        ("figeac", "dordogne", Decimal("50.00")),
+    }
 
 
 def test_members_that_can_settle_among_themselves_save_a_transfer():
     # a owes b 10, c owes d 20: two transfers, where a naive greedy could chain three.
     members = ["a", "b", "c", "d"]
-    result = [Balance(m, Decimal(max(v, 0)), Decimal(max(-v, 0)), {}) for m, v in
-              zip(members, [-10, 10, -20, 20])]
+    result = [
+        Balance(m, Decimal(max(v, 0)), Decimal(max(-v, 0)), {})
+        for m, v in zip(members, [-10, 10, -20, 20], strict=True)
+    ]
     transfers = settle(result)
     assert sorted((t.debtor, t.creditor, t.amount) for t in transfers) == [
-        ("a", "b", Decimal("10.00")), ("c", "d", Decimal("20.00"))]
+        ("a", "b", Decimal("10.00")),
+        ("c", "d", Decimal("20.00")),
+    ]
 
 
 def test_nothing_to_settle():
     assert settle(balances([], IDS)) == []
 
 
-@given(st.lists(st.integers(min_value=-10**7, max_value=10**7), min_size=1, max_size=9))
+@given(st.lists(st.integers(min_value=-(10**7), max_value=10**7), min_size=1, max_size=9))
 def test_settlements_always_bring_every_balance_to_zero(cents):
     cents = [*cents, -sum(cents)]
     members = [f"m{i}" for i in range(len(cents))]
-    result = [Balance(m, Decimal(max(c, 0)) / 100, Decimal(max(-c, 0)) / 100, {})
-              for m, c in zip(members, cents)]
+    result = [
+        Balance(m, Decimal(max(c, 0)) / 100, Decimal(max(-c, 0)) / 100, {})
+        for m, c in zip(members, cents, strict=True)
+    ]
     left = {b.member: b.net for b in result}
     transfers = settle(result)
     for t in transfers:

@@ -65,7 +65,9 @@ def test_unreadable_dates(raw):
         parse_date(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(40, 40), (40.0, 40), ("40", 40), ("0", 0), ("45 pax", 45), ("35 PAX", 35)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(40, 40), (40.0, 40), ("40", 40), ("0", 0), ("45 pax", 45), ("35 PAX", 35)]
+)
 def test_counts(raw, expected):
     assert parse_count(raw) == expected
 

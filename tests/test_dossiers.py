@@ -13,14 +13,30 @@ from lotsync.layout import DOSSIER_HEADERS
 from lotsync.model import AnomalyKind as A
 from lotsync.model import Direction, Kind, Status
 
-CONFIG = Config.model_validate({
-    "shared": {"source": "collectif.xlsx"},
-    "members": [{"id": m.id, "name": m.name, "aliases": list(m.aliases), "source": f"{m.id}.xlsx"}
-                for m in MEMBERS],
-})
+CONFIG = Config.model_validate(
+    {
+        "shared": {"source": "collectif.xlsx"},
+        "members": [
+            {"id": m.id, "name": m.name, "aliases": list(m.aliases), "source": f"{m.id}.xlsx"}
+            for m in MEMBERS
+        ],
+    }
+)
 WORDS = words_from(CONFIG)
-HEADER = ["N° dossier", "Groupe", "Type", "Date d'arrivée", "Date de départ", "Nb pax", "État", "Montant",
-          "Partenaire", "Achat/Vente", "Réf. OT", "Prix client"]
+HEADER = [
+    "N° dossier",
+    "Groupe",
+    "Type",
+    "Date d'arrivée",
+    "Date de départ",
+    "Nb pax",
+    "État",
+    "Montant",
+    "Partenaire",
+    "Achat/Vente",
+    "Réf. OT",
+    "Prix client",
+]
 
 
 def parse(*rows, header=HEADER, title=()):
@@ -28,29 +44,59 @@ def parse(*rows, header=HEADER, title=()):
     return parse_dossiers(sheet, "dordogne", DOSSIER_HEADERS, WORDS, MEMBERS)
 
 
-def row(ref="D-1", client="Autocars Delmas", kind="Journée", start="31/03/2026", end=None, pax=40,
-        status="OK", amount="1 234,50 €", partner=None, direction=None, pref=None, resale=None):
+def row(
+    ref="D-1",
+    client="Autocars Delmas",
+    kind="Journée",
+    start="31/03/2026",
+    end=None,
+    pax=40,
+    status="OK",
+    amount="1 234,50 €",
+    partner=None,
+    direction=None,
+    pref=None,
+    resale=None,
+):
     return [ref, client, kind, start, end, pax, status, amount, partner, direction, pref, resale]
 
 
 def test_a_row_under_a_title_block_with_synonym_headers():
-    parsed = parse(row(partner="OT Cahors", direction="Achat", pref="C-12", resale="1200"),
-                   title=[["Office de tourisme Vallée de la Dordogne"], [None], ["Suivi 2026"]])
+    parsed = parse(
+        row(partner="OT Cahors", direction="Achat", pref="C-12", resale="1200"),
+        title=[["Office de tourisme Vallée de la Dordogne"], [None], ["Suivi 2026"]],
+    )
     [d] = parsed.dossiers
     assert parsed.anomalies == []
     assert (d.ref, d.kind, d.start, d.pax, d.status, d.amount) == (
-        "D-1", Kind.DAY, date(2026, 3, 31), 40, Status.CONFIRMED, Decimal("1234.50"))
-    assert (d.partner, d.direction, d.partner_ref, d.resale) == ("cahors", Direction.PURCHASE, "C-12",
-                                                                 Decimal("1200.00"))
+        "D-1",
+        Kind.DAY,
+        date(2026, 3, 31),
+        40,
+        Status.CONFIRMED,
+        Decimal("1234.50"),
+    )
+    assert (d.partner, d.direction, d.partner_ref, d.resale) == (
+        "cahors",
+        Direction.PURCHASE,
+        "C-12",
+        Decimal("1200.00"),
+    )
     assert d.where.row == 5, "row numbers are those the user sees"
 
 
 def test_headers_in_odd_case_and_spacing_and_blank_rows():
     header = ["  référence ", "CLIENT", "prestation", "date", "statut", "montant ttc"]
-    parsed = parse(["C-1", "X", "visite guidée", datetime(2026, 5, 1), "Payé", 300.0], [None] * 6,
-                   ["C-2", "Y", "dégustation", 46150, "validé", 120], header=header)
+    parsed = parse(
+        ["C-1", "X", "visite guidée", datetime(2026, 5, 1), "Payé", 300.0],
+        [None] * 6,
+        ["C-2", "Y", "dégustation", 46150, "validé", 120],
+        header=header,
+    )
     assert [(d.ref, d.kind, d.status) for d in parsed.dossiers] == [
-        ("C-1", Kind.VISIT, Status.PAID), ("C-2", Kind.OTHER, Status.CONFIRMED)]
+        ("C-1", Kind.VISIT, Status.PAID),
+        ("C-2", Kind.OTHER, Status.CONFIRMED),
+    ]
     assert parsed.rows == 2
 
 
@@ -75,7 +121,11 @@ def test_each_bad_cell_is_an_anomaly_and_the_row_is_left_out(bad, kind, column, 
     assert [d.ref for d in parsed.dossiers] == ["D-2"], "the other rows go on"
     [anomaly] = parsed.anomalies
     assert (anomaly.kind, anomaly.column, anomaly.value) == (kind, column, value)
-    assert (anomaly.where.spreadsheet, anomaly.where.tab, anomaly.where.row) == ("dordogne.xlsx", "Dossiers", 2)
+    assert (anomaly.where.spreadsheet, anomaly.where.tab, anomaly.where.row) == (
+        "dordogne.xlsx",
+        "Dossiers",
+        2,
+    )
     assert anomaly.message and anomaly.office == "dordogne"
 
 
@@ -88,8 +138,9 @@ def test_a_duplicate_reference_reports_both_rows_and_keeps_neither():
 
 
 def test_no_header_row_is_one_anomaly():
-    parsed = parse_dossiers(Sheet("x.xlsx", "Dossiers", [["a", "b"], [1, 2]]), "cahors", DOSSIER_HEADERS,
-                            WORDS, MEMBERS)
+    parsed = parse_dossiers(
+        Sheet("x.xlsx", "Dossiers", [["a", "b"], [1, 2]]), "cahors", DOSSIER_HEADERS, WORDS, MEMBERS
+    )
     assert [a.kind for a in parsed.anomalies] == [A.MISSING_HEADER]
 
 

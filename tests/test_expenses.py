@@ -5,19 +5,26 @@ from decimal import Decimal
 
 from factories import IDS
 
-from lotsync.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
 from lotsync.dossiers import Sheet
+from lotsync.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
 from lotsync.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
 from lotsync.model import AnomalyKind as A
 
-CONTEXT = KeyContext(IDS, {"effectifs": {"cahors": Decimal(33), "dordogne": Decimal(30), "figeac": Decimal(11)}},
-                     {"cahors": "cahors", "dordogne": "dordogne", "figeac": "figeac", "ot cahors": "cahors"})
+CONTEXT = KeyContext(
+    IDS,
+    {"effectifs": {"cahors": Decimal(33), "dordogne": Decimal(30), "figeac": Decimal(11)}},
+    {"cahors": "cahors", "dordogne": "dordogne", "figeac": "figeac", "ot cahors": "cahors"},
+)
 HEADER = ["Date", "Libellé", "Montant", "Payé par", "Répartition", "Catégorie", "Remboursé"]
 
 
 def parse(*rows):
-    return parse_expenses(Sheet("collectif.xlsx", "Dépenses communes", [HEADER, *rows]), EXPENSE_HEADERS,
-                          EXPENSE_REQUIRED, CONTEXT)
+    return parse_expenses(
+        Sheet("collectif.xlsx", "Dépenses communes", [HEADER, *rows]),
+        EXPENSE_HEADERS,
+        EXPENSE_REQUIRED,
+        CONTEXT,
+    )
 
 
 def test_expense_rows_with_every_kind_of_key():
@@ -54,15 +61,26 @@ def test_bad_rows_point_at_the_cell_and_are_left_out():
 
 
 def test_fees_tab_has_a_year_per_row():
-    sheet = Sheet("collectif.xlsx", "Cotisations", [["Année", "Montant", "Payé par", "Remboursé"],
-                                                   [2026, 3000, "dordogne", ""]])
+    sheet = Sheet(
+        "collectif.xlsx",
+        "Cotisations",
+        [["Année", "Montant", "Payé par", "Remboursé"], [2026, 3000, "dordogne", ""]],
+    )
     [fee], anomalies = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
     assert anomalies == [] and fee.year == 2026 and fee.category == FEE_CATEGORY
 
 
 def test_fees_from_the_configuration():
     class Fee:
-        name, year, amount, paid_by, key, reimbursed, on = "Club ADN", 2026, Decimal("3000.00"), "cahors", "égale", False, None
+        name, year, amount, paid_by, key, reimbursed, on = (
+            "Club ADN",
+            2026,
+            Decimal("3000.00"),
+            "cahors",
+            "égale",
+            False,
+            None,
+        )
 
     [fee] = fee_expenses([Fee()])
     assert (fee.year, fee.amount, fee.where, fee.category) == (2026, Decimal("3000.00"), None, FEE_CATEGORY)

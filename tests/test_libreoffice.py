@@ -27,9 +27,19 @@ def test_libreoffice_reads_every_tab_of_the_synced_demo(tmp_path):
     out = tmp_path / "csv"
     books = sorted((tmp_path / "demo").glob("*.xlsx"))
     subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", ALL_SHEETS_CSV, "--outdir", str(out), *map(str, books)],
-        check=True, capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            ALL_SHEETS_CSV,
+            "--outdir",
+            str(out),
+            *map(str, books),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     for tab in (*OWNED_TABS, "Dépenses communes"):
         with open(out / f"collectif-{tab}.csv", encoding="utf-8") as handle:

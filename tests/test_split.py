@@ -38,7 +38,10 @@ def test_weighted_by_staff_goes_to_the_largest_remainders():
 
 def test_a_refund_splits_like_a_cost_with_the_sign_kept():
     assert amounts(split_amount(Decimal("-1000.00"), EQUAL, MEMBERS)) == [
-        Decimal("-333.34"), Decimal("-333.33"), Decimal("-333.33")]
+        Decimal("-333.34"),
+        Decimal("-333.33"),
+        Decimal("-333.33"),
+    ]
 
 
 def test_members_without_weight_get_nothing():
@@ -52,7 +55,9 @@ def test_keys_as_written_in_the_repartition_column():
     assert resolve_key("", MEMBERS, named, ALIASES) == EQUAL
     assert resolve_key("Effectifs", MEMBERS, named, ALIASES) == named["effectifs"]
     assert resolve_key("OT Cahors: 2 ; figeac=1", MEMBERS, named, ALIASES) == {
-        "cahors": Decimal(2), "figeac": Decimal(1)}
+        "cahors": Decimal(2),
+        "figeac": Decimal(1),
+    }
     assert resolve_key("cahors:33,5; dordogne:30", MEMBERS, named, ALIASES)["cahors"] == Decimal("33.5")
 
 
@@ -63,13 +68,13 @@ def test_unreadable_keys(text):
 
 
 @given(
-    cents=st.integers(min_value=-10**9, max_value=10**9),
+    cents=st.integers(min_value=-(10**9), max_value=10**9),
     weights=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=8).filter(any),
 )
 def test_shares_always_add_up_to_the_total(cents, weights):
     members = [f"m{i}" for i in range(len(weights))]
     total = Decimal(cents) / 100
-    shares = split_amount(total, {m: Decimal(w) for m, w in zip(members, weights)}, members)
+    shares = split_amount(total, {m: Decimal(w) for m, w in zip(members, weights, strict=True)}, members)
     assert sum(amounts(shares)) == total
     assert all(s.amount == s.amount.quantize(Decimal("0.01")) for s in shares)
     exact_total = sum(weights)
