@@ -40,6 +40,8 @@ def is_blank(value: Any) -> bool:
 
 def as_text(value: Any) -> str:
     """The raw value as the user would read it, for messages and output tabs."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

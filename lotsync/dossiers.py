@@ -105,12 +105,15 @@ def parse_dossiers(
     c_end, c_pax, c_status, c_amount = col("end"), col("pax"), col("status"), col("amount")
     c_partner, c_dir, c_pref, c_resale = col("partner"), col("direction"), col("partner_ref"), col("resale")
     member_names = ", ".join(m.id for m in members)
+    status_of = {word: Status(value) for word, value in words.status.items()}
+    direction_of = {word: Direction(value) for word, value in words.direction.items()}
+    kind_of = {word: Kind(value) for word, value in words.kind.items()}
     dossiers: list[Dossier] = []
     rows = 0
 
     for index in range(header.index + 1, len(sheet.rows)):
         row = sheet.rows[index]
-        if is_blank_row(row):
+        if is_blank(cell(row, c_ref)) and is_blank_row(row):
             continue
         number = index + 1
         before = len(anomalies)
@@ -179,7 +182,7 @@ def parse_dossiers(
             else:
                 status = Status.CONFIRMED
         else:
-            found = words.status.get(normalize(as_text(raw_status)))
+            found = status_of.get(normalize(as_text(raw_status)))
             if found is None:
                 bad(
                     AnomalyKind.INVALID_STATUS,
@@ -188,7 +191,7 @@ def parse_dossiers(
                     messages.INVALID_STATUS.format(value=as_text(raw_status)),
                 )
             else:
-                status = Status(found)
+                status = found
 
         raw_amount = cell(row, c_amount)
         amount = None
@@ -237,7 +240,7 @@ def parse_dossiers(
         raw_dir = cell(row, c_dir)
         direction = None
         if not is_blank(raw_dir):
-            found = words.direction.get(normalize(as_text(raw_dir)))
+            found = direction_of.get(normalize(as_text(raw_dir)))
             if found is None:
                 bad(
                     AnomalyKind.INVALID_DIRECTION,
@@ -255,7 +258,7 @@ def parse_dossiers(
                     ),
                 )
             else:
-                direction = Direction(found)
+                direction = found
         elif partner is not None:
             bad(
                 AnomalyKind.MISSING_DIRECTION,
@@ -269,7 +272,7 @@ def parse_dossiers(
         if len(anomalies) > before:
             continue
         kind_text = as_text(cell(row, c_kind))
-        kind = Kind(words.kind.get(normalize(kind_text), Kind.OTHER)) if kind_text else Kind.OTHER
+        kind = kind_of.get(normalize(kind_text), Kind.OTHER) if kind_text else Kind.OTHER
         partner_ref = as_text(cell(row, c_pref)) or None
         dossiers.append(
             Dossier(

@@ -51,8 +51,9 @@ def reconcile(
         for d in duplicates
         if d.partner is not None and d.direction is not None and d.status is not Status.QUOTE
     ]
-    lines += [_unpaired(p, names, left_out) for p in purchases_left if p.status is not Status.CANCELLED]
-    lines += [_unpaired(s, names, left_out) for s in sales_left if s.status is not Status.CANCELLED]
+    index = _LeftOut(left_out)
+    lines += [_unpaired(p, names, index) for p in purchases_left if p.status is not Status.CANCELLED]
+    lines += [_unpaired(s, names, index) for s in sales_left if s.status is not Status.CANCELLED]
     lines += [_duplicate(d, names) for d in left_out]
     lines.sort(key=_line_order)
     return lines
@@ -175,22 +176,38 @@ def _paired(p: Dossier, s: Dossier, how: str, names: Mapping[str, str]) -> Recon
     return ReconLine(p.office, s.office, p, s, tuple(statuses), how, owed, " ".join(notes))
 
 
-def _counterpart_left_out(d: Dossier, left_out: Sequence[Dossier]) -> Dossier | None:
-    """A row on the other side that would match `d` but is left out for a duplicate reference."""
-    for other in left_out:
-        if other.office != d.partner or other.partner != d.office or other.direction is d.direction:
-            continue
-        if d.partner_ref == other.ref or other.partner_ref == d.ref or other.start == d.start:
-            return other
-    return None
+class _LeftOut:
+    """Rows left out for a duplicate reference, indexed to explain unpaired days in O(1)."""
+
+    def __init__(self, rows: Sequence[Dossier]):
+        self.by_key: dict[tuple, Dossier] = {}
+        for other in rows:
+            side = (other.office, other.partner, other.direction)
+            for key in (
+                (*side, "ref", other.ref),
+                (*side, "pref", other.partner_ref),
+                (*side, "start", other.start),
+            ):
+                self.by_key.setdefault(key, other)
+
+    def counterpart(self, d: Dossier) -> Dossier | None:
+        """A row on the other side that would match `d` but is left out."""
+        if not self.by_key:
+            return None
+        other_direction = Direction.SALE if d.direction is Direction.PURCHASE else Direction.PURCHASE
+        side = (d.partner, d.office, other_direction)
+        for key in ((*side, "ref", d.partner_ref), (*side, "pref", d.ref), (*side, "start", d.start)):
+            if key[-1] is not None and (found := self.by_key.get(key)) is not None:
+                return found
+        return None
 
 
-def _unpaired(d: Dossier, names: Mapping[str, str], left_out: Sequence[Dossier] = ()) -> ReconLine:
+def _unpaired(d: Dossier, names: Mapping[str, str], left_out: _LeftOut) -> ReconLine:
     assert d.partner is not None
     statuses: list[ReconStatus] = []
     notes: list[str] = []
     day = messages.short_date(d.start)
-    blocked = _counterpart_left_out(d, left_out)
+    blocked = left_out.counterpart(d)
     if blocked is not None:
         notes.append(
             messages.RECON_COUNTERPART_DUPLICATE.format(
