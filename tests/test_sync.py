@@ -244,3 +244,23 @@ def test_the_same_books_and_date_give_the_same_result(books: Path, as_of: str) -
 
     assert first == second
     assert first["as_of"] == as_of
+
+
+def test_a_missing_tab_is_an_anomaly_and_the_rest_goes_on(config: Any, books: Path) -> None:
+    from openpyxl import load_workbook
+
+    office = Path(config.members[1].source)
+    workbook = load_workbook(office)
+    workbook["Dossiers"].title = "Dossiers 2026"
+    workbook.save(office)
+
+    outcome = run_sync(config, as_of=date(2026, 11, 26), now=datetime(2026, 11, 26, 9, 0))
+
+    [problem] = [a for a in outcome.books.anomalies if a.kind.value == "missing_tab"]
+    assert (problem.where.spreadsheet, problem.where.tab, problem.office) == (
+        office.name,
+        "Dossiers",
+        "dordogne",
+    )
+    assert "Dossiers 2026" in problem.message, "the message lists the tabs that are there"
+    assert outcome.written and outcome.books.rows_read[config.members[1].id] == 0
