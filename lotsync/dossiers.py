@@ -20,7 +20,7 @@ from lotsync.cells import (
     parse_count,
     parse_date,
 )
-from lotsync.headers import cell, find_header, is_blank_row, label
+from lotsync.headers import cell, find_header, header_anomalies, is_blank_row, label
 from lotsync.layout import DOSSIER_REQUIRED
 from lotsync.model import (
     Anomaly,
@@ -76,28 +76,10 @@ def parse_dossiers(
             Anomaly(kind, Where(sheet.spreadsheet, sheet.tab, row), column, as_text(value), message, office)
         )
 
-    required_labels = ", ".join(f"« {synonyms[f][0]} »" for f in DOSSIER_REQUIRED)
-    if header is None:
-        report(
-            AnomalyKind.MISSING_HEADER,
-            1,
-            None,
-            "",
-            messages.MISSING_HEADER.format(rows=30, columns=required_labels),
-        )
-        return Parsed([], anomalies, [], 0)
-    missing = [f for f in DOSSIER_REQUIRED if f not in header.columns]
-    for field in missing:
-        report(
-            AnomalyKind.MISSING_COLUMN,
-            header.row,
-            field,
-            "",
-            messages.MISSING_COLUMN.format(
-                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
-            ),
-        )
-    if missing:
+    anomalies.extend(
+        header_anomalies(sheet.spreadsheet, sheet.tab, header, synonyms, DOSSIER_REQUIRED, office)
+    )
+    if header is None or anomalies:
         return Parsed([], anomalies, [], 0)
 
     col = header.columns.get
@@ -125,6 +107,16 @@ def parse_dossiers(
         def invalid(kind: AnomalyKind, field: str, value: Any, error: CellError) -> None:
             bad(kind, field, value, messages.INVALID_CELL.format(value=as_text(value), reason=error))
 
+        def optional(raw: Any, parser: Any, kind: AnomalyKind, field: str) -> Any:
+            """The parsed value of a cell that may be blank (None), or None and an anomaly."""
+            if is_blank(raw):
+                return None
+            try:
+                return parser(raw)
+            except CellError as error:
+                invalid(kind, field, raw, error)
+                return None
+
         def missing_value(field: str) -> None:
             bad(
                 AnomalyKind.MISSING_VALUE,
@@ -139,40 +131,23 @@ def parse_dossiers(
             missing_value("ref")
 
         raw_start = cell(row, c_start)
-        start = None
+        start = optional(raw_start, parse_date, AnomalyKind.INVALID_DATE, "start")
         if is_blank(raw_start):
             missing_value("start")
-        else:
-            try:
-                start = parse_date(raw_start)
-            except CellError as error:
-                invalid(AnomalyKind.INVALID_DATE, "start", raw_start, error)
 
         raw_end = cell(row, c_end)
-        end = None
-        if not is_blank(raw_end):
-            try:
-                end = parse_date(raw_end)
-            except CellError as error:
-                invalid(AnomalyKind.INVALID_DATE, "end", raw_end, error)
-            else:
-                if start is not None and end < start:
-                    bad(
-                        AnomalyKind.END_BEFORE_START,
-                        "end",
-                        raw_end,
-                        messages.END_BEFORE_START.format(
-                            end=messages.short_date(end), start=messages.short_date(start)
-                        ),
-                    )
+        end = optional(raw_end, parse_date, AnomalyKind.INVALID_DATE, "end")
+        if end is not None and start is not None and end < start:
+            bad(
+                AnomalyKind.END_BEFORE_START,
+                "end",
+                raw_end,
+                messages.END_BEFORE_START.format(
+                    end=messages.short_date(end), start=messages.short_date(start)
+                ),
+            )
 
-        raw_pax = cell(row, c_pax)
-        pax = None
-        if not is_blank(raw_pax):
-            try:
-                pax = parse_count(raw_pax)
-            except CellError as error:
-                invalid(AnomalyKind.INVALID_PAX, "pax", raw_pax, error)
+        pax = optional(cell(row, c_pax), parse_count, AnomalyKind.INVALID_PAX, "pax")
 
         raw_status = cell(row, c_status)
         status = None
@@ -194,28 +169,11 @@ def parse_dossiers(
                 status = found
 
         raw_amount = cell(row, c_amount)
-        amount = None
-        if is_blank(raw_amount):
-            if status is not None and status not in (Status.QUOTE, Status.CANCELLED):
-                bad(
-                    AnomalyKind.MISSING_VALUE,
-                    "amount",
-                    "",
-                    messages.MISSING_AMOUNT.format(status=status.value),
-                )
-        else:
-            try:
-                amount = parse_amount(raw_amount)
-            except CellError as error:
-                invalid(AnomalyKind.INVALID_AMOUNT, "amount", raw_amount, error)
+        amount = optional(raw_amount, parse_amount, AnomalyKind.INVALID_AMOUNT, "amount")
+        if is_blank(raw_amount) and status is not None and status not in (Status.QUOTE, Status.CANCELLED):
+            bad(AnomalyKind.MISSING_VALUE, "amount", "", messages.MISSING_AMOUNT.format(status=status.value))
 
-        raw_resale = cell(row, c_resale)
-        resale = None
-        if not is_blank(raw_resale):
-            try:
-                resale = parse_amount(raw_resale)
-            except CellError as error:
-                invalid(AnomalyKind.INVALID_AMOUNT, "resale", raw_resale, error)
+        resale = optional(cell(row, c_resale), parse_amount, AnomalyKind.INVALID_AMOUNT, "resale")
 
         raw_partner = cell(row, c_partner)
         partner = None

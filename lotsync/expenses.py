@@ -18,7 +18,7 @@ from lotsync.cells import (
     parse_flag,
 )
 from lotsync.dossiers import Sheet
-from lotsync.headers import cell, find_header, is_blank_row, label
+from lotsync.headers import cell, find_header, header_anomalies, is_blank_row, label
 from lotsync.model import Anomaly, AnomalyKind, Expense, Where
 from lotsync.split import SplitKeyError, resolve_key
 
@@ -51,24 +51,8 @@ def parse_expenses(
             Anomaly(kind, Where(sheet.spreadsheet, sheet.tab, row), column, as_text(value), message)
         )
 
-    if header is None:
-        columns = ", ".join(f"« {synonyms[f][0]} »" for f in required)
-        report(
-            AnomalyKind.MISSING_HEADER, 1, None, "", messages.MISSING_HEADER.format(rows=30, columns=columns)
-        )
-        return [], anomalies
-    missing = [f for f in required if f not in header.columns]
-    for field in missing:
-        report(
-            AnomalyKind.MISSING_COLUMN,
-            header.row,
-            field,
-            "",
-            messages.MISSING_COLUMN.format(
-                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
-            ),
-        )
-    if missing:
+    anomalies.extend(header_anomalies(sheet.spreadsheet, sheet.tab, header, synonyms, required))
+    if header is None or anomalies:
         return [], anomalies
 
     col = header.columns.get

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from lotsync.cells import as_text, normalize
+from lotsync import messages
+from lotsync.cells import normalize
+from lotsync.model import Anomaly, AnomalyKind, Where
 
 SCAN_ROWS = 30
 """How many rows from the top may hold titles, logos or notes above the header."""
@@ -63,6 +65,35 @@ def find_header(
     return best
 
 
+def header_anomalies(
+    spreadsheet: str,
+    tab: str,
+    header: Header | None,
+    synonyms: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    office: str | None = None,
+) -> list[Anomaly]:
+    """What stops a tab from being read at all: no header row, or a required column missing."""
+    if header is None:
+        columns = ", ".join(f"« {synonyms[f][0]} »" for f in required)
+        message = messages.MISSING_HEADER.format(rows=SCAN_ROWS, columns=columns)
+        return [Anomaly(AnomalyKind.MISSING_HEADER, Where(spreadsheet, tab, 1), "", "", message, office)]
+    return [
+        Anomaly(
+            AnomalyKind.MISSING_COLUMN,
+            Where(spreadsheet, tab, header.row),
+            synonyms[field][0],
+            "",
+            messages.MISSING_COLUMN.format(
+                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
+            ),
+            office,
+        )
+        for field in required
+        if field not in header.columns
+    ]
+
+
 def label(header: Header | None, field: str, synonyms: Mapping[str, Sequence[str]]) -> str:
     """The header a message should name for a field: the sheet's own, else the default."""
     if header and field in header.labels:
@@ -78,7 +109,3 @@ def cell(row: Sequence[Any], index: int | None) -> Any:
 
 def is_blank_row(row: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
-def raw(value: Any) -> str:
-    return as_text(value)
