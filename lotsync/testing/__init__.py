@@ -1,0 +1,1 @@
+"""Test helpers shipped with lotsync: the local Google emulator."""
