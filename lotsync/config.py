@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lotsync import layout
 from lotsync.cells import normalize
 from lotsync.model import Member
+from lotsync.sources import classify
 from lotsync.split import SplitKeyError, resolve_key
 
 ENV_VAR = "LOTSYNC_CONFIG"
@@ -83,6 +84,24 @@ class FeeConfig(_Strict):
     on: date | None = None
 
 
+class GoogleConfig(_Strict):
+    """How to reach Google: credentials, and how long to insist on a bad day."""
+
+    credentials: str | None = None
+    """A service-account key file; else $GOOGLE_APPLICATION_CREDENTIALS; else `lotsync login`'s token."""
+    client_secrets: str | None = None
+    """The OAuth client file (Desktop app) that `lotsync login` uses."""
+    endpoint: str | None = None
+    """Only to try lotsync against the local emulator, e.g. "http://127.0.0.1:8765"."""
+    timeout: float = Field(30, gt=0, le=600)
+    """Seconds for one HTTP request."""
+    max_tries: int = Field(6, ge=1, le=20)
+    max_seconds: float = Field(120, gt=0, le=3600)
+    """Total time one call may take, retries included."""
+    concurrency: int = Field(4, ge=1, le=16)
+    """Spreadsheets read at the same time."""
+
+
 class WordsConfig(_Strict):
     status: dict[str, list[str]] = {}
     kind: dict[str, list[str]] = {}
@@ -92,8 +111,10 @@ class WordsConfig(_Strict):
 class Config(_Strict):
     """The whole configuration. Paths of local sources are made absolute on load."""
 
-    backend: Literal["local"] = "local"
+    backend: Literal["local", "google"] = "local"
+    """How to read a bare source: a local path, or a Google Sheet id. URLs always say themselves."""
     collective: CollectiveConfig = CollectiveConfig()
+    google: GoogleConfig = GoogleConfig()
     shared: SharedConfig
     members: list[MemberConfig] = Field(min_length=2)
     headers: dict[str, list[str]] = {}
@@ -146,6 +167,12 @@ class Config(_Strict):
             for key in getattr(self.words, field):
                 if key not in canonical:
                     errors.append(f"words.{field}.{key} : valeur inconnue ({', '.join(canonical)})")
+        if classify(self.shared.source, self.backend).kind == "drive":
+            errors.append(
+                "shared.source : lotsync n'écrit jamais dans un fichier Excel stocké sur Drive ; "
+                "convertissez le classeur partagé en Google Sheets "
+                "(Fichier > Enregistrer au format Google Sheets)"
+            )
         if errors:
             # One line per problem; each names its own key (see `_describe`).
             raise ValueError("\n".join(errors))
@@ -168,6 +195,12 @@ class Config(_Strict):
 
     def fee_header_map(self) -> dict[str, list[str]]:
         return {**layout.FEE_HEADERS, **self.fee_headers}
+
+    def uses_google(self) -> bool:
+        return any(classify(s, self.backend).is_google for s in self.sources())
+
+    def sources(self) -> list[str]:
+        return [*(m.source for m in self.members), self.shared.source]
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(self)
@@ -272,8 +305,19 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
 def _resolve_paths(config: Config, base: Path) -> Config:
     def absolute(source: str) -> str:
+        if classify(source, config.backend).is_google:
+            return source
         return str((base / Path(source).expanduser()).resolve())
+
+    def absolute_file(path: str | None) -> str | None:
+        return str((base / Path(path).expanduser()).resolve()) if path else None
 
     members = [m.model_copy(update={"source": absolute(m.source)}) for m in config.members]
     shared = config.shared.model_copy(update={"source": absolute(config.shared.source)})
-    return config.model_copy(update={"members": members, "shared": shared})
+    google = config.google.model_copy(
+        update={
+            "credentials": absolute_file(config.google.credentials),
+            "client_secrets": absolute_file(config.google.client_secrets),
+        }
+    )
+    return config.model_copy(update={"members": members, "shared": shared, "google": google})
