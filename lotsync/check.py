@@ -24,7 +24,7 @@ def _tab_report(rows: list[list[Any]], synonyms: dict[str, list[str]], required:
 
 
 def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict[str, Any]]:
-    backend = backend or default_backend()
+    backend = backend or default_backend(config)
     checks: list[dict[str, Any]] = []
     targets = [
         ("office", m.id, m.source, m.tab, config.dossier_headers(), DOSSIER_REQUIRED) for m in config.members

@@ -150,14 +150,31 @@ def fees(config_path: str | None, output_format: str, year: int | None) -> None:
 @as_of_option
 @format_option
 @click.option("--dry-run", is_flag=True, help="Tout calculer, ne rien écrire.")
-def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bool) -> None:
+@click.option(
+    "--google",
+    "on_google",
+    is_flag=True,
+    help="Passer par Google Sheets : démarre l'émulateur Google local, y importe les classeurs, synchronise.",
+)
+def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bool, on_google: bool) -> None:
     """Créer les classeurs de démonstration s'il le faut, puis les synchroniser."""
     from lotsync.demo import write_demo
 
-    config_file = write_demo(Path(directory))
-    if output_format == "text":
-        click.echo(f"Démonstration : {config_file}")
-    _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
+    if not on_google:
+        config_file = write_demo(Path(directory))
+        if output_format == "text":
+            click.echo(f"Démonstration : {config_file}")
+        _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
+        return
+    from lotsync.demo_google import upload_demo
+    from lotsync.testing.fake_google import FakeGoogle
+
+    with FakeGoogle() as google:
+        config_file = upload_demo(Path(directory), google.base_url)
+        if output_format == "text":
+            click.echo(f"Émulateur Google : {google.base_url} ; classeurs importés en Google Sheets.")
+            click.echo(f"Démonstration : {config_file}")
+        _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
 
 
 def main() -> None:

@@ -174,6 +174,7 @@ def outcome_json(outcome: SyncOutcome) -> dict[str, Any]:
         "tabs_rewritten": outcome.report.rewritten if outcome.report else [],
         "tabs_unchanged": outcome.report.unchanged if outcome.report else [],
         "seconds": str(outcome.seconds),
+        "api_calls": outcome.api_calls,
         **books_json(outcome.books),
     }
 
@@ -211,4 +212,7 @@ def outcome_text(outcome: SyncOutcome) -> str:
     elif outcome.report:
         rewritten = ", ".join(outcome.report.rewritten) or "aucun onglet à réécrire (déjà à jour)"
         lines.append(f"Écrit dans {outcome.shared} : {rewritten} ; ligne ajoutée au {messages.TAB_JOURNAL}.")
+    if outcome.api_calls:
+        detail = ", ".join(f"{name} {count}" for name, count in sorted(outcome.api_calls.items()))
+        lines.append(f"Appels à Google : {sum(outcome.api_calls.values())} ({detail}).")
     return "\n".join(lines)

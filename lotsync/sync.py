@@ -7,12 +7,13 @@ anomalies and the sync goes on; a write either lands whole or not at all.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
 from lotsync import messages
-from lotsync.backends import Backend, ReadBook, SourceError, WriteError, WriteReport
+from lotsync.backends import Backend, ReadBook, Router, SourceError, WriteError, WriteReport
 from lotsync.books import Books, Inputs, compute_books
 from lotsync.config import Config
 from lotsync.dossiers import Sheet
@@ -33,16 +34,17 @@ class SyncOutcome(NamedTuple):
     error: str | None
     """Why nothing was written (French), or None."""
     seconds: Decimal
+    api_calls: dict[str, int]
+    """Google API calls by endpoint (empty for local workbooks)."""
 
     @property
     def failed(self) -> bool:
         return self.error is not None
 
 
-def default_backend() -> Backend:
-    from lotsync.backends.xlsx import XlsxBackend
-
-    return XlsxBackend()
+def default_backend(config: Config) -> Router:
+    """Local files through openpyxl, Google sources through the Google backend."""
+    return Router(config)
 
 
 def _source_anomaly(kind: AnomalyKind, name: str, tab: str, message: str, office: str | None) -> Anomaly:
@@ -53,31 +55,52 @@ def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | No
     """Every office's tab and the shared spreadsheet, as raw rows; problems become anomalies."""
     problems: list[Anomaly] = []
     offices: dict[str, Sheet | None] = {}
-    for member in config.members:
-        offices[member.id] = None
-        try:
-            book = backend.read(member.source, [member.tab])
-        except SourceError as error:
-            problems.append(
-                _source_anomaly(
-                    AnomalyKind.SOURCE_UNREADABLE, _display(member.source), member.tab, str(error), member.id
+    # Spreadsheets are read at the same time: on Google each read is a round trip.
+    shared_problems: list[Anomaly] = []
+    with ThreadPoolExecutor(max_workers=config.google.concurrency) as pool:
+        shared_read = pool.submit(read_shared, config, backend, shared_problems)
+        reads = [
+            (member, pool.submit(_read_quietly, backend, member.source, [member.tab]))
+            for member in config.members
+        ]
+        for member, future in reads:
+            offices[member.id] = None
+            book, error = future.result()
+            if error is not None:
+                problems.append(
+                    _source_anomaly(
+                        AnomalyKind.SOURCE_UNREADABLE,
+                        _display(member.source),
+                        member.tab,
+                        str(error),
+                        member.id,
+                    )
                 )
-            )
-            continue
-        if member.tab not in book.tabs:
-            problems.append(
-                _source_anomaly(
-                    AnomalyKind.MISSING_TAB,
-                    book.name,
-                    member.tab,
-                    messages.MISSING_TAB.format(tab=member.tab, tabs=", ".join(book.tab_names)),
-                    member.id,
+                continue
+            assert book is not None
+            if member.tab not in book.tabs:
+                problems.append(
+                    _source_anomaly(
+                        AnomalyKind.MISSING_TAB,
+                        book.name,
+                        member.tab,
+                        messages.MISSING_TAB.format(tab=member.tab, tabs=", ".join(book.tab_names)),
+                        member.id,
+                    )
                 )
-            )
-            continue
-        offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
-    expenses, fees, shared = read_shared(config, backend, problems)
-    return Inputs(offices, expenses, fees, problems), shared
+                continue
+            offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
+        expenses, fees, shared = shared_read.result()
+    return Inputs(offices, expenses, fees, problems + shared_problems), shared
+
+
+def _read_quietly(
+    backend: Backend, source: str, tabs: list[str]
+) -> tuple[ReadBook | None, SourceError | None]:
+    try:
+        return backend.read(source, tabs), None
+    except SourceError as error:
+        return None, error
 
 
 def read_shared(
@@ -139,7 +162,7 @@ def run_sync(
 ) -> SyncOutcome:
     """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line."""
     started = time.perf_counter()
-    backend = backend or default_backend()
+    backend = backend or default_backend(config)
     inputs, shared = read_inputs(config, backend)
     books = compute_books(inputs, config, as_of)
     tabs = result_tabs(books)
@@ -148,13 +171,16 @@ def run_sync(
     def elapsed() -> Decimal:
         return Decimal(f"{time.perf_counter() - started:.2f}")
 
+    def calls() -> dict[str, int]:
+        return dict(getattr(backend, "calls", {}))
+
     if dry_run:
-        return SyncOutcome(books, tabs, shared_name, True, False, None, None, elapsed())
+        return SyncOutcome(books, tabs, shared_name, True, False, None, None, elapsed(), calls())
     if shared is None:
         error = next(
             a.message for a in books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE and a.office is None
         )
-        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed())
+        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed(), calls())
 
     local_now = now.replace(tzinfo=None, microsecond=0)
     journal = JournalLine(
@@ -174,8 +200,8 @@ def run_sync(
         journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
         report = backend.write(shared, tabs, journal, local_now)
     except WriteError as error:
-        return SyncOutcome(books, tabs, shared_name, False, False, None, str(error), elapsed())
-    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed())
+        return SyncOutcome(books, tabs, shared_name, False, False, None, str(error), elapsed(), calls())
+    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls())
 
 
 def _same(shared: ReadBook, tab: OutputTab) -> bool:

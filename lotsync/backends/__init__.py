@@ -6,6 +6,7 @@ rows to the core, and gives the resulting tabs back to it to write.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
@@ -45,3 +46,42 @@ class Backend(Protocol):
     def write(
         self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
     ) -> WriteReport: ...
+
+
+class Router:
+    """One backend for a configuration whose sources mix local files and Google."""
+
+    def __init__(self, config: Any):
+        from lotsync.backends.xlsx import XlsxBackend
+
+        self.config = config
+        self.local = XlsxBackend()
+        self._google: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def google(self) -> Any:
+        with self._lock:  # sources are read from several threads: one Google backend for all
+            if self._google is None:
+                from lotsync.backends.google import GoogleBackend
+
+                self._google = GoogleBackend(self.config)
+            return self._google
+
+    def _for(self, source: str) -> Any:
+        from lotsync.sources import classify
+
+        return self.google if classify(source, self.config.backend).is_google else self.local
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """Google API calls made so far, by endpoint."""
+        return dict(self._google.calls) if self._google is not None else {}
+
+    def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
+        return self._for(source).read(source, tabs)
+
+    def write(
+        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
+    ) -> WriteReport:
+        return self._for(book.source).write(book, tabs, journal, generated)

@@ -55,12 +55,29 @@ def _fingerprint(path: Path, data: bytes) -> Fingerprint:
     return Fingerprint(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
+def read_workbook_bytes(data: bytes, tabs: Sequence[str]) -> tuple[dict[str, list[list[Any]]], list[str]]:
+    """The asked-for tabs of an .xlsx (as rows of cached values) and every tab's name."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SourceError(messages.SOURCE_UNREADABLE.format(reason=messages.SOURCE_NOT_XLSX)) from exc
+    try:
+        found = {
+            name: [list(row) for row in workbook[name].iter_rows(values_only=True)]
+            for name in tabs
+            if name in workbook.sheetnames
+        }
+        return found, list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
 class XlsxBackend:
     """Reads and writes .xlsx files on the local disk."""
 
     def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
-        from openpyxl import load_workbook
-
         path = Path(source)
         try:
             data = path.read_bytes()
@@ -68,19 +85,7 @@ class XlsxBackend:
             raise SourceError(messages.SOURCE_UNREADABLE.format(reason=messages.SOURCE_MISSING)) from exc
         except OSError as exc:
             raise SourceError(messages.SOURCE_UNREADABLE.format(reason=exc.strerror or exc)) from exc
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SourceError(messages.SOURCE_UNREADABLE.format(reason=messages.SOURCE_NOT_XLSX)) from exc
-        try:
-            found = {
-                name: [list(row) for row in workbook[name].iter_rows(values_only=True)]
-                for name in tabs
-                if name in workbook.sheetnames
-            }
-            names = list(workbook.sheetnames)
-        finally:
-            workbook.close()
+        found, names = read_workbook_bytes(data, tabs)
         return ReadBook(source, path.name, found, names, _fingerprint(path, data))
 
     def write(

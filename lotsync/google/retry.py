@@ -1,0 +1,126 @@
+"""Insisting politely on Google's bad days: exponential back-off with full jitter.
+
+Retried: 408, 429, 500, 502, 503, 504, Drive's 403 rateLimitExceeded and
+userRateLimitExceeded, dropped connections and timeouts; `Retry-After` is
+honoured. Everything else (a 403 permission error, a 404, a 400) fails at once.
+Tries and total time are bounded; gspread's own back-off client, which retries
+forever and without jitter, is not used.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+class GaveUp(Exception):
+    """Google kept failing: `last` is the last error, `tries` how many calls were made."""
+
+    def __init__(self, last: BaseException, tries: int):
+        super().__init__(str(last))
+        self.last = last
+        self.tries = tries
+
+
+@dataclass
+class RetryPolicy:
+    max_tries: int = 6
+    max_seconds: float = 120.0
+    base_delay: float = 0.5
+    max_delay: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    random: Callable[[], float] = field(default_factory=lambda: random.Random().random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Full jitter: uniform in [0, min(max_delay, base·2^attempt)], but never before Retry-After."""
+        jittered = self.random() * min(self.max_delay, self.base_delay * 2**attempt)
+        return max(jittered, retry_after or 0.0)
+
+    def call(self, action: Callable[[], T]) -> T:
+        started = self.clock()
+        attempt = 0
+        while True:
+            try:
+                return action()
+            except Exception as error:  # classified just below; anything else is re-raised
+                retry, retry_after = transient(error)
+                attempt += 1
+                if not retry:
+                    raise
+                wait = self.delay(attempt - 1, retry_after)
+                if attempt >= self.max_tries or self.clock() - started + wait > self.max_seconds:
+                    raise GaveUp(error, attempt) from error
+                self.sleep(wait)
+
+
+def transient(error: BaseException) -> tuple[bool, float | None]:
+    """Whether an error is worth another try, and the server's Retry-After in seconds."""
+    status, headers, body = _http_parts(error)
+    if status is None:
+        return _is_network_error(error), None
+    retry_after = _retry_after(headers)
+    if status in RETRYABLE_STATUS:
+        return True, retry_after
+    if status == 403 and _reason(body) in RATE_LIMIT_REASONS:
+        return True, retry_after
+    return False, None
+
+
+def _http_parts(error: BaseException) -> tuple[int | None, Any, Any]:
+    response = getattr(error, "response", None)  # gspread.APIError, requests.HTTPError
+    if response is not None and getattr(response, "status_code", None) is not None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        return response.status_code, response.headers, body
+    resp = getattr(error, "resp", None)  # googleapiclient.errors.HttpError
+    if resp is not None and getattr(resp, "status", None) is not None:
+        import json
+
+        try:
+            body = json.loads(getattr(error, "content", b"") or b"null")
+        except ValueError:
+            body = None
+        return int(resp.status), resp, body
+    return None, None, None
+
+
+def _retry_after(headers: Any) -> float | None:
+    if headers is None:
+        return None
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _reason(body: Any) -> str | None:
+    try:
+        return body["error"]["errors"][0]["reason"]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _is_network_error(error: BaseException) -> bool:
+    import requests
+
+    network = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError, socket.timeout)
+    try:
+        import httplib2
+
+        network = (*network, httplib2.HttpLib2Error)
+    except ImportError:  # pragma: no cover - httplib2 comes with googleapiclient
+        pass
+    return isinstance(error, network)
