@@ -21,6 +21,16 @@ def foreign_tabs(tabs: dict[str, list[list[Any]]], owned: Sequence[str]) -> list
     return [name for name in owned if name in tabs and not is_marked(tabs[name])]
 
 
+def foreign_refusal(book_name: str, tabs: dict[str, list[list[Any]]], owned: Sequence[str]) -> str | None:
+    """Why nothing may be written when people made tabs with lotsync's names, or None."""
+    foreign = foreign_tabs(tabs, owned)
+    if not foreign:
+        return None
+    return messages.WRITE_REFUSED_FOREIGN.format(
+        path=book_name, tabs=", ".join(f"« {t} »" for t in foreign), verb="a" if len(foreign) == 1 else "ont"
+    )
+
+
 def _plain(value: Any) -> Any:
     """A cell as a comparable value, whatever the backend returned for it."""
     if value is None or value == "":

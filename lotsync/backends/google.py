@@ -31,7 +31,7 @@ from lotsync.google.credentials import CredentialsError, load_credentials, scope
 from lotsync.google.retry import GaveUp, RetryPolicy
 from lotsync.layout import OWNED_TABS
 from lotsync.outputs import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row
-from lotsync.owned import foreign_tabs, is_marked, plain_rows
+from lotsync.owned import foreign_refusal, is_marked, plain_rows
 from lotsync.sources import Source, classify
 
 T = TypeVar("T")
@@ -306,15 +306,9 @@ class GoogleBackend:
             raise WriteError(
                 messages.WRITE_FAILED.format(path=book.name, reason="ce n'est pas un Google Sheets")
             )
-        foreign = foreign_tabs(book.tabs, OWNED_TABS)
-        if foreign:
-            raise WriteError(
-                messages.WRITE_REFUSED_FOREIGN.format(
-                    path=book.name,
-                    tabs=", ".join(f"« {t} »" for t in foreign),
-                    verb="a" if len(foreign) == 1 else "ont",
-                )
-            )
+        refusal = foreign_refusal(book.name, book.tabs, OWNED_TABS)
+        if refusal:
+            raise WriteError(refusal)
         try:
             self._check_not_edited(book, where)
             requests, rewritten, kept = self._requests(book, token, tabs, journal, generated)

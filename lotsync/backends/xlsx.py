@@ -29,7 +29,7 @@ from lotsync.outputs import (
     Quantity,
     Row,
 )
-from lotsync.owned import foreign_tabs, is_marked, unchanged
+from lotsync.owned import foreign_refusal, is_marked, unchanged
 
 MONEY_FORMAT = '#,##0.00\\ "€"'
 PERCENT_FORMAT = "0.0%"
@@ -95,15 +95,9 @@ class XlsxBackend:
 
         path = Path(book.source)
         self._check_writable(path, book)
-        foreign = foreign_tabs(book.tabs, OWNED_TABS)
-        if foreign:
-            raise WriteError(
-                messages.WRITE_REFUSED_FOREIGN.format(
-                    path=path.name,
-                    tabs=", ".join(f"« {t} »" for t in foreign),
-                    verb="a" if len(foreign) == 1 else "ont",
-                )
-            )
+        refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS)
+        if refusal:
+            raise WriteError(refusal)
         try:
             workbook = load_workbook(path, rich_text=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file

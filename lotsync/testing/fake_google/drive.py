@@ -271,14 +271,7 @@ def _parse_query(q: str) -> list[list[tuple[str, str, str]]]:
             negate, rest = True, rest[4:]
         found = _CLAUSE.match(rest)
         if not found:
-            raise ApiError(
-                400,
-                "Invalid Value",
-                "INVALID_ARGUMENT",
-                reason="invalid",
-                location="q",
-                location_type="parameter",
-            )
+            raise _invalid_query()
         if found["in_field"]:
             clause = (found["in_field"], "not in" if negate else "in", _unquote(found["value_in"]))
         else:
@@ -296,15 +289,14 @@ def _parse_query(q: str) -> list[list[tuple[str, str, str]]]:
                 alternatives.append([])
             rest = rest[connective.end() :]
         elif rest:
-            raise ApiError(
-                400,
-                "Invalid Value",
-                "INVALID_ARGUMENT",
-                reason="invalid",
-                location="q",
-                location_type="parameter",
-            )
+            raise _invalid_query()
     return alternatives
+
+
+def _invalid_query() -> ApiError:
+    return ApiError(
+        400, "Invalid Value", "INVALID_ARGUMENT", reason="invalid", location="q", location_type="parameter"
+    )
 
 
 def _matches(file: DriveFile, clause: tuple[str, str, str]) -> bool:
