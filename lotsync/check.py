@@ -1,7 +1,15 @@
-"""`lotsync check`: can every source be read, and does lotsync understand its headers?"""
+"""`lotsync check`: can every source be read, and does lotsync understand its headers?
+
+On Google, it also says for every spreadsheet whether it was reached, with which
+identity, what sharing it needs (Lecteur for an office's spreadsheet, Éditeur for
+the shared one) and how many API calls the check used. It only reads: the
+shared spreadsheet's write access is not tried (that would be a write), so the
+report names the address to share it with as Éditeur.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lotsync.backends import Backend, SourceError
@@ -9,7 +17,11 @@ from lotsync.config import Config
 from lotsync.headers import find_header
 from lotsync.layout import DOSSIER_REQUIRED, EXPENSE_REQUIRED, OWNED_TABS
 from lotsync.owned import foreign_tabs
+from lotsync.sources import classify
 from lotsync.sync import default_backend
+
+ROLE_READER, ROLE_EDITOR = "Lecteur", "Éditeur"
+"""The roles of Google's « Partager » dialog, as people see them in French."""
 
 
 def _tab_report(rows: list[list[Any]], synonyms: dict[str, list[str]], required: tuple[str, ...]) -> dict:
@@ -23,9 +35,7 @@ def _tab_report(rows: list[list[Any]], synonyms: dict[str, list[str]], required:
     }
 
 
-def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict[str, Any]]:
-    backend = backend or default_backend(config)
-    checks: list[dict[str, Any]] = []
+def _targets(config: Config) -> list[tuple[str, str, str, str, dict[str, list[str]], tuple[str, ...]]]:
     targets = [
         ("office", m.id, m.source, m.tab, config.dossier_headers(), DOSSIER_REQUIRED) for m in config.members
     ]
@@ -39,49 +49,153 @@ def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict
             EXPENSE_REQUIRED,
         )
     )
-    for role, ident, source, tab, synonyms, required in targets:
-        entry: dict[str, Any] = {
-            "role": role,
-            "id": ident,
-            "source": source,
-            "tab": tab,
-            "ok": False,
-            "problems": [],
+    return targets
+
+
+def _google_backend(config: Config, backend: Backend) -> Any:
+    """The Google backend behind `backend` (a Router, or a GoogleBackend itself), if Google is used."""
+    if not config.uses_google():
+        return None
+    if hasattr(backend, "identity"):
+        return backend
+    return getattr(backend, "google", None)
+
+
+def _http_status(error: BaseException) -> int | None:
+    cause = error.__cause__
+    if cause is None:
+        return None
+    from lotsync.backends.google import _status
+
+    return _status(cause)
+
+
+def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
+    role, ident, source, tab, synonyms, required = target
+    where = classify(source, config.backend)
+    entry: dict[str, Any] = {
+        "role": role,
+        "id": ident,
+        "source": source,
+        "tab": tab,
+        "kind": where.kind,
+        "ok": False,
+        "problems": [],
+    }
+    if where.is_google:
+        entry["url"] = where.url
+        entry["reachable"] = False
+        entry["share_role"] = ROLE_EDITOR if role == "shared" else ROLE_READER
+    extra = list(OWNED_TABS) if role == "shared" else []
+    try:
+        book = backend.read(source, [tab, *extra])
+    except SourceError as error:
+        entry["problems"].append(str(error))
+        if where.is_google:
+            entry["http_status"] = _http_status(error)
+        return entry
+    if where.is_google:
+        entry["reachable"] = True
+        entry["access"] = "lecture"
+    entry["name"] = book.name
+    entry["tabs"] = book.tab_names
+    if tab not in book.tabs:
+        entry["problems"].append(f"onglet « {tab} » introuvable")
+        return entry
+    entry.update(_tab_report(book.tabs[tab], synonyms, required))
+    if entry["header_row"] is None:
+        entry["problems"].append("ligne d'en-tête introuvable")
+    elif entry["missing"]:
+        entry["problems"].append("colonnes obligatoires absentes : " + ", ".join(entry["missing"]))
+    for foreign in foreign_tabs(book.tabs, OWNED_TABS) if role == "shared" else []:
+        entry["problems"].append(f"l'onglet « {foreign} » a été créé à la main : lotsync ne l'écrasera pas")
+    entry["ok"] = not entry["problems"]
+    return entry
+
+
+def _sharing(entry: dict[str, Any], identity: str) -> None:
+    """Name the address to share with, and as what, on every Google source."""
+    entry["share_with"] = identity or None
+    who = identity or "l'identité de lotsync"
+    role = entry["share_role"]
+    status = entry.get("http_status")
+    if entry["reachable"] or status not in (403, 404):
+        return
+    if status == 403:
+        problem = f"accès refusé : partagez {entry['url']} avec {who} comme {role} (bouton « Partager »)"
+    else:
+        problem = (
+            f"classeur introuvable : vérifiez l'identifiant dans la configuration ; s'il est juste, "
+            f"partagez {entry['url']} avec {who} comme {role} (bouton « Partager »)"
+        )
+    entry["problems"] = [problem]
+
+
+def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict[str, Any]]:
+    """One entry per source; spreadsheets are read at the same time, as a sync does."""
+    return check_report(config, backend)["sources"]
+
+
+def check_report(config: Config, backend: Backend | None = None) -> dict[str, Any]:
+    """Every source inspected, and on Google the identity, scopes and API calls used."""
+    backend = backend or default_backend(config)
+    targets = _targets(config)
+    with ThreadPoolExecutor(max_workers=config.google.concurrency) as pool:
+        checks = list(pool.map(lambda t: _inspect(config, backend, t), targets))
+    google: dict[str, Any] | None = None
+    found = _google_backend(config, backend)
+    if found is not None:
+        identity = getattr(found, "identity", "") or ""
+        for entry in checks:
+            if entry["kind"] != "local":
+                _sharing(entry, identity)
+        calls = dict(getattr(found, "calls", {}) or {})
+        google = {
+            "identity": identity or None,
+            "scopes": list(getattr(found, "scopes", [])),
+            "calls": dict(sorted(calls.items())),
+            "calls_total": sum(calls.values()),
         }
-        checks.append(entry)
-        extra = list(OWNED_TABS) if role == "shared" else []
-        try:
-            book = backend.read(source, [tab, *extra])
-        except SourceError as error:
-            entry["problems"].append(str(error))
-            continue
-        entry["name"] = book.name
-        entry["tabs"] = book.tab_names
-        if tab not in book.tabs:
-            entry["problems"].append(f"onglet « {tab} » introuvable")
-            continue
-        entry.update(_tab_report(book.tabs[tab], synonyms, required))
-        if entry["header_row"] is None:
-            entry["problems"].append("ligne d'en-tête introuvable")
-        elif entry["missing"]:
-            entry["problems"].append("colonnes obligatoires absentes : " + ", ".join(entry["missing"]))
-        for foreign in foreign_tabs(book.tabs, OWNED_TABS) if role == "shared" else []:
-            entry["problems"].append(
-                f"l'onglet « {foreign} » a été créé à la main : lotsync ne l'écrasera pas"
-            )
-        entry["ok"] = not entry["problems"]
-    return checks
+    return {"ok": all(c["ok"] for c in checks), "sources": checks, "google": google}
 
 
-def inspection_text(checks: list[dict[str, Any]]) -> str:
+def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None = None) -> str:
+    from lotsync.google.login import describe_scopes
+
     lines = ["lotsync check — configuration valide."]
     for c in checks:
         mark = "OK " if c["ok"] else "!! "
-        lines.append(f"{mark}{c['id']} : {c.get('name', c['source'])}, onglet « {c['tab']} »")
+        where = c.get("name", c["source"])
+        if c.get("url") and c.get("name"):
+            where = f"{c['name']} ({c['url']})"
+        lines.append(f"{mark}{c['id']} : {where}, onglet « {c['tab']} »")
+        if c.get("reachable"):
+            lines.append("     Google : " + _access_text(c))
+        if c.get("tabs") is not None and c["tab"] not in c["tabs"]:
+            lines.append("     onglets présents : " + (", ".join(c["tabs"]) or "aucun"))
         if c.get("header_row"):
             columns = ", ".join(f"{field}={label!r}" for field, label in c["columns"].items())
             lines.append(f"     en-tête ligne {c['header_row']} : {columns}")
         lines += [f"     problème : {p}" for p in c["problems"]]
+    if google is not None:
+        lines.append(f"Google : identité {google['identity'] or 'inconnue'}.")
+        if google["scopes"]:
+            lines.append("  accès demandés : " + " ; ".join(describe_scopes(google["scopes"])))
+        detail = ", ".join(f"{name} : {count}" for name, count in google["calls"].items())
+        lines.append(
+            f"  appels à l'API pour cette vérification : {google['calls_total']}"
+            + (f" ({detail})" if detail else "")
+        )
     bad = sum(not c["ok"] for c in checks)
     lines.append("Tout est lisible." if not bad else f"{bad} source(s) à corriger.")
     return "\n".join(lines)
+
+
+def _access_text(c: dict[str, Any]) -> str:
+    who = c.get("share_with") or "l'identité de lotsync"
+    if c["role"] == "shared":
+        return (
+            f"lecture OK ; lotsync écrit ses onglets ici : {who} doit y être {ROLE_EDITOR} "
+            "(check n'écrit rien, l'écriture n'est pas essayée)"
+        )
+    return f"lecture OK (partagé avec {who}, {ROLE_READER} suffit)"

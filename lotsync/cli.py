@@ -109,17 +109,98 @@ def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry
 @config_option
 @format_option
 def check(config_path: str | None, output_format: str) -> None:
-    """Vérifier la configuration et que chaque classeur se lit, avec ses en-têtes."""
-    from lotsync.check import inspect_sources, inspection_text
+    """Vérifier la configuration et que chaque classeur se lit, avec ses en-têtes.
+
+    Sur Google : si chaque classeur est joignable, avec quelle adresse le partager (Lecteur pour
+    ceux des offices, Éditeur pour le classeur partagé) et combien d'appels à l'API il a fallu.
+    Ne modifie rien.
+    """
+    from lotsync.check import check_report, inspection_text
 
     config = _load(config_path)
-    checks = inspect_sources(config)
+    report = check_report(config)
     if output_format == "json":
-        _print_json({"ok": all(c["ok"] for c in checks), "sources": checks})
+        _print_json(report)
     else:
-        click.echo(inspection_text(checks))
-    if not all(c["ok"] for c in checks):
+        click.echo(inspection_text(report["sources"], report["google"]))
+    if not report["ok"]:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--client-secrets",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Identifiants OAuth « Application de bureau » (JSON de la console Google Cloud) ; "
+    "sinon [google] client_secrets.",
+)
+@click.option("--no-browser", is_flag=True, help="Ne pas ouvrir le navigateur : afficher l'adresse à ouvrir.")
+@click.option(
+    "--account",
+    default=None,
+    metavar="ADRESSE",
+    help="Le compte Google à utiliser (proposé à Google, et noté pour dire avec qui partager les classeurs).",
+)
+def login(config_path: str | None, client_secrets: str | None, no_browser: bool, account: str | None) -> None:
+    """Connecter lotsync à votre compte Google (au lieu d'un compte de service).
+
+    Ouvre la page d'autorisation de Google, puis garde le jeton dans votre dossier de
+    configuration, lisible par vous seul. Accès demandés : Google Sheets, et Google Drive en
+    lecture seule seulement si un fichier Excel sur Drive est une source.
+    """
+    from lotsync.google.login import LoginError, describe_scopes, service_account_in_use
+    from lotsync.google.login import login as run_login
+
+    config = _load(config_path)
+
+    def show(url: str) -> None:
+        if no_browser:
+            click.echo("Ouvrez cette adresse dans votre navigateur et autorisez lotsync :")
+        else:
+            click.echo("Le navigateur va s'ouvrir ; sinon, ouvrez cette adresse et autorisez lotsync :")
+        click.echo(f"  {url}")
+        click.echo("En attente de la réponse de Google…")
+
+    try:
+        result = run_login(
+            config, client_secrets, open_browser=not no_browser, on_url=show, login_hint=account
+        )
+    except LoginError as error:
+        click.echo(f"Connexion impossible : {error}", err=True)
+        sys.exit(EXIT_USAGE if error.usage else EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("Connexion interrompue : aucun jeton enregistré.", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"Connecté. Jeton enregistré dans {result.path} (lisible par vous seul).")
+    click.echo("Accès accordés : " + " ; ".join(describe_scopes(result.scopes)) + ".")
+    who = result.account or "votre adresse Google"
+    click.echo(
+        f"Partagez chaque classeur avec {who} : Lecteur pour ceux des offices, Éditeur pour le "
+        "classeur partagé. Puis : lotsync check."
+    )
+    if key := service_account_in_use(config):
+        click.echo(
+            f"Attention : la clé de compte de service {key} est configurée ([google] credentials ou "
+            "GOOGLE_APPLICATION_CREDENTIALS) ; elle passe avant ce jeton. Retirez-la pour utiliser votre "
+            "compte.",
+            err=True,
+        )
+
+
+@cli.command()
+def logout() -> None:
+    """Oublier le jeton de `lotsync login` (supprime le fichier)."""
+    from lotsync.google.credentials import token_cache_path
+    from lotsync.google.login import logout as run_logout
+
+    removed = run_logout()
+    if removed is None:
+        click.echo(f"Aucun jeton enregistré ({token_cache_path()}).")
+        return
+    click.echo(f"Jeton supprimé : {removed}.")
+    click.echo("Pour retirer aussi l'accès de lotsync chez Google : https://myaccount.google.com/permissions")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ anomalies and the sync goes on; a write either lands whole or not at all.
 
 from __future__ import annotations
 
+import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
@@ -193,10 +194,11 @@ def run_sync(
         len(books.reconciliation),
         "",
         Quantity(elapsed()),
-        _status_summary(books),
+        # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
+        f"{_status_summary(books)} · exécution {secrets.token_hex(4)}",
     )
     try:
-        to_rewrite = [t.name for t in tabs if not _same(shared, t)]
+        to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
         journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
         report = backend.write(shared, tabs, journal, local_now)
     except WriteError as error:
@@ -204,9 +206,16 @@ def run_sync(
     return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls())
 
 
-def _same(shared: ReadBook, tab: OutputTab) -> bool:
+def _same(config: Config, shared: ReadBook, tab: OutputTab) -> bool:
     from lotsync.owned import unchanged
+    from lotsync.sources import classify
 
+    if classify(shared.source, config.backend).is_google:
+        # Google gives dates back as serial numbers: compare with what it will give back.
+        from lotsync.backends.google import wire_value
+
+        rows = [row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
+        tab = tab._replace(rows=rows)
     return unchanged(shared.tabs.get(tab.name), tab)
 
 

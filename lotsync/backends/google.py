@@ -19,13 +19,13 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from lotsync import messages
 from lotsync.backends import ReadBook, SourceError, WriteError, WriteReport
-from lotsync.cells import SERIAL_EPOCH
+from lotsync.cells import SERIAL_EPOCH, SERIAL_RANGE
 from lotsync.config import Config
 from lotsync.google.credentials import CredentialsError, load_credentials, scopes_for
 from lotsync.google.retry import GaveUp, RetryPolicy
@@ -119,10 +119,27 @@ def _effective(cell: dict[str, Any]) -> Any:
     value = cell.get("effectiveValue") or {}
     for key in ("stringValue", "numberValue", "boolValue"):
         if key in value:
+            if key == "numberValue":
+                return _dated(value[key], cell)
             return value[key]
     if "errorValue" in value:
         return None
     return None
+
+
+def _dated(number: Any, cell: dict[str, Any]) -> Any:
+    """A number under a date format as the date it shows, as a local workbook's date cell reads
+    (so that an anomaly on it says `2026-05-12`, not `46154`); any other number as it is."""
+    kinds = {
+        ((cell.get(key) or {}).get("numberFormat") or {}).get("type")
+        for key in ("effectiveFormat", "userEnteredFormat")
+    }
+    if not kinds & {"DATE", "DATE_TIME"} or not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1] + 1:
+        return number
+    days = int(number)
+    seconds = round((number - days) * 86400)
+    day = SERIAL_EPOCH + timedelta(days=days)
+    return datetime.combine(day, datetime.min.time()) + timedelta(seconds=seconds) if seconds else day
 
 
 class GoogleBackend:
@@ -149,9 +166,11 @@ class GoogleBackend:
             if self._http is None:
                 from gspread.http_client import HTTPClient
 
-                from lotsync.google.transport import authorized_session
+                from lotsync.google.transport import authorized_session, token_request
 
                 self._credentials, self.identity = load_credentials(self.config, self.scopes)
+                # One token before the reading threads start, rather than one each.
+                self.retry.call(lambda: self._credentials.refresh(token_request(self.google.endpoint)))
                 session = authorized_session(self._credentials, self.google.endpoint)
                 self._http = HTTPClient(self._credentials, session=session)
                 self._http.set_timeout(self.google.timeout)
@@ -221,7 +240,8 @@ class GoogleBackend:
         client = self._client()
         fields = (
             "properties.title,sheets(properties(sheetId,title,index),"
-            "data(startRow,startColumn,rowData(values(effectiveValue))))"
+            "data(startRow,startColumn,rowData(values(effectiveValue,"
+            "effectiveFormat(numberFormat(type)),userEnteredFormat(numberFormat(type))))))"
         )
         params = {"ranges": [quote_tab(t) for t in tabs], "includeGridData": "true", "fields": fields}
         try:
@@ -312,11 +332,7 @@ class GoogleBackend:
         try:
             self._check_not_edited(book, where)
             requests, rewritten, kept = self._requests(book, token, tabs, journal, generated)
-            client = self._client()
-            self._call(
-                "sheets.spreadsheets.batchUpdate",
-                lambda: client.batch_update(token.spreadsheet_id, {"requests": requests}),
-            )
+            self._send_write(token, where, requests, journal)
         except WriteError:
             raise
         except CredentialsError as error:
@@ -326,6 +342,34 @@ class GoogleBackend:
                 raise
             raise WriteError(self._explain(error, where, book.name) + " Rien n'a été écrit.") from error
         return WriteReport(rewritten, kept)
+
+    def _send_write(
+        self, token: SheetToken, where: Source, requests: list[dict[str, Any]], journal: JournalLine
+    ) -> None:
+        """Send the one batchUpdate, safely even when an answer is lost.
+
+        Every request is idempotent (cells written at fixed places, the Journal line
+        included) except adding a tab, which Google refuses the second time. So a
+        write whose answer was lost can be sent again; and when the retry is refused,
+        or lotsync gives up, the Journal tells whether this run's line landed.
+        """
+        client = self._client()
+        try:
+            self._call(
+                "sheets.spreadsheets.batchUpdate",
+                lambda: client.batch_update(token.spreadsheet_id, {"requests": requests}),
+            )
+        except Exception as error:
+            if _is_programming_error(error) or not self._journal_has(where, journal):
+                raise
+
+    def _journal_has(self, where: Source, journal: JournalLine) -> bool:
+        """Whether the Journal already holds this run's line (its detail names the run)."""
+        try:
+            rows = self._batch_get(where, [messages.TAB_JOURNAL]).get(messages.TAB_JOURNAL, [])
+        except Exception:  # the check itself failed: assume nothing landed, and say so
+            return False
+        return any(row and row[-1] == journal.detail for row in rows[2:])
 
     def _check_not_edited(self, book: ReadBook, where: Source) -> None:
         """Refuse to write when one of lotsync's tabs changed since it was read."""
@@ -428,8 +472,25 @@ class GoogleBackend:
         line = {"values": [cell_data(v, "data") for v in journal.cells()]}
         props = token.sheets.get(title)
         if existing is not None and is_marked(existing) and props is not None:
+            # The line goes right under the last one read, at a fixed place: sending the same
+            # write twice (an answer lost on the way) leaves one line, not two.
             sheet_id = props["sheetId"]
+            requests: list[dict[str, Any]] = []
+            grid = props.get("gridProperties", {})
+            if grid.get("rowCount", 0) <= len(existing):
+                requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {"rowCount": len(existing) + 100},
+                            },
+                            "fields": "gridProperties.rowCount",
+                        }
+                    }
+                )
             return [
+                *requests,
                 {
                     "updateCells": {
                         "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
@@ -437,7 +498,13 @@ class GoogleBackend:
                         "fields": CELL_FIELDS,
                     }
                 },
-                {"appendCells": {"sheetId": sheet_id, "rows": [line], "fields": CELL_FIELDS}},
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sheet_id, "rowIndex": len(existing), "columnIndex": 0},
+                        "rows": [line],
+                        "fields": CELL_FIELDS,
+                    }
+                },
             ]
         rows = [Row("marker", (marker,)), Row("header", JOURNAL_HEADER), Row("data", journal.cells())]
         return self._replace_tab(title, rows, existing, token, used_ids)

@@ -60,11 +60,15 @@ def _service_account(path: Path, scopes: list[str], endpoint: str | None) -> tup
 
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise ValueError("not a JSON object")
         if endpoint:
             info["token_uri"] = endpoint.rstrip("/") + "/token"
         credentials = service_account.Credentials.from_service_account_info(info, scopes=scopes)
     except FileNotFoundError as exc:
         raise CredentialsError(f"Clé de compte de service introuvable : {path}") from exc
+    except OSError as exc:  # a folder, a file the user may not read
+        raise CredentialsError(f"Clé de compte de service illisible : {path} ({exc.strerror}).") from exc
     except (ValueError, KeyError) as exc:
         # The message of a parsing error may quote the key: never show it.
         raise CredentialsError(

@@ -4,7 +4,10 @@ Retried: 408, 429, 500, 502, 503, 504, Drive's 403 rateLimitExceeded and
 userRateLimitExceeded, dropped connections and timeouts; `Retry-After` is
 honoured. Everything else (a 403 permission error, a 404, a 400) fails at once.
 Tries and total time are bounded; gspread's own back-off client, which retries
-forever and without jitter, is not used.
+forever and without jitter, is not used. A rate limit (429, Drive's 403 rate
+limits) is Google asking to slow down until its per-minute quota refills: those
+retries are bounded by `max_seconds` (and `RATE_LIMIT_TRIES` times `max_tries`),
+since `max_tries` quick back-offs alone end long before a minute's window slides.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ T = TypeVar("T")
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+RATE_LIMIT_TRIES = 4
 
 
 class GaveUp(Exception):
@@ -58,7 +62,8 @@ class RetryPolicy:
                 if not retry:
                     raise
                 wait = self.delay(attempt - 1, retry_after)
-                if attempt >= self.max_tries or self.clock() - started + wait > self.max_seconds:
+                tries = self.max_tries * (RATE_LIMIT_TRIES if rate_limited(error) else 1)
+                if attempt >= tries or self.clock() - started + wait > self.max_seconds:
                     raise GaveUp(error, attempt) from error
                 self.sleep(wait)
 
@@ -74,6 +79,12 @@ def transient(error: BaseException) -> tuple[bool, float | None]:
     if status == 403 and _reason(body) in RATE_LIMIT_REASONS:
         return True, retry_after
     return False, None
+
+
+def rate_limited(error: BaseException) -> bool:
+    """A 429, or Drive's 403 rate limit: the quota will refill, only time is needed."""
+    status, _, body = _http_parts(error)
+    return status == 429 or (status == 403 and _reason(body) in RATE_LIMIT_REASONS)
 
 
 def _http_parts(error: BaseException) -> tuple[int | None, Any, Any]:

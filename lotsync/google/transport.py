@@ -53,14 +53,21 @@ def redirect(session: requests.Session, endpoint: str) -> requests.Session:
     return session
 
 
+def token_request(endpoint: str | None = None) -> Any:
+    """google-auth's transport for fetching tokens, sent to `endpoint` when set."""
+    from google.auth.transport.requests import Request
+
+    session = requests.Session()
+    return Request(redirect(session, endpoint) if endpoint else session)
+
+
 def authorized_session(credentials: Any, endpoint: str | None = None) -> requests.Session:
     """google-auth's AuthorizedSession; token refreshes go to the same place as the calls."""
-    from google.auth.transport.requests import AuthorizedSession, Request
+    from google.auth.transport.requests import AuthorizedSession
 
     if not endpoint:
         return AuthorizedSession(credentials)
-    token_session = redirect(requests.Session(), endpoint)
-    return redirect(AuthorizedSession(credentials, auth_request=Request(token_session)), endpoint)
+    return redirect(AuthorizedSession(credentials, auth_request=token_request(endpoint)), endpoint)
 
 
 def httplib2_http(endpoint: str | None = None, timeout: float | None = 60) -> Any:

@@ -24,12 +24,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lotsync.testing.fake_google import drive, gmail, sheets
-from lotsync.testing.fake_google.auth import Tokens, check_scope, token_endpoint
+from lotsync.testing.fake_google.auth import Tokens, authorization_endpoint, check_scope, token_endpoint
 from lotsync.testing.fake_google.faults import Fault, Faults, LogEntry, Quota, RequestLog
 from lotsync.testing.fake_google.http import Request, Response, Route, error_body, parse_query
 from lotsync.testing.fake_google.store import ApiError, Store
 
 ROUTES: list[Route] = [*sheets.ROUTES, *drive.ROUTES, *gmail.ROUTES]
+AUTHORIZATION_PATH = "/o/oauth2/auth"
+"""Google's consent page (`auth_uri` of a client secrets file); the emulator approves at once."""
 
 
 class FakeGoogle:
@@ -175,6 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, emulator: FakeGoogle, request: Request) -> tuple[Route | None, Response]:
         if request.path == "/token" and request.method == "POST":
             return None, token_endpoint(emulator.tokens, request)
+        if request.path == AUTHORIZATION_PATH and request.method == "GET":
+            return None, authorization_endpoint(emulator.tokens, request)
         if request.path.startswith("/_emulator/"):
             try:
                 return None, _control(emulator, request)
@@ -282,6 +286,8 @@ def _match(request: Request) -> tuple[Route | None, dict[str, str]]:
 def _control_name(path: str) -> str:
     if path == "/token":
         return "oauth.token"
+    if path == AUTHORIZATION_PATH:
+        return "oauth.authorize"
     return "emulator." + path.removeprefix("/_emulator/").replace("/", ".")
 
 

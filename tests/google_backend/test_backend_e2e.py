@@ -1,0 +1,352 @@
+"""The Google backend end to end, on the emulator, with the unmodified client libraries.
+
+The demo books are uploaded as Google Sheets; `run_sync` reads and writes them through
+gspread's HTTP client and googleapiclient, exactly as against Google. What is checked is
+what the emulator holds and what it was asked, not what lotsync says it did.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from lotsync.backends.google import SheetToken
+from lotsync.cli import cli
+from lotsync.config import ConfigError, load_config
+from lotsync.model import AnomalyKind
+from lotsync.report import books_json
+from lotsync.sync import run_sync
+from lotsync.testing.fake_google import server
+
+from .conftest import AS_OF, LATER, NOW, RESULT_TABS, SHARED, Demo, Sent
+
+SA_EMAIL = "lotsync-demo@fake-project.iam.gserviceaccount.com"
+WRITES = frozenset(route.name for route in server.ROUTES if route.kind == "write")
+"""Every endpoint that changes something in the emulator (Sheets, Drive or Gmail)."""
+
+
+def without_file_suffix(node: Any) -> Any:
+    """books_json with spreadsheet names as Google shows them: "cahors", not "cahors.xlsx"."""
+    if isinstance(node, dict):
+        return {
+            k: v.removesuffix(".xlsx")
+            if k == "spreadsheet" and isinstance(v, str)
+            else without_file_suffix(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [without_file_suffix(v) for v in node]
+    return node
+
+
+def lotsync_calls(demo: Demo) -> list[Any]:
+    """The API calls lotsync made (not a person's), in order."""
+    return [
+        e
+        for e in demo.google.log.entries
+        if e.user == SA_EMAIL and not e.endpoint.startswith(("oauth.", "emulator."))
+    ]
+
+
+def calls_by_spreadsheet(demo: Demo) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entry in lotsync_calls(demo):
+        book = next((name for name, id_ in demo.ids.items() if id_ in entry.path), entry.path)
+        found.setdefault(book, []).append(entry.endpoint)
+    return found
+
+
+# -- the same books as the local backend --------------------------------------------------
+
+
+def test_a_full_sync_of_the_demo_gives_the_local_backends_results(demo: Demo) -> None:
+    outcome = demo.sync()
+    local = run_sync(demo.local_config, as_of=AS_OF, now=NOW, dry_run=True)
+
+    assert outcome.error is None and outcome.written
+    assert outcome.shared == SHARED
+    google_json, local_json = books_json(outcome.books), without_file_suffix(books_json(local.books))
+    assert google_json["reconciliation"]["counts"] == local_json["reconciliation"]["counts"]
+    assert google_json["balances"] == local_json["balances"]
+    assert google_json["anomalies"] == local_json["anomalies"], "dates shown as dates, not serials"
+    assert google_json == local_json
+    assert outcome.books.dossiers, "the demo books were really read"
+
+
+def test_the_first_sync_writes_every_tab_in_one_atomic_batch_update(demo: Demo, wire: list[Sent]) -> None:
+    outcome = demo.sync()
+
+    assert outcome.report is not None
+    assert outcome.report.rewritten == list(RESULT_TABS)
+    assert demo.tab_titles() == ["Dépenses communes", *RESULT_TABS, "Journal"]
+    writes = [s for s in wire if s.endpoint in WRITES]
+    assert [s.endpoint for s in writes] == ["sheets.spreadsheets.batchUpdate"]
+    assert demo.shared_id in writes[0].path
+    for title in (*RESULT_TABS, "Journal"):
+        assert str(demo.tab(title)[(0, 0)]).startswith("Généré par lotsync"), title
+    journal = demo.tab("Journal")
+    assert journal[(1, 0)] == "Date et heure" and journal[(1, 7)] == "Onglets réécrits"
+    assert journal[(2, 1)] == "réussie"
+    assert journal[(2, 7)] == ", ".join(RESULT_TABS)
+    assert max(r for r, _ in journal) == 2, "marker, header, one line"
+
+
+def test_the_call_budget_two_per_source_spreadsheet_and_one_write(demo: Demo) -> None:
+    sources = len(demo.config.members) + 1
+    for run, now in enumerate((NOW, LATER)):
+        demo.google.log.clear()
+        outcome = demo.sync(now=now)
+        assert outcome.error is None, outcome.error
+
+        calls = lotsync_calls(demo)
+        per_book = calls_by_spreadsheet(demo)
+        assert len(calls) <= 2 * sources + 1, (run, per_book)
+        assert all(e.status == 200 for e in calls)
+        for member in demo.config.members:
+            assert len(per_book[member.id]) <= 2, (run, member.id, per_book[member.id])
+            assert all(endpoint.startswith("sheets.spreadsheets.get") for endpoint in per_book[member.id])
+        writes = [e for e in calls if e.endpoint == "sheets.spreadsheets.batchUpdate"]
+        assert len(writes) == 1 and demo.shared_id in writes[0].path
+        shared_reads = [e for e in per_book[SHARED] if e != "sheets.spreadsheets.batchUpdate"]
+        # metadata + one batchGet of every tab, then (once lotsync's tabs exist) the check before writing
+        assert len(shared_reads) <= 3, shared_reads
+        assert outcome.api_calls == demo.google.log.by_endpoint()
+
+
+def test_a_second_sync_writes_only_the_journal_line(synced: Demo, wire: list[Sent]) -> None:
+    demo = synced
+    before = {title: demo.tab(title) for title in RESULT_TABS}
+    journal_before = demo.tab("Journal")
+    sheet_ids = {s.title: s.sheet_id for s in demo.snapshot().sheets}
+
+    outcome = demo.sync(now=LATER)
+
+    assert outcome.error is None and outcome.report is not None
+    assert outcome.report.rewritten == []
+    assert outcome.report.unchanged == list(RESULT_TABS)
+    assert {title: demo.tab(title) for title in RESULT_TABS} == before, "result tabs untouched"
+    writes = [s for s in wire if s.endpoint in WRITES]
+    assert [s.endpoint for s in writes] == ["sheets.spreadsheets.batchUpdate"]
+    requests = writes[0].json()["requests"]
+    assert requests, "the journal line is written"
+    targets = set()
+    for request in requests:
+        (kind, body), *_ = request.items()
+        assert kind in ("updateCells", "appendCells"), kind
+        targets.add(body.get("sheetId") or (body.get("start") or body.get("range"))["sheetId"])
+    assert targets == {sheet_ids["Journal"]}
+    journal = demo.tab("Journal")
+    lines = sorted({r for r, _ in journal})
+    assert len(lines) == len({r for r, _ in journal_before}) + 1, "one line appended"
+    assert journal[(lines[-1], 7)] == "aucun (déjà à jour)"
+    assert {k: v for k, v in journal.items() if k[0] in (1, 2)} == {
+        k: v for k, v in journal_before.items() if k[0] in (1, 2)
+    }, "earlier lines kept"
+
+
+# -- people editing at the same moment -------------------------------------------------------
+
+
+def test_a_persons_edit_to_an_input_tab_between_read_and_write_survives(synced: Demo) -> None:
+    demo = synced
+    person = demo.person()
+    edits = {
+        "cahors": ("Dossiers", "B2", "Autocars Delmas (modifié pendant la synchro)"),
+        SHARED: ("Dépenses communes", "B3", "Fichier de 700 adresses (corrigé)"),
+    }
+
+    def edit() -> None:
+        for book, (tab, cell, text) in edits.items():
+            person.open_by_key(demo.ids[book]).worksheet(tab).update_acell(cell, text)
+
+    journal_lines = len({r for r, _ in demo.tab("Journal")})
+    outcome = demo.sync(now=LATER, before_write=edit)
+
+    assert outcome.error is None and outcome.written
+    assert demo.tab("Dossiers", "cahors")[(1, 1)] == edits["cahors"][2]
+    assert demo.tab("Dépenses communes")[(2, 1)] == edits[SHARED][2]
+    assert len({r for r, _ in demo.tab("Journal")}) == journal_lines + 1, "the sync still wrote"
+
+
+def test_an_input_edit_made_after_the_check_survives_too(synced: Demo) -> None:
+    """The write itself touches lotsync's tabs only: an edit at the very last moment is kept."""
+    demo = synced
+    person = demo.person()
+    router = demo.router()
+    backend = router._google
+    check = backend._check_not_edited
+
+    def check_then_edit(*args: Any) -> None:
+        check(*args)
+        person.open_by_key(demo.shared_id).worksheet("Dépenses communes").update_acell("F2", "Imprimerie")
+
+    backend._check_not_edited = check_then_edit
+    outcome = demo.sync(now=LATER, router=router)
+
+    assert outcome.error is None and outcome.written
+    assert demo.tab("Dépenses communes")[(1, 5)] == "Imprimerie"
+
+
+def test_a_hand_edit_to_an_owned_tab_stops_the_write_and_names_the_cells(synced: Demo) -> None:
+    demo = synced
+    person = demo.person()
+    soldes = person.open_by_key(demo.shared_id).worksheet("Soldes")
+    edited: dict[str, Any] = {}
+
+    def edit() -> None:
+        soldes.update_acell("B3", "12345")
+        edited["snapshot"] = demo.snapshot()
+
+    outcome = demo.sync(now=LATER, before_write=edit)
+
+    assert outcome.failed and not outcome.written
+    assert "Soldes!B3" in (outcome.error or "")
+    assert "Rien n'a été écrit" in (outcome.error or "")
+    assert demo.snapshot() == edited["snapshot"], "nothing written, the person's edit kept"
+    assert demo.tab("Soldes")[(2, 1)] == 12345
+
+
+def test_a_tab_with_an_owned_name_but_no_marker_is_never_overwritten(demo: Demo) -> None:
+    person = demo.person()
+    book = person.open_by_key(demo.shared_id)
+    mine = book.add_worksheet("Soldes", rows=20, cols=5)
+    mine.update([["Mes soldes à moi"], ["cahors", 12]], "A1", raw=True)
+    before = demo.snapshot()
+
+    outcome = demo.sync()
+
+    assert outcome.failed and not outcome.written
+    assert "« Soldes »" in (outcome.error or "") and "Rien n'a été écrit" in (outcome.error or "")
+    foreign = [a for a in outcome.books.anomalies if a.kind is AnomalyKind.FOREIGN_TAB]
+    assert [a.where.tab for a in foreign] == ["Soldes"]
+    assert demo.snapshot() == before
+    assert demo.tab("Soldes") == {(0, 0): "Mes soldes à moi", (1, 0): "cahors", (1, 1): 12}
+
+
+def test_a_foreign_tab_found_after_a_first_sync_stops_the_next_write(synced: Demo) -> None:
+    """A person renames lotsync's tab and makes their own under its name: theirs stays."""
+    demo = synced
+    person = demo.person()
+    book = person.open_by_key(demo.shared_id)
+    book.worksheet("Anomalies").update_title("Anomalies (ancien)")
+    book.add_worksheet("Anomalies", rows=10, cols=3).update([["à moi"]], "A1")
+    before = demo.snapshot()
+
+    outcome = demo.sync(now=LATER)
+
+    assert outcome.failed
+    assert any(
+        a.kind is AnomalyKind.FOREIGN_TAB and a.where.tab == "Anomalies" for a in outcome.books.anomalies
+    )
+    assert demo.snapshot() == before
+
+
+# -- unreadable sources ----------------------------------------------------------------------
+
+
+def unreadable(outcome: Any, member: str) -> Any:
+    found = [
+        a for a in outcome.books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE and a.office == member
+    ]
+    assert len(found) == 1, outcome.books.anomalies[:3]
+    return found[0]
+
+
+def test_an_office_sheet_not_shared_is_reported_with_its_url_and_whom_to_share_with(demo: Demo) -> None:
+    with demo.google.store.lock:
+        demo.google.store.files[demo.ids["figeac"]].owner = "isabelle.figeac@example.org"
+
+    outcome = demo.sync()
+
+    anomaly = unreadable(outcome, "figeac")
+    assert f"https://docs.google.com/spreadsheets/d/{demo.ids['figeac']}/edit" in anomaly.message
+    assert SA_EMAIL in anomaly.message
+    assert "partagez" in anomaly.message
+    assert outcome.error is None and outcome.written, "the other offices' results are still written"
+    assert outcome.books.rows_read.get("cahors")
+    assert anomaly.message in demo.tab("Anomalies").values(), "shown in the shared sheet's Anomalies"
+    forbidden = [e for e in demo.google.log.entries if e.status == 403]
+    assert len(forbidden) == 1, "a 403 permission error is not retried"
+
+
+def test_an_unknown_office_sheet_is_reported_likewise(demo: Demo) -> None:
+    missing = "1" + "x" * 43
+    config = demo.with_sources(dordogne=f"https://docs.google.com/spreadsheets/d/{missing}/edit#gid=0")
+
+    outcome = demo.sync(config)
+
+    anomaly = unreadable(outcome, "dordogne")
+    assert f"https://docs.google.com/spreadsheets/d/{missing}/edit" in anomaly.message
+    assert "introuvable" in anomaly.message and SA_EMAIL in anomaly.message
+    assert outcome.written
+    assert len([e for e in demo.google.log.entries if e.status == 404]) == 1, "a 404 is not retried"
+
+
+def test_a_shared_spreadsheet_lotsync_may_only_read_fails_cleanly(demo: Demo) -> None:
+    with demo.google.store.lock:
+        file = demo.google.store.files[demo.shared_id]
+        file.owner = "florence.cahors@example.org"
+        file.shared[SA_EMAIL] = "reader"
+    before = demo.snapshot()
+
+    outcome = demo.sync()
+
+    assert outcome.failed and not outcome.written
+    assert SA_EMAIL in (outcome.error or "") and "Rien n'a été écrit" in (outcome.error or "")
+    assert demo.snapshot() == before
+
+
+# -- sources of every kind at once -------------------------------------------------------------
+
+
+def test_local_google_and_drive_excel_sources_mixed_and_the_excel_file_never_written(demo: Demo) -> None:
+    excel_id = demo.upload_excel("figeac.xlsx")
+    with demo.google.store.lock:
+        excel_before = demo.google.store.files[excel_id].content
+        modified_before = demo.google.store.files[excel_id].modified_time
+    config = demo.with_sources(cahors=str(demo.directory / "cahors.xlsx"), figeac=f"drive:{excel_id}")
+    demo.google.log.clear()
+
+    outcome = demo.sync(config)
+
+    assert outcome.error is None and outcome.written
+    local = run_sync(demo.local_config, as_of=AS_OF, now=NOW, dry_run=True)
+    mixed_json = without_file_suffix(books_json(outcome.books))
+    assert mixed_json == without_file_suffix(books_json(local.books))
+    endpoints = demo.google.log.by_endpoint()
+    assert endpoints["drive.files.get"] == 2, "its metadata and its bytes"
+    touching_excel = [e for e in demo.google.log.entries if excel_id in e.path]
+    assert {e.method for e in touching_excel} == {"GET"}
+    with demo.google.store.lock:
+        assert demo.google.store.files[excel_id].content == excel_before
+        assert demo.google.store.files[excel_id].modified_time == modified_before
+    assert not any(demo.ids["cahors"] in e.path for e in demo.google.log.entries), "cahors read locally"
+
+
+def test_a_drive_excel_file_as_the_shared_spreadsheet_is_refused_at_load(demo: Demo, tmp_path: Path) -> None:
+    excel_id = demo.upload_excel("collectif.xlsx")
+    text = demo.config_path.read_text(encoding="utf-8")
+    for shared in (f"drive:{excel_id}", f"https://drive.google.com/file/d/{excel_id}/view"):
+        path = tmp_path / "drive-shared.toml"
+        path.write_text(
+            text.replace(f'source = "sheets:{demo.shared_id}"', f'source = "{shared}"'), encoding="utf-8"
+        )
+        with pytest.raises(ConfigError) as raised:
+            load_config(path)
+        assert "shared.source" in str(raised.value) and "Google Sheets" in str(raised.value)
+        result = CliRunner().invoke(cli, ["sync", "--config", str(path), "--as-of", AS_OF.isoformat()])
+        assert result.exit_code == 2, result.output
+    assert demo.google.log.count("sheets.*") == 0, "refused before any call"
+
+
+def test_the_token_reflects_the_spreadsheet_as_read(synced: Demo) -> None:
+    """What the write relies on: the shared spreadsheet's tabs and ids as they were read."""
+    demo = synced
+    book = demo.router().read(demo.config.shared.source, ["Dépenses communes", *RESULT_TABS, "Journal"])
+    assert isinstance(book.token, SheetToken)
+    assert book.token.spreadsheet_id == demo.shared_id
+    assert set(book.token.sheets) == set(demo.tab_titles())
+    assert book.name == SHARED
