@@ -220,6 +220,88 @@ def fees(config_path: str | None, output_format: str, year: int | None) -> None:
 
 
 @cli.command()
+@config_option
+@click.option(
+    "--week", default=None, help="Semaine ISO, par exemple 2026-W48 (par défaut : la semaine en cours)."
+)
+@click.option(
+    "--office", default=None, help="Un seul destinataire : l'identifiant d'un office, ou « collectif »."
+)
+@click.option("--dry-run", is_flag=True, help="Tout préparer, ne rien envoyer ni noter.")
+@click.option(
+    "--preview",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Écrire le HTML, le texte et le graphique de chaque récapitulatif dans ce dossier, sans envoyer.",
+)
+@click.option("--force", is_flag=True, help="Renvoyer même les récapitulatifs déjà envoyés cette semaine.")
+@format_option
+def digest(
+    config_path: str | None,
+    week: str | None,
+    office: str | None,
+    dry_run: bool,
+    preview: str | None,
+    force: bool,
+    output_format: str,
+) -> None:
+    """Envoyer les récapitulatifs hebdomadaires (une seule fois par semaine et par office)."""
+    config = _load(config_path)
+    _send_digests(config, week, office, dry_run, preview, force, output_format)
+
+
+DIGEST_STATUS = {
+    "sent": "envoyé",
+    "already_sent": "déjà envoyé cette semaine",
+    "dry_run": "prêt (simulation, rien n'est envoyé)",
+    "preview": "aperçu écrit",
+    "no_recipient": "aucun destinataire configuré",
+    "failed": "ÉCHEC",
+}
+
+
+def _send_digests(
+    config: Any,
+    week: str | None,
+    office: str | None,
+    dry_run: bool,
+    preview: str | None,
+    force: bool,
+    output_format: str,
+) -> None:
+    from lotsync.digest import Week
+    from lotsync.digests_run import run_digests
+    from lotsync.ledger import COLLECTIVE
+
+    if office not in (None, COLLECTIVE, *config.member_ids):
+        known = ", ".join((*config.member_ids, COLLECTIVE))
+        raise click.BadParameter(f"office inconnu : {office} ({known})", param_hint="--office")
+    today, now = _clock(config, None)
+    try:
+        chosen = Week.parse(week) if week else Week.containing(today)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from error
+    results = run_digests(
+        config,
+        week=chosen,
+        now=now.replace(tzinfo=None),
+        office=office,
+        dry_run=dry_run,
+        preview=Path(preview) if preview else None,
+        force=force,
+    )
+    if output_format == "json":
+        _print_json({"week": chosen.label, "digests": [r.__dict__ for r in results]})
+    else:
+        click.echo(f"Récapitulatifs de la semaine {chosen.label} :")
+        for r in results:
+            detail = f" : {r.error}" if r.error else (f" ({', '.join(r.files)})" if r.files else "")
+            click.echo(f"  {r.office:<10} {DIGEST_STATUS[r.status]}{detail}")
+    if any(r.status == "failed" for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
 @click.option(
     "--dir",
     "directory",
@@ -245,7 +327,12 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
         config_file = write_demo(Path(directory))
         if output_format == "text":
             click.echo(f"Démonstration : {config_file}")
-        _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
+        config = _load(str(config_file))
+        _run_and_report(config, as_of, output_format, dry_run)
+        if output_format == "text" and not dry_run:
+            # The demo ends with the week's digests, written to its outbox folder.
+            _send_digests(config, None, None, False, None, False, "text")
+            click.echo(f"Courriels écrits dans {config.mail.outbox}")
         return
     from lotsync.demo_google import upload_demo
     from lotsync.testing.fake_google import FakeGoogle

@@ -102,6 +102,24 @@ class GoogleConfig(_Strict):
     """Spreadsheets read at the same time."""
 
 
+class MailConfig(_Strict):
+    """How the weekly digests leave: an outbox folder (default), SMTP, or Gmail."""
+
+    transport: Literal["outbox", "smtp", "gmail"] = "outbox"
+    sender: str = "lotsync <lotsync@localhost>"
+    outbox: str = "outbox"
+    """Folder of .eml files and .html previews (relative to the configuration file)."""
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user_env: str = "LOTSYNC_SMTP_USER"
+    """The environment variable holding the SMTP login (never the login itself)."""
+    smtp_password_env: str = "LOTSYNC_SMTP_PASSWORD"
+    smtp_timeout: float = Field(30, gt=0, le=600)
+    ledger: str | None = None
+    """Local backend: the file of sent digests (default: beside the shared workbook)."""
+
+
 class WordsConfig(_Strict):
     status: dict[str, list[str]] = {}
     kind: dict[str, list[str]] = {}
@@ -115,6 +133,7 @@ class Config(_Strict):
     """How to read a bare source: a local path, or a Google Sheet id. URLs always say themselves."""
     collective: CollectiveConfig = CollectiveConfig()
     google: GoogleConfig = GoogleConfig()
+    mail: MailConfig = MailConfig()
     shared: SharedConfig
     members: list[MemberConfig] = Field(min_length=2)
     headers: dict[str, list[str]] = {}
@@ -314,10 +333,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
 
     members = [m.model_copy(update={"source": absolute(m.source)}) for m in config.members]
     shared = config.shared.model_copy(update={"source": absolute(config.shared.source)})
+    mail = config.mail.model_copy(
+        update={"outbox": absolute_file(config.mail.outbox), "ledger": absolute_file(config.mail.ledger)}
+    )
     google = config.google.model_copy(
         update={
             "credentials": absolute_file(config.google.credentials),
             "client_secrets": absolute_file(config.google.client_secrets),
         }
     )
-    return config.model_copy(update={"members": members, "shared": shared, "google": google})
+    return config.model_copy(update={"members": members, "shared": shared, "google": google, "mail": mail})

@@ -7,7 +7,7 @@ language stays possible. Money and dates follow Babel's `fr_FR` rules.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 
 LOCALE = "fr_FR"
@@ -227,3 +227,66 @@ WRITE_REFUSED_CHANGED = (
 )
 WRITE_REFUSED_FOREIGN = "Rien n'a été écrit dans {path} : {tabs} {verb} été créé(s) à la main."
 WRITE_FAILED = "Écriture impossible dans {path} : {reason}. Rien n'a été écrit."
+
+# -- the weekly digest --------------------------------------------------------
+# The mail's body lives in lotsync/templates/digest_*.j2; here are the words code needs.
+
+DIGEST_SUBJECT = "[{collective}] {office} — récapitulatif de la semaine {span}"
+DIGEST_ALL_OFFICES = "Tous les offices"
+DIGEST_SOURCES = {"day": "Journées entre offices", "expense": "Dépenses communes", "fee": "Cotisations"}
+DIGEST_ROWS = ("Journées", "Visites de groupe", "Autres prestations", "Total")
+DIGEST_YEAR_START = "début de l'année"
+DIGEST_THIS_YEAR = "Cette année"
+DIGEST_LAST_YEAR = "L'an dernier"
+DIGEST_YOU = "vous"
+DIGEST_TO_CHECK = "À vérifier"
+CHART_ALT = (
+    "Graphique : chiffre d'affaires depuis le {start}, {year} comparé à {previous} "
+    "(journées, visites de groupe, total)"
+)
+CHART_BARS = ("Journées", "Visites", "Total")
+CHART_NOW = "{year} (au {day})"
+CHART_THEN = "{year} (même période)"
+
+
+def day_of_month(day: date) -> str:
+    """`1er`, `2`, … as French writes the day of a month."""
+    return "1er" if day.day == 1 else str(day.day)
+
+
+def day_month(day: date, *, year: bool = True) -> str:
+    """`1er janvier 2026`, or `23 novembre` without the year."""
+    text = f"{day_of_month(day)} {month_name(day.month)}"
+    return f"{text} {day.year}" if year else text
+
+
+def span(first: date, last: date) -> str:
+    """`du 23 au 29 novembre 2026`, `du 30 novembre au 6 décembre 2026`,
+    `du 28 décembre 2026 au 3 janvier 2027`."""
+    if first.year != last.year:
+        return f"du {day_month(first)} au {day_month(last)}"
+    if first.month != last.month:
+        return f"du {day_month(first, year=False)} au {day_month(last)}"
+    return f"du {day_of_month(first)} au {day_month(last)}"
+
+
+def percent_change(change: Decimal | None) -> str:
+    """`+12,5 %`, `-3,0 %`; `—` when there is nothing to compare with."""
+    if change is None:
+        return "—"
+    points = (change * 100).quantize(Decimal("0.1"))
+    sign = "+" if points > 0 else "-" if points < 0 else ""
+    return f"{sign}{abs(points):.1f}".replace(".", ",") + "\u202f%"
+
+
+def integer(count: int) -> str:
+    """`4 402`."""
+    group, _ = _number_symbols()
+    return f"{count:,d}".replace(",", group)
+
+
+def whole_euros(amount: Decimal | float) -> str:
+    """`91 909 €`: an axis label, never a figure to act on."""
+    group, _ = _number_symbols()
+    whole = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"{whole:,d}".replace(",", group) + "\u00a0€"

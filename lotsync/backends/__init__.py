@@ -78,6 +78,11 @@ class Router:
         """Google API calls made so far, by endpoint."""
         return dict(self._google.calls) if self._google is not None else {}
 
+    def locate(self, spreadsheet: str, tab: str, row: int) -> str:
+        """A link that opens a row: its Google Sheets URL, or the file name of a local workbook."""
+        link = self._google.locate(spreadsheet, tab, row) if self._google is not None else None
+        return link or spreadsheet
+
     def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
         return self._for(source).read(source, tabs)
 

@@ -153,6 +153,8 @@ class GoogleBackend:
             self.retry.sleep = sleep
         self.scopes = scopes_for(config, gmail=gmail)
         self.calls: Counter[str] = Counter()
+        self.links: dict[tuple[str, str], str] = {}
+        """(spreadsheet title, tab) → its URL, for links in the digests."""
         self._lock = threading.Lock()
         self._credentials: Any = None
         self.identity = ""
@@ -257,12 +259,25 @@ class GoogleBackend:
             return ReadBook(source, meta["properties"]["title"], {}, names, None)
         found: dict[str, list[list[Any]]] = {}
         names = []
+        book_title = answer["properties"]["title"]
         for sheet in answer.get("sheets", []):
             title = sheet["properties"]["title"]
             names.append(title)
+            self._remember_link(book_title, title, where, sheet["properties"].get("sheetId"))
             if title in tabs:
                 found[title] = _grid_rows(sheet.get("data") or [])
-        return ReadBook(source, answer["properties"]["title"], found, names, None)
+        return ReadBook(source, book_title, found, names, None)
+
+    def _remember_link(self, book: str, tab: str, where: Source, sheet_id: int | None) -> None:
+        with self._lock:
+            self.links[(book, tab)] = (
+                f"https://docs.google.com/spreadsheets/d/{where.ref}/edit#gid={sheet_id or 0}"
+            )
+
+    def locate(self, book: str, tab: str, row: int) -> str | None:
+        """A link that opens `row` of a tab lotsync read, in Google Sheets."""
+        base = self.links.get((book, tab))
+        return f"{base}&range=A{row}" if base else None
 
     def _metadata(self, where: Source) -> dict[str, Any]:
         client = self._client()
@@ -296,6 +311,8 @@ class GoogleBackend:
     def _read_shared(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
         meta = self._metadata(where)
         sheets = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
+        for title, props in sheets.items():
+            self._remember_link(meta["properties"]["title"], title, where, props.get("sheetId"))
         present = [t for t in tabs if t in sheets]
         found = self._batch_get(where, present)
         token = SheetToken(where.ref, sheets)

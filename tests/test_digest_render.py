@@ -1,0 +1,456 @@
+"""The digest as a mail: one-line subject, escaped HTML, French figures, the chart, the text alternative."""
+
+import email
+import re
+import struct
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from email.policy import SMTP
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_currency
+from factories import MEMBERS, dossier, purchase, sale
+from test_digest import MONDAY, WEEK, anomaly, expense, make_books
+
+from lotsync import messages
+from lotsync.digest import Week, collective_digest, office_digest
+from lotsync.digest_render import environment, money_values, one_line, render_collective, render_office
+from lotsync.model import Kind, Member, Status, Where
+
+COLLECTIVE = "Collectif du Lot"
+EVIL = "<script>alert(1)</script>"
+PNG = b"\x89PNG\r\n\x1a\n"
+SECTIONS = [
+    "Nouveaux dossiers confirmés (1)",
+    "Arrivées des 14 prochains jours (3)",
+    "À corriger (2)",
+    "Ce que vous devez et ce qu'on vous doit",
+    "Votre part des frais communs 2026",
+    "Votre chiffre d'affaires depuis le 1er janvier 2026",
+]
+
+
+def euros(text: str) -> str:
+    """An amount exactly as Babel writes it for fr_FR."""
+    return format_currency(Decimal(text), "EUR", locale="fr_FR")
+
+
+def hand_built_books(client: str = "Autocars du Quercy", label: str = "Brochure"):
+    """Cahors' week of 23 November 2026.
+
+    New since the last digest: C-1 (1,234.50 on Friday 27). Coming: C-1, a day sold to Dordogne
+    on Saturday 28 (450.00, matched by D-1), a day bought from Figeac on Thursday 3 December
+    that Figeac never entered (a fix). One bad amount in Cahors' sheet (the other fix).
+    Costs: the ADN fee of 3,000.00 paid by Dordogne (Cahors owes 1,000.00) and a 900.00
+    brochure paid by Cahors (each other office owes it 300.00).
+    Balances: Cahors +50.00 (owed 450 + 300 + 300, owes 1,000), Dordogne +1,250.00, Figeac -1,300.00.
+    Turnover to 23 November: days 2,500.00 and visits 2,000.00, against days 1,500.00 a year earlier.
+    """
+    rows = [
+        dossier("cahors", "C-1", client=client, start=MONDAY + timedelta(days=4), amount="1234.50", pax=35),
+        sale(
+            "cahors", "dordogne", "C-2", start=MONDAY + timedelta(days=5), amount="450.00", partner_ref="D-1"
+        ),
+        purchase(
+            "dordogne", "cahors", "D-1", start=MONDAY + timedelta(days=5), amount="450.00", partner_ref="C-2"
+        ),
+        purchase("cahors", "figeac", "C-3", start=MONDAY + timedelta(days=10), amount="300.00"),
+        dossier("cahors", "C-4", start=date(2026, 5, 10), amount="2500.00", status=Status.PAID),
+        dossier("cahors", "C-5", start=date(2026, 3, 1), amount="2000.00", kind=Kind.VISIT),
+        dossier("cahors", "C-6", start=date(2025, 3, 1), amount="1500.00"),
+    ]
+    problem = anomaly("cahors", 12, f"« {client} » : ce n'est pas un montant en euros")
+    costs = [
+        expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation"),
+        expense(label, "900.00", "cahors"),
+    ]
+    return make_books(rows, anomalies=[problem], expenses=costs)
+
+
+SEEN = frozenset({"C-2", "C-3", "C-4", "C-5", "C-6", "D-1"})
+
+
+def cahors(books=None, *, seen=SEEN, **kw):
+    return office_digest(books or hand_built_books(), "cahors", WEEK, seen=seen, **kw)
+
+
+class Outline(HTMLParser):
+    """The headings, paragraphs and images of an HTML page, and the text of its body."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.links: list[str | None] = []
+        self._heading: str | None = None
+        self._text: list[str] = []
+        self.body: list[str] = []
+        self._all: list[str] = []
+        self._in_body = False
+        self.feed(page)
+
+    @property
+    def text(self) -> str:
+        """The body's text as a reader sees it: runs of spaces and line breaks as one space."""
+        return re.sub(r"[ \t\r\n]+", " ", "".join(self._all))
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("br", "td", "th", "li", "p"):
+            self._all.append(" ")
+        if tag == "body":
+            self._in_body = True
+        if tag in ("h1", "h2", "h3"):
+            self._heading, self._text = tag, []
+        if tag == "img":
+            self.images.append(dict(attrs))
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag):
+        if tag == self._heading:
+            self.headings.append((tag, " ".join("".join(self._text).split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._text.append(data)
+        if self._in_body:
+            self._all.append(data)
+            if data.strip():
+                self.body.append(data.strip())
+
+
+# -- the subject ------------------------------------------------------------------------------------
+
+
+def test_the_subject_says_the_collective_the_office_and_the_week():
+    assert render_office(cahors(), COLLECTIVE).subject == (
+        "[Collectif du Lot] OT Cahors — récapitulatif de la semaine du 23 au 29 novembre 2026"
+    )
+
+
+@pytest.mark.parametrize(
+    ("week", "span"),
+    [
+        ("2026-W49", "du 30 novembre au 6 décembre 2026"),
+        ("2026-W53", "du 28 décembre 2026 au 3 janvier 2027"),
+        ("2026-W27", "du 29 juin au 5 juillet 2026"),
+        ("2026-W23", "du 1er au 7 juin 2026"),
+    ],
+)
+def test_the_week_reads_in_french_across_months_and_years(week, span):
+    d = office_digest(hand_built_books(), "cahors", Week.parse(week), seen=SEEN)
+    assert render_office(d, COLLECTIVE).subject.endswith(f"semaine {span}")
+
+
+@pytest.mark.parametrize("office", ["OT\r\nBcc: x@y", "OT\nBcc: x@y", "OT\rBcc: x@y", "OT\u2028Bcc: x@y\x0b"])
+def test_a_line_break_in_a_name_never_reaches_the_mail_headers(office):
+    member = Member("cahors", "Cahors\r\nTo: z@z", (office,))
+    d = cahors()._replace(member=member)
+    for rendered in (render_office(d, "Lot\r\nBcc: a@b"), render_office(d, COLLECTIVE)):
+        subject = rendered.subject
+        assert (
+            "\r" not in subject and "\n" not in subject and "\u2028" not in subject and "\x0b" not in subject
+        )
+        assert len(subject.splitlines()) == 1
+        assert "OT Bcc: x@y" in subject
+        message = EmailMessage(policy=SMTP)
+        message["Subject"] = subject
+        message.set_content(rendered.text)
+        parsed = email.message_from_bytes(message.as_bytes(), policy=SMTP)
+        assert parsed["Bcc"] is None and parsed["To"] is None
+        assert parsed["Subject"] == subject
+
+
+def test_one_line_removes_every_control_character():
+    assert one_line(" a\r\n\tb\x00c\x85d\u2029e  ") == "a b c d e"
+
+
+# -- escaping ---------------------------------------------------------------------------------------
+
+
+def test_every_value_from_a_sheet_is_escaped_in_html():
+    d = cahors(hand_built_books(client=EVIL, label="<b>Brochure</b>"))
+    d = d._replace(member=Member("cahors", "<i>Cahors</i>", ("OT <Cahors>",)))
+    rendered = render_office(d, "Lot & <Quercy>")
+    page = rendered.html
+    assert "<script" not in page.lower()
+    assert "<b>" not in page and "<i>" not in page and "<Cahors>" not in page and "<Quercy>" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # new dossier, arrival, the fix
+    assert "&lt;b&gt;Brochure&lt;/b&gt;" in page
+    assert "Lot &amp; &lt;Quercy&gt;" in page
+    # The plain-text alternative is not HTML: it says what the sheet says.
+    assert EVIL in rendered.text and "<b>Brochure</b>" in rendered.text
+
+
+def test_a_link_is_a_link_only_when_it_is_a_web_address_and_stays_inside_its_attribute():
+    def locate(where: Where) -> str:
+        return f'https://docs.google.com/spreadsheets/d/abc/edit#gid=0&range=A{where.row}"onclick="x'
+
+    d = cahors(locate=locate)
+    page = render_office(d, COLLECTIVE).html
+    assert Outline(page).links == [
+        'https://docs.google.com/spreadsheets/d/abc/edit#gid=0&range=A12"onclick="x',
+        f'https://docs.google.com/spreadsheets/d/abc/edit#gid=0&range=A{d.fixes[1].where.row}"onclick="x',
+    ]
+    assert 'onclick="' not in page
+    hostile = render_office(cahors(locate=lambda where: "javascript:alert(1)"), COLLECTIVE)
+    assert Outline(hostile.html).links == []
+    assert "fichier javascript:alert(1)" in hostile.html  # shown as text, never followed
+
+
+def test_locally_the_fix_names_the_file_tab_and_row():
+    rendered = render_office(cahors(), COLLECTIVE)
+    assert "cahors.xlsx, onglet « Dossiers », ligne 12, colonne « Montant »" in rendered.html
+    assert "cahors.xlsx, onglet « Dossiers », ligne 12, colonne « Montant »" in rendered.text
+    assert "<a " not in rendered.html
+
+
+def test_html_templates_autoescape_and_text_templates_do_not():
+    env = environment()
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"  # anything else escapes too
+    assert env.autoescape("digest_office.html.j2") is True
+    assert env.autoescape("digest_collective.html.j2") is True
+    assert env.autoescape("digest_office.txt.j2") is False
+
+
+# -- French figures ---------------------------------------------------------------------------------
+
+
+def test_the_hand_built_week_has_the_right_figures_in_french():
+    rendered = render_office(cahors(), COLLECTIVE)
+    text, page = rendered.text, rendered.html
+    assert euros("1234.50") == "1\u202f234,50\u00a0€" == messages.money(Decimal("1234.50"))
+    friday = format_date(MONDAY + timedelta(days=4), format="full", locale="fr_FR")
+    assert friday == "vendredi 27 novembre 2026"
+    both = [
+        f"27/11/2026 — Autocars du Quercy · journée · 35 pax · {euros('1234.50')} (réf. C-1)",
+        f"vendredi 27 novembre 2026 — Autocars du Quercy · journée · 35 pax · {euros('1234.50')} (réf. C-1)",
+        f"samedi 28 novembre 2026 — Club des aînés de Brive · journée · 40 pax · {euros('450.00')}"
+        " · vendu à OT Dordogne (réf. C-2)",
+        f"jeudi 3 décembre 2026 — Club des aînés de Brive · journée · 40 pax · {euros('300.00')}"
+        " · acheté à OT Figeac (réf. C-3)",
+        f"On vous doit {euros('1050.00')} ; vous devez {euros('1000.00')}.",
+        f"Solde en votre faveur : {euros('50.00')}.",
+        f"Journées entre offices : on vous doit {euros('450.00')}",
+        f"Dépenses communes : on vous doit {euros('600.00')}",
+        f"Cotisations : vous devez {euros('1000.00')}",
+        f"OT Figeac vous vire {euros('50.00')}.",
+        f"Reste à régler : {euros('1000.00')}",
+        "Au lundi 23 novembre 2026, comparé à la même période de 2025.",
+        "2 dossiers et 80 pax (2025 : 1 dossier et 40 pax).",
+        "Du 23 novembre au 6 décembre 2026",
+    ]
+    # The plain text writes as lines what the HTML shows as table rows.
+    text_only = [
+        f"Cotisation ADN 2026 (cotisation, {euros('3000.00')} payés par OT Dordogne) : "
+        f"{euros('1000.00')}, à régler",
+        f"Brochure ({euros('900.00')} payés par vous) : {euros('300.00')}, réglé",
+        f"Journées : {euros('2500.00')} (2025 : {euros('1500.00')}, évolution +66,7\u202f%)",
+        f"Visites de groupe : {euros('2000.00')} (2025 : {euros('0.00')}, évolution —)",
+        f"Total : {euros('4500.00')} (2025 : {euros('1500.00')}, évolution +200,0\u202f%)",
+    ]
+    html_only = [
+        f"Cotisation ADN 2026 cotisation, {euros('3000.00')} payés par OT Dordogne "
+        f"{euros('1000.00')} à régler",
+        f"Brochure {euros('900.00')} payés par vous {euros('300.00')} réglé",
+        f"Prestation 2026 2025 Évolution Journées {euros('2500.00')} {euros('1500.00')} +66,7\u202f%",
+        f"Visites de groupe {euros('2000.00')} {euros('0.00')} —",
+        f"Total {euros('4500.00')} {euros('1500.00')} +200,0\u202f%",
+    ]
+    shown = Outline(page).text
+    for line in both + text_only:
+        assert line in text, line
+    for line in both + html_only:
+        assert line in shown, line
+
+
+def test_the_html_has_every_section_in_order_and_semantic_tags():
+    outline = Outline(render_office(cahors(), COLLECTIVE).html)
+    assert outline.headings[0] == ("h1", "OT Cahors — semaine du 23 au 29 novembre 2026")
+    assert [text for tag, text in outline.headings if tag == "h2"] == SECTIONS
+    assert {"ul", "li", "table", "thead", "th", "p"} <= set(outline.tags)
+
+
+def test_the_first_digest_says_so_instead_of_listing_new_dossiers():
+    rendered = render_office(cahors(seen=None), COLLECTIVE)
+    assert "C'est votre premier récapitulatif" in rendered.html
+    assert "C'est votre premier récapitulatif" in rendered.text
+    assert "Nouveaux dossiers confirmés" in [t for _, t in Outline(rendered.html).headings]
+
+
+def test_the_text_alternative_has_the_same_amounts_as_the_html():
+    for d in (cahors(), cahors(seen=None)):
+        rendered = render_office(d, COLLECTIVE)
+        amounts = Counter(money_values(rendered.html))
+        assert amounts and amounts == Counter(money_values(rendered.text))
+        assert sum(amounts.values()) >= 20
+    collective = render_collective(collective_of(hand_built_books()), COLLECTIVE)
+    assert Counter(money_values(collective.html)) == Counter(money_values(collective.text))
+
+
+def test_the_html_fits_a_phone():
+    page = render_office(cahors(), COLLECTIVE).html
+    assert 'name="viewport"' in page
+    assert "max-width:600px" in page
+    assert "word-break:break-word" in page
+    fixed = [int(w) for w in re.findall(r"(?<![-\w])width:\s*(\d+)px", page)]
+    assert all(w <= 360 for w in fixed), fixed
+    assert all(w.endswith("%") or int(w) <= 360 for w in re.findall(r'\swidth="([^"]+)"', page))
+    assert "<style" not in page and "<link" not in page  # inline CSS only
+
+
+# -- nothing to say ---------------------------------------------------------------------------------
+
+
+def test_a_week_with_nothing_to_say_is_one_line():
+    books = make_books([dossier("cahors", "C-1", start=date(2026, 3, 1))])
+    d = office_digest(books, "cahors", WEEK, seen=frozenset({"C-1"}))
+    assert d.is_empty
+    rendered = render_office(d, COLLECTIVE)
+    line = (
+        "Rien à signaler cette semaine pour OT Cahors : aucun nouveau dossier confirmé, aucune arrivée "
+        "d'ici le 6 décembre 2026, rien à corriger et aucun solde en cours."
+    )
+    assert rendered.text.strip() == line
+    outline = Outline(rendered.html)
+    assert outline.body == [line]
+    assert outline.headings == [] and outline.images == []
+    assert outline.tags.count("p") == 1
+    assert rendered.chart_png is None
+    assert "[Collectif du Lot] OT Cahors — récapitulatif" in rendered.subject
+
+
+# -- the chart --------------------------------------------------------------------------------------
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_the_chart_is_a_small_png_referenced_by_its_content_id():
+    rendered = render_office(cahors(), COLLECTIVE)
+    assert rendered.chart_png is not None and rendered.chart_png.startswith(PNG)
+    assert png_size(rendered.chart_png) == (480, 240)
+    assert "<" not in rendered.chart_cid and "@" in rendered.chart_cid
+    images = Outline(rendered.html).images
+    assert len(images) == 1
+    assert images[0]["src"] == f"cid:{rendered.chart_cid}"
+    assert images[0]["alt"] and "chiffre d'affaires" in images[0]["alt"]
+    assert images[0]["width"] == "100%"
+    assert b"Software" not in rendered.chart_png  # no version that changes the bytes
+
+
+def test_the_same_figures_give_the_same_chart_bytes():
+    assert render_office(cahors(), COLLECTIVE).chart_png == render_office(cahors(), COLLECTIVE).chart_png
+
+
+def test_no_chart_when_there_is_no_turnover_at_all():
+    books = make_books([dossier("cahors", "C-1", start=MONDAY + timedelta(days=30))])
+    rendered = render_office(office_digest(books, "cahors", WEEK, seen=frozenset()), COLLECTIVE)
+    assert rendered.chart_png is None
+    assert "cid:" not in rendered.html
+    assert (
+        "Aucun chiffre d'affaires depuis le 1er janvier 2026, ni sur la même période de 2025."
+        in rendered.text
+    )
+
+
+def test_rendering_modules_load_jinja_and_matplotlib_only_when_used():
+    code = (
+        "import sys, lotsync.digest_render, lotsync.cli; "
+        "print(sorted(m for m in ('jinja2', 'matplotlib', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- the collective ---------------------------------------------------------------------------------
+
+
+def collective_of(books):
+    return collective_digest(books, WEEK, [office_digest(books, m.id, WEEK, seen=SEEN) for m in MEMBERS])
+
+
+def test_the_collective_digest_sums_up_every_office():
+    rendered = render_collective(collective_of(hand_built_books(client=EVIL)), COLLECTIVE)
+    assert rendered.subject == (
+        "[Collectif du Lot] Tous les offices — récapitulatif de la semaine du 23 au 29 novembre 2026"
+    )
+    outline = Outline(rendered.html)
+    assert [t for tag, t in outline.headings if tag == "h2"] == [
+        "Les offices cette semaine",
+        "Virements suggérés",
+        "À corriger",
+        "Chiffre d'affaires du collectif depuis le 1er janvier 2026",
+    ]
+    for line in (
+        f"OT Figeac vire {euros('1250.00')} à OT Dordogne.",
+        f"OT Figeac vire {euros('50.00')} à OT Cahors.",
+        "OT Cahors : 1 nouveau dossier, 3 arrivées dans les 14 jours, 2 lignes à corriger, "
+        f"solde {euros('50.00')}",
+        "1 erreur de saisie et 1 journée entre offices à revoir",
+        f"Total : {euros('4500.00')} (2025 : {euros('1500.00')}, évolution +200,0\u202f%)",
+    ):
+        assert line in rendered.text, line
+    assert "<script" not in rendered.html
+    assert rendered.chart_png is not None and f'src="cid:{rendered.chart_cid}"' in rendered.html
+    assert rendered.chart_cid != render_office(cahors(), COLLECTIVE).chart_cid
+
+
+def test_a_quiet_collective_is_one_line():
+    books = make_books([dossier("cahors", "C-1", start=date(2026, 3, 1))])
+    quiet = collective_digest(
+        books, WEEK, [office_digest(books, m.id, WEEK, seen=frozenset({"C-1"})) for m in MEMBERS]
+    )
+    rendered = render_collective(quiet, COLLECTIVE)
+    assert rendered.text.strip().startswith("Rien à signaler cette semaine pour le collectif")
+    assert len(rendered.text.strip().splitlines()) == 1
+    assert rendered.chart_png is None
+
+
+# -- the demo, end to end ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_books(tmp_path_factory):
+    from lotsync.config import load_config
+    from lotsync.demo import write_demo
+    from lotsync.sync import run_sync
+
+    config = load_config(write_demo(Path(tmp_path_factory.mktemp("demo"))))
+    outcome = run_sync(config, as_of=MONDAY, now=datetime(2026, 11, 23, 8), dry_run=True)
+    return config, outcome.books
+
+
+def test_the_demo_digests_render_with_every_section(demo_books):
+    config, books = demo_books
+    offices = []
+    for member in books.members:
+        live = sorted(
+            (d for d in books.dossiers if d.office == member.id and d.is_live), key=lambda d: d.where.row
+        )
+        d = office_digest(books, member.id, WEEK, seen=frozenset(x.ref for x in live[:-4]))
+        offices.append(d)
+        rendered = render_office(d, config.collective.name)
+        headings = [t for tag, t in Outline(rendered.html).headings if tag == "h2"]
+        assert [h.split(" (")[0] for h in headings] == [s.split(" (")[0] for s in SECTIONS[:4]] + [
+            "Votre part des frais communs 2026",
+            "Votre chiffre d'affaires depuis le 1er janvier 2026",
+        ]
+        assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
+        assert rendered.chart_png is not None and rendered.chart_png.startswith(PNG)
+    rendered = render_collective(collective_digest(books, WEEK, offices), config.collective.name)
+    assert "Tous les offices" in rendered.subject
+    assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
