@@ -27,11 +27,14 @@ Net balances: Cahors +436.66, Dordogne +1,216.67, Figeac −1,653.33.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from lotsync.testing.fake_google import FakeGoogle
 
 AS_OF = "2026-06-30"
 """The reference date every test passes to `--as-of`, so that results never depend on the clock."""
@@ -226,3 +229,13 @@ def config(books: Path) -> Any:
     from lotsync.config import load_config
 
     return load_config(books)
+
+
+@pytest.fixture
+def google() -> Iterator[FakeGoogle]:
+    """A started Google emulator on a free port of 127.0.0.1, stopped after the test."""
+    emulator = FakeGoogle().start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()

@@ -9,7 +9,6 @@ emulator's log must show no write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ from lotsync.testing.fake_google import FakeGoogle
 SERVICE_ACCOUNT = "lotsync-demo@fake-project.iam.gserviceaccount.com"
 """The identity `upload_demo` gives lotsync: the address people share their sheets with."""
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
-
-
-@pytest.fixture
-def google() -> Iterator[FakeGoogle]:
-    emulator = FakeGoogle().start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -44,15 +43,6 @@ USER = "marine@cahors.example.org"
 CLIENT_ID = "123-lotsync.apps.googleusercontent.com"
 CLIENT_SECRET = "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"
 AS_OF = date(2026, 6, 30)
-
-
-@pytest.fixture
-def google() -> Iterator[FakeGoogle]:
-    emulator = FakeGoogle().start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
 
 
 @pytest.fixture

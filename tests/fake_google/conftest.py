@@ -10,7 +10,7 @@ format itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,16 +53,6 @@ class Raw:
 def sa_info() -> dict[str, Any]:
     """A service-account key file's content with a throwaway RSA key, made once (keys are slow)."""
     return clients.service_account_info("http://127.0.0.1:1", email=SA_EMAIL)
-
-
-@pytest.fixture
-def google() -> Iterator[FakeGoogle]:
-    """A started emulator on a free port of 127.0.0.1, stopped after the test."""
-    emulator = FakeGoogle().start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
 
 
 @pytest.fixture
