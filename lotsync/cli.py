@@ -332,7 +332,7 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
         if output_format == "text" and not dry_run:
             # The demo ends with the week's digests, written to its outbox folder.
             _send_digests(config, None, None, False, None, False, "text")
-            click.echo(f"Courriels écrits dans {config.mail.outbox}")
+            click.echo(f"Boîte d'envoi de la démonstration : {config.mail.outbox}")
         return
     from lotsync.demo_google import upload_demo
     from lotsync.testing.fake_google import FakeGoogle
@@ -343,6 +343,60 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
             click.echo(f"Émulateur Google : {google.base_url} ; classeurs importés en Google Sheets.")
             click.echo(f"Démonstration : {config_file}")
         _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Journal sur la sortie d'erreur : une ligne par événement, lisible ou JSON.",
+)
+def run(config_path: str | None, log_format: str) -> None:
+    """Tourner en continu : synchroniser et envoyer les récapitulatifs selon [schedule].
+
+    Un seul planificateur par configuration (fichier verrou) ; SIGTERM ou Ctrl-C laissent
+    finir le travail en cours, puis arrêtent. Les envois manqués pendant un arrêt sont
+    rattrapés au démarrage (dans le délai de grâce), jamais en double.
+    """
+    from lotsync.service import AlreadyRunning, Service, trigger_factory_from_env
+
+    config = _load(config_path)
+    _setup_logging(log_format)
+    try:
+        Service(config, trigger_factory=trigger_factory_from_env()).run()
+    except AlreadyRunning as error:
+        click.echo(f"Refus de démarrer : {error}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@config_option
+@format_option
+def status(config_path: str | None, output_format: str) -> None:
+    """Ce que fait le service : dernières synchronisation et récapitulatif, prochains passages."""
+    from lotsync.status import status_data, status_text
+
+    config = _load(config_path)
+    if output_format == "json":
+        _print_json(status_data(config))
+    else:
+        click.echo(status_text(config))
+
+
+def _setup_logging(log_format: str) -> None:
+    try:
+        from lotsync.logs import setup_logging  # type: ignore[import-not-found]
+    except ImportError:
+        import logging
+
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s : %(message)s"
+        )
+        return
+    setup_logging(log_format)
 
 
 def main() -> None:

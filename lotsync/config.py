@@ -120,6 +120,83 @@ class MailConfig(_Strict):
     """Local backend: the file of sent digests (default: beside the shared workbook)."""
 
 
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _cron_days(field: str) -> str:
+    """Crontab's day of week (0 or 7 = Sunday, 1 = Monday) as APScheduler's names.
+
+    APScheduler 3's `CronTrigger.from_crontab` keeps the numbers but counts from Monday = 0, so
+    "0 8 * * 1" would fire on Tuesdays: numbers, ranges and steps are spelt out as day names here.
+    """
+    days: list[int] = []
+    for part in field.split(","):
+        body, _, step_text = part.partition("/")
+        if not (body == "*" or body.replace("-", "").isdigit()) or (step_text and not step_text.isdigit()):
+            return field  # names (mon-fri) and anything else: APScheduler's own syntax and errors
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            first, last = 0, 6
+        elif "-" in body:
+            first_text, last_text = body.split("-", 1)
+            first, last = int(first_text), int(last_text)
+        else:
+            first = last = int(body)
+            if step_text:
+                last = 6
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last and step >= 1):
+            raise ValueError(f"jour de la semaine invalide : {part!r} (0 ou 7 = dimanche, 1 = lundi … 6)")
+        days.extend(day % 7 for day in range(first, last + 1, step))
+    return ",".join(_CRON_DAYS[day] for day in sorted(set(days)))
+
+
+def cron_trigger(expression: str, timezone: Any) -> Any:
+    """An APScheduler 3 CronTrigger for a standard five-field crontab expression (minute … day of week)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"il faut 5 champs, pas {len(fields)}")
+    minute, hour, day, month, day_of_week = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_cron_days(day_of_week),
+        timezone=timezone,
+    )
+
+
+class ScheduleConfig(_Strict):
+    """`lotsync run`: when to sync and send the digests, in the collective's time zone (cron syntax)."""
+
+    sync: str = "0 8-19 * * 1-6"
+    """Minute, hour, day of month, month, day of week: every hour from 8:00 to 19:00, Monday to Saturday."""
+    digest: str = "0 8 * * 1"
+    """Monday 8:00 (a sync runs first)."""
+    digest_grace_days: int = Field(3, ge=0, le=6)
+    """A digest missed while lotsync was stopped is still sent at start-up within this many days."""
+    failure_alert_after: int = Field(3, ge=1, le=1000)
+    """Consecutive failed syncs before an alert mail to the collective's addresses."""
+    state_file: str | None = None
+    """Default: lotsync-state.json beside the configuration file."""
+    lock_file: str | None = None
+    """Default: lotsync.lock beside the configuration file."""
+
+    @field_validator("sync", "digest")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        try:
+            cron_trigger(value, "UTC")
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"expression cron invalide {value!r} : {exc} "
+                '(cinq champs : minute heure jour mois jour-de-semaine, exemple : "0 8 * * 1")'
+            ) from exc
+        return value
+
+
 class WordsConfig(_Strict):
     status: dict[str, list[str]] = {}
     kind: dict[str, list[str]] = {}
@@ -134,6 +211,7 @@ class Config(_Strict):
     collective: CollectiveConfig = CollectiveConfig()
     google: GoogleConfig = GoogleConfig()
     mail: MailConfig = MailConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
     shared: SharedConfig
     members: list[MemberConfig] = Field(min_length=2)
     headers: dict[str, list[str]] = {}
@@ -342,4 +420,12 @@ def _resolve_paths(config: Config, base: Path) -> Config:
             "client_secrets": absolute_file(config.google.client_secrets),
         }
     )
-    return config.model_copy(update={"members": members, "shared": shared, "google": google, "mail": mail})
+    schedule = config.schedule.model_copy(
+        update={
+            "state_file": absolute_file(config.schedule.state_file or "lotsync-state.json"),
+            "lock_file": absolute_file(config.schedule.lock_file or "lotsync.lock"),
+        }
+    )
+    return config.model_copy(
+        update={"members": members, "shared": shared, "google": google, "mail": mail, "schedule": schedule}
+    )
