@@ -45,17 +45,10 @@ from typing import Any
 
 from lotsync import messages
 from lotsync.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.layout import OWNED_TABS
 from lotsync.outputs import JOURNAL_HEADER
 from lotsync.testing.fake_google import FakeGoogle
 
-OWNED_TABS = (
-    messages.TAB_RECONCILIATION,
-    messages.TAB_BALANCES,
-    messages.TAB_SPLITS,
-    messages.TAB_DASHBOARD,
-    messages.TAB_ANOMALIES,
-    messages.TAB_JOURNAL,
-)
 DONE = {"ok", "success", "done"}
 FAILED = {"failed", "error"}
 # Share of the faulted calls by kind: together they hit `--fault-rate` of the Sheets calls.
