@@ -10,13 +10,13 @@ of the shared spreadsheet's `Journal`.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from lotsync import messages
+from lotsync.atomic import replace_file
 
 COLLECTIVE = "collectif"
 """The ledger's name for the collective digest."""
@@ -80,12 +80,8 @@ class FileLedger:
 
     def record(self, entry: SentDigest) -> None:
         entries = [*self.entries(), entry]
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(
-            json.dumps({"sent": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=1),
-            encoding="utf-8",
-        )
-        os.replace(temporary, self.path)
+        data = json.dumps({"sent": [e.as_dict() for e in entries]}, ensure_ascii=False, indent=1)
+        replace_file(self.path, data.encode("utf-8"))
 
 
 class JournalLedger:

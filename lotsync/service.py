@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from lotsync.atomic import replace_file
 from lotsync.config import Config
 from lotsync.config import cron_trigger as crontab
 
@@ -104,17 +104,8 @@ def write_state(path: str | os.PathLike[str], state: dict[str, Any]) -> None:
     """Replace the file in one step: a reader sees the old state or the new one, never half."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, ensure_ascii=False, indent=2, default=str)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    data = json.dumps(state, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    replace_file(target, data)
 
 
 def _parse(value: Any) -> datetime | None:

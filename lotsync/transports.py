@@ -20,7 +20,6 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Protocol
 
+from lotsync.atomic import replace_file, temporary_copy
 from lotsync.mail import recipients_of
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class OutboxTransport:
             stem = f"{self.clock():%Y%m%d-%H%M%S}-{slug(str(message.get('Subject', '')))}"
             eml = _write_new(self.folder, stem, ".eml", message.as_bytes())
             html = eml.with_suffix(".html")
-            _write_replacing(html, preview_html(message).encode("utf-8"))
+            replace_file(html, preview_html(message).encode("utf-8"))
         except OSError as exc:
             to = ", ".join(recipients_of(message)) or "?"
             raise TransportError(
@@ -215,7 +215,7 @@ def _text_of(part: Message) -> str:
 
 def _write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
     """Write `data` under a name nobody has taken yet, whole or not at all."""
-    temporary = _temporary(folder, data)
+    temporary = temporary_copy(folder, data)
     try:
         for n in range(1, 10_000):
             target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
@@ -232,23 +232,6 @@ def _write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
         raise FileExistsError(f"trop de messages nommés {stem}")
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _write_replacing(target: Path, data: bytes) -> None:
-    os.replace(_temporary(target.parent, data), target)
-
-
-def _temporary(folder: Path, data: bytes) -> Path:
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".lotsync-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
 
 
 # -- SMTP ----------------------------------------------------------------------------------------

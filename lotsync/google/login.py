@@ -14,12 +14,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from lotsync.atomic import replace_file
 from lotsync.config import Config
 from lotsync.google.credentials import ENV_KEY, scopes_for, token_cache_path
 
@@ -214,19 +214,7 @@ def write_private(path: Path, text: str) -> None:
     directory = path.parent
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    descriptor, temporary = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=directory)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(descriptor, 0o600)  # mkstemp already makes it 0600; say so anyway
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    replace_file(path, text.encode("utf-8"), mode=0o600)
 
 
 def logout(token_path: Path | None = None) -> Path | None:
