@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lotsync import messages
 
@@ -24,6 +24,20 @@ SERIAL_RANGE = (1, 2958465)
 
 class CellError(ValueError):
     """A cell that cannot be read; the message says why, in French."""
+
+
+class Limits(NamedTuple):
+    """What a value may be before lotsync calls it implausible: beyond these it is an anomaly,
+    never a guess. The configuration's `[limits]` section sets them; the date window is worked
+    out from the as-of date by the caller."""
+
+    max_amount: Decimal = Decimal("10000000")
+    max_pax: int = 10_000
+    earliest: date = date(1900, 3, 1)
+    latest: date = date(2100, 12, 31)
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @lru_cache(maxsize=4096)

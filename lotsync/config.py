@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lotsync import layout
-from lotsync.cells import normalize
+from lotsync.cells import Limits, normalize
 from lotsync.model import Member
 from lotsync.sources import classify
 from lotsync.split import SplitKeyError, resolve_key
@@ -183,6 +183,8 @@ class ScheduleConfig(_Strict):
     """Default: lotsync-state.json beside the configuration file."""
     lock_file: str | None = None
     """Default: lotsync.lock beside the configuration file."""
+    lock_wait: float = Field(120, ge=0, le=3600)
+    """Seconds a command that writes or sends waits for another one to finish before giving up."""
 
     @field_validator("sync", "digest")
     @classmethod
@@ -195,6 +197,28 @@ class ScheduleConfig(_Strict):
                 '(cinq champs : minute heure jour mois jour-de-semaine, exemple : "0 8 * * 1")'
             ) from exc
         return value
+
+
+class LimitsConfig(_Strict):
+    """Beyond these a value is an anomaly, never a guess (see `lotsync.cells.Limits`)."""
+
+    max_amount: Decimal = Field(Decimal("10000000"), gt=0, le=Decimal("1000000000"), decimal_places=2)
+    """Euros: an amount above this in a sheet or in `[[fees]]` is refused."""
+    max_pax: int = Field(10_000, ge=1, le=1_000_000)
+    years_back: int = Field(30, ge=1, le=120)
+    """A date more than this many years before the as-of date is implausible."""
+    years_ahead: int = Field(10, ge=1, le=100)
+    """A date more than this many years after the as-of date is implausible."""
+
+    def window(self, as_of: date) -> Limits:
+        """The limits for a sync at `as_of` (never before 1 March 1900, Excel's first true date)."""
+        earliest = max(date(1900, 3, 1), _years_from(as_of, -self.years_back))
+        return Limits(self.max_amount, self.max_pax, earliest, _years_from(as_of, self.years_ahead))
+
+
+def _years_from(day: date, years: int) -> date:
+    year = min(max(day.year + years, 1), 9999)
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
 
 
 class WordsConfig(_Strict):
@@ -218,6 +242,7 @@ class Config(_Strict):
     expense_headers: dict[str, list[str]] = {}
     fee_headers: dict[str, list[str]] = {}
     words: WordsConfig = WordsConfig()
+    limits: LimitsConfig = LimitsConfig()
     split_keys: dict[str, dict[str, Decimal]] = {}
     fees: list[FeeConfig] = []
 

@@ -65,6 +65,47 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
+# -- the operating system -------------------------------------------------------
+
+_OS_REASONS = {
+    "ENOENT": "le fichier ou le dossier n'existe pas",
+    "EACCES": "permission refusée",
+    "EPERM": "opération non permise",
+    "EISDIR": "c'est un dossier, pas un fichier",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "ELOOP": "lien symbolique en boucle",
+    "ENOSPC": "disque plein",
+    "EDQUOT": "quota de disque dépassé",
+    "EROFS": "système de fichiers en lecture seule",
+    "EIO": "erreur d'entrée-sortie du disque",
+    "ENAMETOOLONG": "nom de fichier trop long",
+    "EMFILE": "trop de fichiers ouverts",
+    "ENFILE": "trop de fichiers ouverts",
+    "EBUSY": "fichier occupé",
+    "ETXTBSY": "fichier occupé",
+    "EEXIST": "le fichier existe déjà",
+    "EXDEV": "déplacement entre deux disques impossible",
+    "ENXIO": "périphérique absent",
+    "ENODEV": "périphérique absent",
+    "EAGAIN": "ressource momentanément indisponible",
+    "ETIMEDOUT": "délai dépassé",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """What an OS error means, in French (never the system's English `strerror`)."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or -1, "")
+    return _OS_REASONS.get(name, f"erreur du système ({name or type(error).__name__})")
+
+
+def os_error(error: OSError, path: object = None) -> str:
+    """`disque plein (/srv/lotsync/collectif.xlsx)`: the reason and the path concerned."""
+    where = path if path is not None else (error.filename or "")
+    return f"{os_reason(error)} ({where})" if where else os_reason(error)
+
+
 # -- what a cell parser says is wrong ----------------------------------------
 
 CELL_NOT_AN_AMOUNT = "ce n'est pas un montant en euros (exemple attendu : 1 234,50 €)"
