@@ -7,6 +7,7 @@ the file, the key and what is wrong with it.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from lotsync import layout
+from lotsync import layout, messages
 from lotsync.cells import Limits, normalize
 from lotsync.model import Member
 from lotsync.sources import classify
@@ -56,22 +57,32 @@ class CollectiveConfig(_Strict):
         return value
 
 
+def _tab_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError('nom d\'onglet vide (exemple : "Dossiers")')
+    return value
+
+
 class MemberConfig(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    name: str
+    name: str = Field(min_length=1)
     aliases: list[str] = []
-    source: str
+    source: str = Field(min_length=1)
     tab: str = "Dossiers"
     emails: list[str] = []
+
+    _tab = field_validator("tab")(_tab_name)
 
     def member(self) -> Member:
         return Member(self.id, self.name, tuple(self.aliases))
 
 
 class SharedConfig(_Strict):
-    source: str
+    source: str = Field(min_length=1)
     expenses_tab: str = "Dépenses communes"
     fees_tab: str = "Cotisations"
+
+    _tabs = field_validator("expenses_tab", "fees_tab")(_tab_name)
 
 
 class FeeConfig(_Strict):
@@ -118,6 +129,28 @@ class MailConfig(_Strict):
     smtp_timeout: float = Field(30, gt=0, le=600)
     ledger: str | None = None
     """Local backend: the file of sent digests (default: beside the shared workbook)."""
+
+
+_OFFICE_PREFIXES = (
+    "office de tourisme de ",
+    "office de tourisme du ",
+    "office de tourisme ",
+    "office du tourisme ",
+    "ot de ",
+    "ot du ",
+    "ot ",
+)
+
+
+def member_keys(word: str) -> set[str]:
+    """How a member may be written in a sheet: normalized, with and without an "OT" prefix."""
+    key = normalize(word)
+    keys = {key} if key else set()
+    for prefix in _OFFICE_PREFIXES:
+        if key.startswith(prefix) and key[len(prefix) :]:
+            keys.add(key[len(prefix) :])
+            break
+    return keys
 
 
 _CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -265,12 +298,20 @@ class Config(_Strict):
             for member, weight in weights.items():
                 if member not in ids:
                     errors.append(f"split_keys.{name}.{member} : membre inconnu ({', '.join(ids)})")
-                if weight < 0:
-                    errors.append(f"split_keys.{name}.{member} : poids négatif")
-            if sum(weights.values()) == 0:  # also an empty key: nobody would pay anything
+                if not weight.is_finite() or not 0 <= weight <= MAX_WEIGHT:
+                    errors.append(f"split_keys.{name}.{member} : poids hors limites (de 0 à {MAX_WEIGHT})")
+            finite = [w for w in weights.values() if w.is_finite()]
+            if len(finite) == len(weights) and sum(finite) == 0:  # also an empty key: nobody would pay
                 errors.append(f"split_keys.{name} : tous les poids sont nuls")
+        errors += _ambiguous_names(self.members)
+        errors += _reserved_tabs(self.shared)
         aliases = {normalize(word): m.id for m in self.members for word in (m.id, m.name, *m.aliases)}
         for i, fee in enumerate(self.fees):
+            if fee.amount > self.limits.max_amount:
+                errors.append(
+                    f"fees.{i}.amount : {fee.amount} € dépasse la limite de {self.limits.max_amount} € "
+                    "([limits] max_amount)"
+                )
             if fee.paid_by not in ids:
                 errors.append(f"fees.{i}.paid_by : membre inconnu {fee.paid_by!r} ({', '.join(ids)})")
             try:
@@ -328,6 +369,64 @@ class Config(_Strict):
         return Vocabulary.build(self)
 
 
+MAX_WEIGHT = Decimal(1_000_000)
+
+
+def _ambiguous_names(members: list[MemberConfig]) -> list[str]:
+    """A word that names two members would send a day to the wrong office: refuse it."""
+    owner: dict[str, tuple[str, str]] = {}
+    errors = []
+    for i, m in enumerate(members):
+        for field, word in (("id", m.id), ("name", m.name), *(("aliases", a) for a in m.aliases)):
+            for key in member_keys(word):
+                first = owner.setdefault(key, (m.id, word))
+                if first[0] != m.id:
+                    errors.append(
+                        f"members.{i}.{field} : « {word} » désigne aussi le membre {first[0]} "
+                        f"(« {first[1]} ») : chaque identifiant, nom ou alias doit désigner un seul office"
+                    )
+    return list(dict.fromkeys(errors))
+
+
+def _reserved_tabs(shared: SharedConfig) -> list[str]:
+    owned = {t.casefold() for t in layout.OWNED_TABS}
+    errors = [
+        f"shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
+        for field, tab in (("expenses_tab", shared.expenses_tab), ("fees_tab", shared.fees_tab))
+        if tab.strip().casefold() in owned
+    ]
+    if shared.expenses_tab.strip().casefold() == shared.fees_tab.strip().casefold():
+        errors.append("shared.fees_tab : même onglet que shared.expenses_tab")
+    return errors
+
+
+def _same_sources(config: Config) -> list[str]:
+    """Two readers of one tab count its rows twice; the shared workbook is never an office's."""
+
+    def identity(source: str) -> tuple[str, str]:
+        where = classify(source, config.backend)
+        if where.is_google:
+            return (where.kind if where.kind != "drive" else "sheet", where.ref)
+        return ("local", os.path.normcase(os.path.realpath(where.ref)))
+
+    shared = identity(config.shared.source)
+    errors = []
+    seen: dict[tuple[tuple[str, str], str], str] = {}
+    for i, m in enumerate(config.members):
+        source = identity(m.source)
+        if source == shared:
+            errors.append(
+                f"members.{i}.source : c'est le classeur partagé ; chaque office a son propre classeur"
+            )
+        key = (source, m.tab.strip().casefold())
+        if key in seen:
+            errors.append(
+                f"members.{i}.tab : le membre {seen[key]} lit déjà l'onglet « {m.tab} » de ce classeur"
+            )
+        seen.setdefault(key, m.id)
+    return errors
+
+
 class Vocabulary(BaseModel):
     """Normalized word → canonical value maps, built once from the configuration."""
 
@@ -350,7 +449,7 @@ class Vocabulary(BaseModel):
         partner: dict[str, str] = {}
         for m in config.members:
             for word in (m.id, m.name, *m.aliases):
-                partner[normalize(word)] = m.id
+                partner.update(dict.fromkeys(member_keys(word), m.id))
         return cls(
             status=words(layout.STATUS_WORDS, config.words.status),
             kind=words(layout.KIND_WORDS, config.words.kind),
@@ -368,6 +467,7 @@ _FRENCH_ERRORS = {
     "decimal_parsing": 'doit être un montant (exemple : "3000.00")',
     "decimal_type": 'doit être un montant (exemple : "3000.00")',
     "decimal_max_places": "au plus deux décimales",
+    "finite_number": "doit être un nombre fini",
     "greater_than": "doit être strictement positif",
     "greater_than_equal": "valeur trop petite",
     "less_than_equal": "valeur trop grande",
@@ -395,6 +495,18 @@ def _describe(error: dict[str, Any]) -> list[str]:
     return [f"{key} : {message}"]
 
 
+def _toml_error(error: tomllib.TOMLDecodeError) -> str:
+    """tomllib says where in English ("(at line 5, column 8)"): say it in French, keep its detail."""
+    import re
+
+    text = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if not found:
+        return f"TOML invalide : {text}"
+    detail = text[: found.start()].strip()
+    return f"TOML invalide à la ligne {found[1]}, colonne {found[2]} (détail : {detail})"
+
+
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
         return Path(explicit)
@@ -410,19 +522,34 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """Read and validate; local source paths become absolute, relative to the file."""
     path = Path(path)
     try:
+        kind = path.stat().st_mode
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise ConfigError(path, ["lecture impossible : c'est un dossier, pas un fichier"])
+    if kind is not None and not stat.S_ISREG(kind):
+        raise ConfigError(path, ["lecture impossible : ce n'est pas un fichier ordinaire"])
+    try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(path, ["fichier introuvable (option --config ou variable LOTSYNC_CONFIG)"]) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, [f"TOML invalide : {exc}"]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"lecture impossible : {exc}"]) from exc
+        raise ConfigError(path, [_toml_error(exc)]) from exc
+    except OSError as exc:
+        raise ConfigError(path, [f"lecture impossible : {messages.os_error(exc, path)}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            path, [f"lecture impossible : le fichier n'est pas en UTF-8 (octet {exc.start})"]
+        ) from exc
     base = path.resolve().parent
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
-    return _resolve_paths(config, base)
+    config = _resolve_paths(config, base)
+    if errors := _same_sources(config):
+        raise ConfigError(path, errors)
+    return config
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:

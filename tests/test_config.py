@@ -155,6 +155,73 @@ INVALID = [
         "champ inconnu",
         id="unknown-header-field",
     ),
+    # Configurations that would make money ambiguous (issue 9): refused before anything is read.
+    pytest.param(
+        edited('aliases = ["Figeac"]', 'aliases = ["Figeac", "Cahors"]'),
+        "members.2.aliases",
+        "« Cahors » désigne aussi le membre cahors",
+        id="alias-shared-by-two-members",
+    ),
+    pytest.param(
+        edited('aliases = ["Figeac"]', 'aliases = ["Figeac", "DORDOGNE "]'),
+        "members.2.aliases",
+        "désigne aussi le membre dordogne",
+        id="alias-equal-to-another-id-after-normalisation",
+    ),
+    pytest.param(
+        edited('aliases = ["Figeac"]', 'aliases = ["Figeac", "OT Cahors"]'),
+        "members.2.aliases",
+        "désigne aussi le membre cahors",
+        id="alias-equal-to-another-after-the-OT-prefix",
+    ),
+    pytest.param(
+        edited('source = "offices/figeac.xlsx"', 'source = "collectif.xlsx"'),
+        "members.2.source",
+        "c'est le classeur partagé",
+        id="office-source-is-the-shared-workbook",
+    ),
+    pytest.param(
+        edited('source = "offices/figeac.xlsx"', 'source = "offices/../offices/dordogne.xlsx"'),
+        "members.2.tab",
+        "le membre dordogne lit déjà l'onglet « Dossiers »",
+        id="two-offices-read-the-same-tab",
+    ),
+    pytest.param(
+        edited('source = "offices/figeac.xlsx"', 'source = "offices/figeac.xlsx"\ntab = " "'),
+        "members.2.tab",
+        "nom d'onglet vide",
+        id="empty-tab-name",
+    ),
+    pytest.param(
+        edited('source = "collectif.xlsx"', 'source = "collectif.xlsx"\nexpenses_tab = "soldes"'),
+        "shared.expenses_tab",
+        "nom d'un onglet que lotsync écrit",
+        id="input-tab-named-like-an-owned-tab",
+    ),
+    pytest.param(
+        edited('amount = "3000.00"', 'amount = "1e30"'),
+        "fees.0.amount",
+        "dépasse la limite de 10000000 €",
+        id="fee-amount-out-of-bounds",
+    ),
+    pytest.param(
+        edited('amount = "3000.00"', 'amount = "3000.005"'),
+        "fees.0.amount",
+        "au plus deux décimales",
+        id="fee-amount-with-three-decimals",
+    ),
+    pytest.param(
+        edited("figeac = 11 }", "figeac = nan }"),
+        "split_keys.personnel.figeac",
+        "doit être un nombre fini",
+        id="split-weight-not-a-number",
+    ),
+    pytest.param(
+        edited("figeac = 11 }", "figeac = 1e30 }"),
+        "split_keys.personnel.figeac",
+        "poids hors limites",
+        id="split-weight-out-of-bounds",
+    ),
 ]
 
 
@@ -180,7 +247,7 @@ def test_toml_syntax_error_names_the_file_and_the_line(tmp_path: Path) -> None:
         load_config(path)
 
     assert str(caught.value).startswith(f"{path}: TOML invalide")
-    assert "line 5" in str(caught.value)
+    assert "ligne 5" in str(caught.value)
 
 
 def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
@@ -266,3 +333,22 @@ def test_missing_config_exits_2(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "fichier introuvable" in result.stderr
+
+
+def test_a_config_path_that_is_not_a_regular_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "lotsync.toml"
+    os.mkfifo(fifo)  # reading a FIFO would wait for a writer for ever
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(fifo)
+
+    assert "n'est pas un fichier ordinaire" in str(caught.value)
+
+
+def test_a_directory_as_config_is_a_french_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+
+    assert "c'est un dossier" in str(caught.value)
