@@ -14,6 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from lotsync import balances as balances_mod
+from lotsync import messages
 from lotsync.config import Config
 from lotsync.dashboard import Dashboard, dashboard
 from lotsync.dossiers import Sheet, Words, parse_dossiers
@@ -21,6 +22,7 @@ from lotsync.expenses import KeyContext, fee_expenses, parse_expenses
 from lotsync.layout import EXPENSE_REQUIRED, FEE_REQUIRED
 from lotsync.model import (
     Anomaly,
+    AnomalyKind,
     Balance,
     Debt,
     Dossier,
@@ -44,6 +46,49 @@ class Inputs(NamedTuple):
     read_anomalies: Sequence[Anomaly] = ()
 
 
+class Gap(NamedTuple):
+    """Something lotsync could not read, and the result tabs whose figures depend on it."""
+
+    source: str
+    """The member whose sheet is missing, or "" for the shared cost tabs."""
+    reason: str
+    """In French, for the tabs' first line and the digests: "le tableur de OT Figeac n'a pas pu être lu"."""
+    tabs: tuple[str, ...]
+
+
+OFFICE_TABS = (messages.TAB_RECONCILIATION, messages.TAB_BALANCES, messages.TAB_DASHBOARD)
+"""What an office's sheet feeds: its days, everyone's balances, the turnover."""
+SHARED_TABS = (messages.TAB_BALANCES, messages.TAB_SPLITS)
+"""What the shared cost tabs feed."""
+_BLOCKING = {
+    AnomalyKind.SOURCE_UNREADABLE: messages.GAP_UNREADABLE,
+    AnomalyKind.MISSING_TAB: messages.GAP_MISSING_TAB,
+    AnomalyKind.MISSING_HEADER: messages.GAP_MISSING_HEADER,
+    AnomalyKind.MISSING_COLUMN: messages.GAP_MISSING_COLUMN,
+}
+"""Anomalies that stop a whole tab from being read (any other one leaves out a row only)."""
+
+
+def gaps(anomalies: Sequence[Anomaly], members: Sequence[Member], cost_tabs: Sequence[str]) -> list[Gap]:
+    """What could not be read, from the anomalies: one gap per office or shared tab concerned."""
+    names = {m.id: m.short for m in members}
+    found: dict[str, Gap] = {}
+    for a in anomalies:
+        template = _BLOCKING.get(a.kind)
+        if template is None:
+            continue
+        if a.office in names:
+            key, tabs, what = a.office, OFFICE_TABS, messages.GAP_OFFICE.format(office=names[a.office])
+        elif a.office is None and a.where.tab in cost_tabs:
+            key, tabs, what = "", SHARED_TABS, messages.GAP_SHARED.format(tab=a.where.tab)
+        else:
+            continue
+        if key not in found:
+            reason = template.format(what=what, tab=a.where.tab, column=a.column)
+            found[key] = Gap(key, reason, tabs)
+    return sorted(found.values(), key=lambda g: [m.id for m in members].index(g.source) if g.source else -1)
+
+
 class Books(NamedTuple):
     as_of: date
     members: tuple[Member, ...]
@@ -56,6 +101,20 @@ class Books(NamedTuple):
     balances: list[Balance]
     transfers: list[Transfer]
     dashboard: Dashboard
+    gaps: tuple[Gap, ...] = ()
+    """What could not be read: the figures that depend on it are incomplete."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+    def stale_tabs(self) -> dict[str, list[str]]:
+        """Result tab → the reasons why its figures are incomplete."""
+        stale: dict[str, list[str]] = {}
+        for gap in self.gaps:
+            for tab in gap.tabs:
+                stale.setdefault(tab, []).append(gap.reason)
+        return stale
 
     def status_counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -122,6 +181,7 @@ def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
     all_balances = balances_mod.balances(all_debts, ids)
     transfers = balances_mod.settle(all_balances)
     board = dashboard(dossiers, ids, as_of, config.collective.financial_year_start_month)
+    cost_tabs = (config.shared.expenses_tab, config.shared.fees_tab)
     return Books(
         as_of,
         members,
@@ -134,4 +194,5 @@ def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
         all_balances,
         transfers,
         board,
+        tuple(gaps(anomalies, members, cost_tabs)),
     )

@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
-from lotsync import __version__
+from lotsync import __version__, messages
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 config_option = click.option(
     "--config",
@@ -103,6 +103,13 @@ def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry
         if output_format == "json":
             click.echo(f"ÉCHEC : {outcome.error}", err=True)
         sys.exit(EXIT_FAILED)
+    if not outcome.complete:
+        if output_format == "json":
+            click.echo(
+                messages.PARTIAL_SUMMARY.format(reasons=" ; ".join(g.reason for g in outcome.books.gaps)),
+                err=True,
+            )
+        sys.exit(EXIT_PARTIAL)
 
 
 @cli.command()

@@ -239,6 +239,32 @@ TAB_DASHBOARD = "Tableau de bord"
 TAB_ANOMALIES = "Anomalies"
 TAB_JOURNAL = "Journal"
 
+# -- incomplete books -----------------------------------------------------------
+
+GAP_OFFICE = "le tableur de {office}"
+GAP_SHARED = "l'onglet « {tab} » du classeur partagé"
+GAP_UNREADABLE = "{what} n'a pas pu être lu"
+GAP_MISSING_TAB = "{what} n'a pas d'onglet « {tab} »"
+GAP_MISSING_HEADER = "{what} n'a pas de ligne d'en-tête reconnue (onglet « {tab} »)"
+GAP_MISSING_COLUMN = "{what} n'a pas de colonne « {column} » (onglet « {tab} »)"
+STALE = "NON MIS À JOUR"
+"""In the first line of a tab whose figures are the last complete ones, not recomputed."""
+STALE_MARKER = (
+    MARKER + " le {since}. " + STALE + " depuis le {since} : {reasons}. Ces chiffres sont les "
+    "derniers complets ; ils seront recalculés dès que ce sera corrigé (voir l'onglet Anomalies)."
+)
+NEVER_COMPLETE = (
+    "Pas encore de chiffres complets : {reasons}. lotsync les calculera dès que ce sera corrigé "
+    "(voir l'onglet Anomalies)."
+)
+PARTIAL_SUMMARY = "INCOMPLET : {reasons}."
+PARTIAL_KEPT = (
+    "Onglets gardés tels qu'ils étaient (derniers chiffres complets) : {tabs}. Soldes et virements "
+    "non recalculés."
+)
+JOURNAL_PARTIAL = "partielle"
+UNKNOWN_DATE = "(date inconnue)"
+
 SECTION_BALANCES = "Soldes par office"
 SECTION_TRANSFERS = "Virements suggérés pour tout solder"
 SECTION_DEBTS = "Détail : qui doit quoi à qui"
@@ -331,3 +357,47 @@ def whole_euros(amount: Decimal | float) -> str:
     group, _ = _number_symbols()
     whole = int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return f"{whole:,d}".replace(",", group) + "\u00a0€"
+
+
+# -- locks and the send log ---------------------------------------------------
+# lotsync/lock.py and lotsync/ledger.py; `{reason}` is `os_error(error, path)` or a sentence.
+
+LOCK_HOLDER = " (processus {pid})"
+LOCK_BUSY = (
+    "Une autre commande lotsync{holder} écrit ou envoie en ce moment pour cette configuration ; "
+    "réessayez dans un moment. Verrou : {path} ({waited})."
+)
+LOCK_WAITED = "attendu {seconds} s, [schedule] lock_wait"
+LOCK_NO_WAIT = "sans attendre : [schedule] lock_wait = 0"
+LOCK_WAITING = "attente du verrou {path}, tenu par une autre commande lotsync{holder} (au plus {seconds} s)"
+LOCK_UNAVAILABLE = (
+    "Impossible de prendre le verrou : {reason}. Rien n'a été écrit ni envoyé ; vérifiez "
+    "[schedule] lock_file et les droits sur son dossier."
+)
+ALREADY_RUNNING = (
+    "lotsync run tourne déjà pour cette configuration{holder} : verrou {path}. "
+    "Arrêtez-le d'abord (un seul planificateur à la fois)."
+)
+
+LEDGER_UNREADABLE = (
+    "Registre des récapitulatifs illisible ({where}) : {reason}. Rien n'est envoyé : sans ce registre, "
+    "lotsync ne sait pas ce qui est déjà parti et enverrait tout une seconde fois. Restaurez-le "
+    "(ou, pour vraiment tout renvoyer, supprimez-le), puis relancez."
+)
+LEDGER_NOT_JSON = "ce n'est pas du JSON valide (ligne {line}, colonne {column})"
+LEDGER_NOT_TEXT = "ce n'est pas du texte UTF-8"
+LEDGER_BAD_SHAPE = "ce n'est pas un registre de lotsync (il faut un objet JSON avec une liste « sent »)"
+LEDGER_BAD_ENTRY = "l'entrée n° {number} de « {key} » est incomplète ou mal formée"
+LEDGER_BAD_LINE = "la ligne {row} du Journal est marquée « {outcome} » mais son détail ne se lit pas"
+LEDGER_JOURNAL = "onglet {tab} du classeur partagé"
+LEDGER_INTENT_FAILED = (
+    "Pas envoyé : impossible de noter au registre, avant de l'envoyer, que ce courriel part "
+    "({reason}). Libérez de la place ou corrigez les droits, puis relancez."
+)
+LEDGER_SENT_UNRECORDED = (
+    "Parti, mais impossible de le noter au registre ({reason}). Au prochain passage il repartira "
+    "avec le même identifiant de message {message_id}, que les logiciels de messagerie reconnaissent "
+    "pour n'en montrer qu'un."
+)
+DIGEST_JOURNAL_SENDING = "récapitulatif en cours d'envoi"
+DIGEST_JOURNAL_SENT = "récapitulatif envoyé"

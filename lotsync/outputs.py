@@ -35,6 +35,9 @@ class OutputTab(NamedTuple):
     name: str
     rows: list[Row]
     widths: tuple[int, ...] = ()
+    keep: str | None = None
+    """When set, the tab's figures are incomplete: only its first line becomes this text, and
+    everything under it (the last complete figures) is left exactly as it is."""
 
 
 def _title(text: str) -> Row:

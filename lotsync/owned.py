@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,4 +67,32 @@ def unchanged(existing: Sequence[Sequence[Any]] | None, tab: OutputTab) -> bool:
     """Whether the existing tab (marker line included) already holds exactly this content."""
     if existing is None or not is_marked(existing):
         return False
+    if tab.keep is not None:
+        return existing[0][0] == tab.keep
+    if is_stale(existing):
+        return False  # the same figures again, but now complete: the first line must say so
     return plain_rows(existing[1:]) == plain_rows([row.cells for row in tab.rows])
+
+
+_GENERATED_ON = re.compile(re.escape(messages.MARKER) + r" le (.+?)\.(?:\s|$)")
+
+
+def is_stale(rows: Sequence[Sequence[Any]]) -> bool:
+    """A tab of lotsync's that holds the last complete figures, not recomputed (see `OutputTab.keep`)."""
+    return is_marked(rows) and f". {messages.STALE} " in rows[0][0]
+
+
+def generated_on(rows: Sequence[Sequence[Any]]) -> str | None:
+    """When lotsync last wrote complete figures in a tab, as its first line says."""
+    if not is_marked(rows):
+        return None
+    found = _GENERATED_ON.match(rows[0][0])
+    return found[1] if found else None
+
+
+def holds_figures(rows: Sequence[Sequence[Any]]) -> bool:
+    """A tab of lotsync's with figures under its first line (not the "not yet complete" placeholder)."""
+    if not is_marked(rows) or len(rows) < 2:
+        return False
+    first = rows[1][0] if rows[1] else None
+    return not (isinstance(first, str) and first.startswith(messages.NEVER_COMPLETE.split(" :")[0]))

@@ -175,6 +175,11 @@ def outcome_json(outcome: SyncOutcome) -> dict[str, Any]:
         "tabs_unchanged": outcome.report.unchanged if outcome.report else [],
         "seconds": str(outcome.seconds),
         "api_calls": outcome.api_calls,
+        "complete": outcome.complete,
+        "gaps": [
+            {"office": g.source or None, "reason": g.reason, "tabs": list(g.tabs)} for g in outcome.books.gaps
+        ],
+        "tabs_kept": outcome.stale_tabs,
         **books_json(outcome.books),
     }
 
@@ -191,16 +196,22 @@ def outcome_text(outcome: SyncOutcome) -> str:
     lines.append(
         f"Rapprochement : {messages.plural(len(books.reconciliation), 'journée')} entre offices ({detail})."
     )
-    lines.append("Soldes (positif : à recevoir, négatif : à payer) :")
-    for b in books.balances:
-        lines.append(f"  {names[b.member]:<{width}}  {messages.money(b.net):>14}")
-    if books.transfers:
-        lines.append("Virements suggérés :")
-        lines += [
-            f"  {names[t.debtor]} → {names[t.creditor]} : {messages.money(t.amount)}" for t in books.transfers
-        ]
+    if not books.complete:
+        # Balances computed without an office are wrong money: they are not shown at all.
+        lines.append(messages.PARTIAL_SUMMARY.format(reasons=" ; ".join(g.reason for g in books.gaps)))
+        lines.append(messages.PARTIAL_KEPT.format(tabs=", ".join(outcome.stale_tabs)))
     else:
-        lines.append(messages.SECTION_NO_TRANSFER)
+        lines.append("Soldes (positif : à recevoir, négatif : à payer) :")
+        for b in books.balances:
+            lines.append(f"  {names[b.member]:<{width}}  {messages.money(b.net):>14}")
+        if books.transfers:
+            lines.append("Virements suggérés :")
+            lines += [
+                f"  {names[t.debtor]} → {names[t.creditor]} : {messages.money(t.amount)}"
+                for t in books.transfers
+            ]
+        else:
+            lines.append(messages.SECTION_NO_TRANSFER)
     lines.append(
         f"Anomalies : {len(books.anomalies)}"
         + (f" (détail dans l'onglet « {messages.TAB_ANOMALIES} »)." if books.anomalies else ".")

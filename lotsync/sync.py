@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lotsync import messages
 from lotsync.backends import Backend, ReadBook, Router, SourceError, WriteError, WriteReport
@@ -20,8 +20,8 @@ from lotsync.config import Config
 from lotsync.dossiers import Sheet
 from lotsync.layout import OWNED_TABS
 from lotsync.model import Anomaly, AnomalyKind, Where
-from lotsync.outputs import JournalLine, OutputTab, Quantity, result_tabs
-from lotsync.owned import foreign_tabs
+from lotsync.outputs import JournalLine, OutputTab, Quantity, Row, result_tabs
+from lotsync.owned import foreign_tabs, generated_on, holds_figures
 
 
 class SyncOutcome(NamedTuple):
@@ -41,6 +41,16 @@ class SyncOutcome(NamedTuple):
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+    @property
+    def complete(self) -> bool:
+        """False when something could not be read: the figures that depend on it were kept as they
+        were (the last complete ones), not recomputed."""
+        return self.books.complete
+
+    @property
+    def stale_tabs(self) -> list[str]:
+        return [t.name for t in self.tabs if t.name in self.books.stale_tabs()]
 
 
 def default_backend(config: Config) -> Router:
@@ -167,6 +177,10 @@ def run_sync(
     inputs, shared = read_inputs(config, backend)
     books = compute_books(inputs, config, as_of)
     tabs = result_tabs(books)
+    if not books.complete:
+        previous = shared.tabs if shared else {}
+        stale = books.stale_tabs()
+        tabs = [stale_version(t, previous.get(t.name), stale[t.name]) if t.name in stale else t for t in tabs]
     shared_name = shared.name if shared else _display(config.shared.source)
 
     def elapsed() -> Decimal:
@@ -184,9 +198,12 @@ def run_sync(
         return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed(), calls())
 
     local_now = now.replace(tzinfo=None, microsecond=0)
+    detail = _status_summary(books)
+    if not books.complete:
+        detail = messages.PARTIAL_SUMMARY.format(reasons=_reasons(books)) + " " + detail
     journal = JournalLine(
         local_now,
-        messages.JOURNAL_OK,
+        messages.JOURNAL_OK if books.complete else messages.JOURNAL_PARTIAL,
         as_of,
         len(config.members) + 1,
         sum(books.rows_read.values()),
@@ -195,7 +212,7 @@ def run_sync(
         "",
         Quantity(elapsed()),
         # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
-        f"{_status_summary(books)} · exécution {secrets.token_hex(4)}",
+        f"{detail} · exécution {secrets.token_hex(4)}",
     )
     try:
         to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
@@ -206,16 +223,30 @@ def run_sync(
     return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls())
 
 
+def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: list[str]) -> OutputTab:
+    """What to write instead of figures computed without something unread: the last complete
+    figures, untouched, under a first line that says since when and why; or, when there never
+    were complete figures, a line that says so and no figure at all."""
+    why = " ; ".join(reasons)
+    if previous is not None and holds_figures(previous):
+        since = generated_on(previous) or messages.UNKNOWN_DATE
+        keep = messages.STALE_MARKER.format(since=since, reasons=why)
+        return OutputTab(tab.name, [], tab.widths, keep=keep)
+    return OutputTab(tab.name, [Row("title", (messages.NEVER_COMPLETE.format(reasons=why),))], tab.widths)
+
+
+def _reasons(books: Books) -> str:
+    return " ; ".join(g.reason for g in books.gaps)
+
+
 def _same(config: Config, shared: ReadBook, tab: OutputTab) -> bool:
     from lotsync.owned import unchanged
     from lotsync.sources import classify
 
     if classify(shared.source, config.backend).is_google:
-        # Google gives dates back as serial numbers: compare with what it will give back.
-        from lotsync.backends.google import wire_value
+        from lotsync.backends.google import unchanged_on_google
 
-        rows = [row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
-        tab = tab._replace(rows=rows)
+        return unchanged_on_google(shared.tabs.get(tab.name), tab)
     return unchanged(shared.tabs.get(tab.name), tab)
 
 

@@ -31,7 +31,7 @@ from lotsync.google.credentials import CredentialsError, load_credentials, scope
 from lotsync.google.retry import GaveUp, RetryPolicy
 from lotsync.layout import OWNED_TABS
 from lotsync.outputs import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row
-from lotsync.owned import foreign_refusal, is_marked, plain_rows
+from lotsync.owned import foreign_refusal, is_marked, plain_rows, unchanged
 from lotsync.sources import Source, classify
 
 T = TypeVar("T")
@@ -416,10 +416,14 @@ class GoogleBackend:
         rewritten, kept = [], []
         for tab in tabs:
             existing = book.tabs.get(tab.name)
-            if _unchanged(existing, tab):
+            if unchanged_on_google(existing, tab):
                 kept.append(tab.name)
                 continue
             rewritten.append(tab.name)
+            props = token.sheets.get(tab.name)
+            if tab.keep is not None and props is not None:
+                requests.append(_first_cell(props["sheetId"], tab.keep))  # the figures stay as they are
+                continue
             rows = [Row("marker", (marker,)), *tab.rows]
             requests += self._replace_tab(tab.name, rows, existing, token, used_ids)
         requests += self._journal(book, token, journal, marker, used_ids)
@@ -508,13 +512,7 @@ class GoogleBackend:
                 )
             return [
                 *requests,
-                {
-                    "updateCells": {
-                        "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                        "rows": [{"values": [cell_data(marker, "marker")]}],
-                        "fields": CELL_FIELDS,
-                    }
-                },
+                _first_cell(sheet_id, marker),
                 {
                     "updateCells": {
                         "start": {"sheetId": sheet_id, "rowIndex": len(existing), "columnIndex": 0},
@@ -525,6 +523,17 @@ class GoogleBackend:
             ]
         rows = [Row("marker", (marker,)), Row("header", JOURNAL_HEADER), Row("data", journal.cells())]
         return self._replace_tab(title, rows, existing, token, used_ids)
+
+
+def _first_cell(sheet_id: int, text: str) -> dict[str, Any]:
+    """Rewrite a tab's first line only (its marker), nothing else."""
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [cell_data(text, "marker")]}],
+            "fields": CELL_FIELDS,
+        }
+    }
 
 
 def _grid_rows(data: list[dict[str, Any]]) -> list[list[Any]]:
@@ -539,11 +548,11 @@ def _grid_rows(data: list[dict[str, Any]]) -> list[list[Any]]:
     return rows
 
 
-def _unchanged(existing: list[list[Any]] | None, tab: OutputTab) -> bool:
-    if existing is None or not is_marked(existing):
-        return False
-    expected = [[wire_value(v) for v in row.cells] for row in tab.rows]
-    return plain_rows(existing[1:]) == plain_rows(expected)
+def unchanged_on_google(existing: list[list[Any]] | None, tab: OutputTab) -> bool:
+    """`owned.unchanged`, comparing with what Google gives back for what lotsync writes
+    (dates come back as serial numbers)."""
+    rows = [row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
+    return unchanged(existing, tab._replace(rows=rows))
 
 
 def _differences(title: str, before: list[list[Any]], after: list[list[Any]]) -> list[str]:

@@ -109,6 +109,9 @@ class XlsxBackend:
                 kept.append(tab.name)
                 continue
             rewritten.append(tab.name)
+            if tab.keep is not None and tab.name in workbook.sheetnames:
+                _set(workbook[tab.name].cell(row=1, column=1), tab.keep)  # the figures stay as they are
+                continue
             sheet = _fresh_sheet(workbook, tab.name)
             _write_tab(sheet, tab, generated)
         _append_journal(workbook, book, journal, generated)
