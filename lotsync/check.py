@@ -107,7 +107,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
         entry["problems"].append("ligne d'en-tête introuvable")
     elif entry["missing"]:
         entry["problems"].append("colonnes obligatoires absentes : " + ", ".join(entry["missing"]))
-    for foreign in foreign_tabs(book.tabs, OWNED_TABS) if role == "shared" else []:
+    for foreign in foreign_tabs(book.tabs, OWNED_TABS, book.tab_names) if role == "shared" else []:
         entry["problems"].append(f"l'onglet « {foreign} » a été créé à la main : lotsync ne l'écrasera pas")
     entry["ok"] = not entry["problems"]
     return entry

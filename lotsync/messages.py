@@ -109,11 +109,39 @@ def os_error(error: OSError, path: object = None) -> str:
 # -- what a cell parser says is wrong ----------------------------------------
 
 CELL_NOT_AN_AMOUNT = "ce n'est pas un montant en euros (exemple attendu : 1 234,50 €)"
-CELL_TOO_MANY_DECIMALS = "un montant en euros a au plus deux décimales"
+CELL_TOO_MANY_DECIMALS = (
+    "un montant en euros a au plus deux décimales, lotsync n'arrondit pas (exemple attendu : 1 234,50 €)"
+)
+CELL_NEGATIVE_AMOUNT = (
+    "un montant ne peut pas être négatif : une journée annulée est une ligne au statut « annulé », "
+    "pas un montant négatif"
+)
+CELL_AMOUNT_TOO_LARGE = (
+    "montant invraisemblable : au-delà de {limit} (plafond fixé dans la section [limits] de la configuration)"
+)
 CELL_NOT_A_DATE = "ce n'est pas une date lisible (exemples : 31/03/2026, 31 mars 2026)"
 CELL_NO_SUCH_DAY = "cette date n'existe pas dans le calendrier"
+CELL_TIME_NOT_A_DATE = "c'est une heure, pas une date (exemples : 31/03/2026, 31 mars 2026)"
+CELL_DURATION_NOT_A_DATE = "c'est une durée, pas une date (exemples : 31/03/2026, 31 mars 2026)"
+CELL_SERIAL_TOO_EARLY = (
+    "numéro de date ambigu : avant 61 (le 1er mars 1900), les tableurs ne comptent pas les jours de la "
+    "même façon (Excel compte un 29 février 1900 qui n'a jamais existé) ; saisissez la date, "
+    "par exemple 31/03/2026"
+)
+CELL_DATE_IMPLAUSIBLE = (
+    "date invraisemblable : lotsync accepte les dates du {earliest} au {latest} "
+    "(fenêtre fixée dans la section [limits] de la configuration)"
+)
 CELL_NOT_A_COUNT = "le nombre de participants doit être un nombre entier positif ou nul"
+CELL_COUNT_TOO_LARGE = (
+    "nombre de participants invraisemblable : au-delà de {limit} "
+    "(plafond fixé dans la section [limits] de la configuration)"
+)
 CELL_NOT_A_FLAG = "répondez « oui » ou « non »"
+CELL_HUGE_NUMBER = "nombre de {digits} chiffres"
+"""How a number too long to show is shown (in anomalies, instead of its thousands of digits)."""
+CELL_TRUE, CELL_FALSE = "VRAI", "FAUX"
+"""A yes/no cell as a French spreadsheet shows it."""
 
 # -- anomalies ----------------------------------------------------------------
 
@@ -294,6 +322,14 @@ WRITE_REFUSED_CHANGED = (
 )
 WRITE_REFUSED_FOREIGN = "Rien n'a été écrit dans {path} : {tabs} {verb} été créé(s) à la main."
 WRITE_FAILED = "Écriture impossible dans {path} : {reason}. Rien n'a été écrit."
+HAND_EDIT_REFUSED = (
+    "Rien n'a été écrit dans {path} : des onglets de lotsync ont été modifiés à la main depuis la "
+    "dernière synchronisation : {tabs}{who}. lotsync réécrit entièrement ses onglets et effacerait "
+    "ce qui y a été tapé. Pour le garder, copiez-le dans un onglet à vous (par exemple « Notes ») puis "
+    "effacez-le de l'onglet de lotsync ; pour laisser lotsync réécrire l'onglet (et perdre la "
+    "modification), supprimez l'onglet « {tab} » : il sera recréé. Puis relancez la synchronisation."
+)
+HAND_EDIT_WHO = " (classeur enregistré en dernier par {who} : voyez avec cette personne)"
 
 # -- the weekly digest --------------------------------------------------------
 # The mail's body lives in lotsync/templates/digest_*.j2; here are the words code needs.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,14 +18,22 @@ def is_marked(rows: Sequence[Sequence[Any]]) -> bool:
     return bool(rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(messages.MARKER))
 
 
-def foreign_tabs(tabs: dict[str, list[list[Any]]], owned: Sequence[str]) -> list[str]:
-    """Tabs with an owned name that a person made: lotsync must not overwrite them."""
-    return [name for name in owned if name in tabs and not is_marked(tabs[name])]
+def foreign_tabs(
+    tabs: dict[str, list[list[Any]]], owned: Sequence[str], names: Sequence[str] = ()
+) -> list[str]:
+    """Tabs with an owned name that a person made: lotsync must not overwrite them. Names are
+    compared without regard to case, as Google does: a person's `soldes` is a person's tab."""
+    wanted = {t.casefold(): t for t in owned}
+    found = [name for name in owned if name in tabs and not is_marked(tabs[name])]
+    found += [n for n in names if n.casefold() in wanted and n not in wanted.values()]
+    return found
 
 
-def foreign_refusal(book_name: str, tabs: dict[str, list[list[Any]]], owned: Sequence[str]) -> str | None:
+def foreign_refusal(
+    book_name: str, tabs: dict[str, list[list[Any]]], owned: Sequence[str], names: Sequence[str] = ()
+) -> str | None:
     """Why nothing may be written when people made tabs with lotsync's names, or None."""
-    foreign = foreign_tabs(tabs, owned)
+    foreign = foreign_tabs(tabs, owned, names)
     if not foreign:
         return None
     return messages.WRITE_REFUSED_FOREIGN.format(
@@ -96,3 +105,101 @@ def holds_figures(rows: Sequence[Sequence[Any]]) -> bool:
         return False
     first = rows[1][0] if rows[1] else None
     return not (isinstance(first, str) and first.startswith(messages.NEVER_COMPLETE.split(" :")[0]))
+
+
+# -- what lotsync last wrote: a fingerprint kept in the workbook ------------------------------------
+#
+# A tab's fingerprint is a short hash of each of its rows and of each of its columns, taken under
+# the first line (which changes at every sync). A person's edit changes the hash of its row and of
+# its column: comparing both names the cells, without keeping a copy of the tab.
+
+
+def _digest(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=4).hexdigest()
+
+
+_EMPTY_COLUMN = _digest([])
+
+
+def _columns(plain: Sequence[tuple[Any, ...]]) -> list[str]:
+    width = max((len(r) for r in plain), default=0)
+    return [
+        _digest([(i, row[c]) for i, row in enumerate(plain) if c < len(row) and row[c] is not None])
+        for c in range(width)
+    ]
+
+
+def fingerprint(rows: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
+    """The fingerprint of a tab's content under its first line (as written, or as read back)."""
+    plain = plain_rows(rows)
+    return {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+
+
+def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[str]:
+    """The cells (A1 notation, row numbers as people see them) that differ from what lotsync
+    wrote, given the tab's rows under its first line and the fingerprint kept at the last write."""
+    plain = plain_rows(rows)
+    now = {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+
+    def differing(axis: str) -> list[int]:
+        old, new = list(known.get(axis, [])), now[axis]
+        blank = _EMPTY_COLUMN if axis == "columns" else None
+        return [
+            i
+            for i in range(max(len(old), len(new)))
+            if (old[i] if i < len(old) else blank) != (new[i] if i < len(new) else blank)
+        ]
+
+    rows_changed, columns_changed = differing("rows"), differing("columns")
+    if not rows_changed:
+        return []
+    if not columns_changed:  # a whole row deleted or moved, say: name the rows
+        return [f"ligne {r + 2}" for r in rows_changed]
+    return [f"{_letters(c)}{r + 2}" for r in rows_changed for c in columns_changed]
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def fingerprints_after(existing: Mapping[str, Sequence[Sequence[Any]]], tabs: Sequence[OutputTab]) -> dict:
+    """What to keep in the workbook after writing `tabs`: each tab's fingerprint as it will be."""
+    found = {}
+    for tab in tabs:
+        before = existing.get(tab.name)
+        if tab.keep is not None or (before is not None and unchanged(before, tab)):
+            found[tab.name] = fingerprint(before[1:] if before else [])
+        else:
+            found[tab.name] = fingerprint([row.cells for row in tab.rows])
+    return {"version": 1, "tabs": found}
+
+
+def edited_by_hand(
+    existing: Mapping[str, Sequence[Sequence[Any]]], kept: Mapping[str, Any] | None
+) -> list[tuple[str, list[str]]]:
+    """lotsync's tabs that a person changed since lotsync wrote them, with the cells changed."""
+    known = (kept or {}).get("tabs") or {}
+    found = []
+    for name, fp in known.items():
+        rows = existing.get(name)
+        if rows is None or not is_marked(rows) or not isinstance(fp, Mapping):
+            continue
+        cells = hand_edits(rows[1:], fp)
+        if cells:
+            found.append((name, cells))
+    return found
+
+
+def hand_edit_refusal(book_name: str, edits: Sequence[tuple[str, list[str]]], saved_by: str | None) -> str:
+    """Why nothing was written: which tabs and cells a person changed, and what to do."""
+    shown = " ; ".join(
+        f"« {tab} » ({', '.join(cells[:8])}{' …' if len(cells) > 8 else ''})" for tab, cells in edits
+    )
+    who = messages.HAND_EDIT_WHO.format(who=saved_by) if saved_by else ""
+    first = edits[0][0]
+    return messages.HAND_EDIT_REFUSED.format(path=book_name, tabs=shown, who=who, tab=first)

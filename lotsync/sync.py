@@ -21,7 +21,7 @@ from lotsync.dossiers import Sheet
 from lotsync.layout import OWNED_TABS
 from lotsync.model import Anomaly, AnomalyKind, Where
 from lotsync.outputs import JournalLine, OutputTab, Quantity, Row, result_tabs
-from lotsync.owned import foreign_tabs, generated_on, holds_figures
+from lotsync.owned import edited_by_hand, foreign_tabs, generated_on, hand_edit_refusal, holds_figures
 
 
 class SyncOutcome(NamedTuple):
@@ -150,7 +150,7 @@ def read_shared(
             )
         if shared_cfg.fees_tab in shared.tabs:
             fees = Sheet(shared.name, shared_cfg.fees_tab, shared.tabs[shared_cfg.fees_tab])
-        for tab in foreign_tabs(shared.tabs, OWNED_TABS):
+        for tab in foreign_tabs(shared.tabs, OWNED_TABS, shared.tab_names):
             problems.append(
                 _source_anomaly(
                     AnomalyKind.FOREIGN_TAB, shared.name, tab, messages.FOREIGN_TAB.format(tab=tab), None
@@ -214,6 +214,10 @@ def run_sync(
         # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
         f"{detail} · exécution {secrets.token_hex(4)}",
     )
+    edits = edited_by_hand(shared.tabs, shared.fingerprints)
+    if edits:
+        error = hand_edit_refusal(shared.name, edits, shared.saved_by)
+        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed(), calls())
     try:
         to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
         journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")

@@ -33,6 +33,10 @@ class ReadBook(NamedTuple):
     """Every tab of the spreadsheet, in order."""
     token: Any
     """What the backend needs to tell, before writing, whether the book changed."""
+    fingerprints: dict[str, Any] | None = None
+    """What lotsync last wrote in its tabs, as kept in the workbook (see `owned.fingerprint`)."""
+    saved_by: str | None = None
+    """Who saved the workbook last, when the file says (to tell who to see about a hand edit)."""
 
 
 class WriteReport(NamedTuple):

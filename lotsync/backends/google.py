@@ -343,7 +343,7 @@ class GoogleBackend:
             raise WriteError(
                 messages.WRITE_FAILED.format(path=book.name, reason="ce n'est pas un Google Sheets")
             )
-        refusal = foreign_refusal(book.name, book.tabs, OWNED_TABS)
+        refusal = foreign_refusal(book.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
         try:

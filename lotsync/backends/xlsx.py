@@ -29,7 +29,7 @@ from lotsync.outputs import (
     Quantity,
     Row,
 )
-from lotsync.owned import foreign_refusal, is_marked, unchanged
+from lotsync.owned import fingerprints_after, foreign_refusal, is_marked, unchanged
 
 MONEY_FORMAT = '#,##0.00\\ "€"'
 PERCENT_FORMAT = "0.0%"
@@ -86,7 +86,7 @@ class XlsxBackend:
         except OSError as exc:
             raise SourceError(messages.SOURCE_UNREADABLE.format(reason=exc.strerror or exc)) from exc
         found, names = read_workbook_bytes(data, tabs)
-        return ReadBook(source, path.name, found, names, _fingerprint(path, data))
+        return ReadBook(source, path.name, found, names, _fingerprint(path, data), *package_notes(data))
 
     def write(
         self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
@@ -95,7 +95,7 @@ class XlsxBackend:
 
         path = Path(book.source)
         self._check_writable(path, book)
-        refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS)
+        refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
         try:
@@ -115,6 +115,7 @@ class XlsxBackend:
             sheet = _fresh_sheet(workbook, tab.name)
             _write_tab(sheet, tab, generated)
         _append_journal(workbook, book, journal, generated)
+        _keep_fingerprints(workbook, fingerprints_after(book.tabs, tabs))
 
         temporary = path.with_name(f".{path.name}.lotsync-{os.getpid()}.tmp")
         try:
@@ -148,6 +149,54 @@ class XlsxBackend:
             ) from exc
         if current != book.token:
             raise WriteError(messages.WRITE_REFUSED_CHANGED.format(path=path.name))
+
+
+FINGERPRINT_PROPERTY = "lotsync"
+"""The custom document property (File > Properties) where lotsync keeps what it last wrote."""
+_CUSTOM_XML, _CORE_XML = "docProps/custom.xml", "docProps/core.xml"
+_NS = {
+    "cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "core": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+}
+
+
+def package_notes(data: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """lotsync's fingerprints, kept in the workbook's custom properties where they travel with
+    the file, and who saved it last. Anything unreadable there is simply absent."""
+    import json
+    from xml.etree import ElementTree
+
+    fingerprints: dict[str, Any] | None = None
+    saved_by: str | None = None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if _CUSTOM_XML in names:
+                tree = ElementTree.fromstring(archive.read(_CUSTOM_XML))
+                for prop in tree.findall("cp:property", _NS):
+                    text = prop.findtext("vt:lpwstr", namespaces=_NS)
+                    if prop.get("name") == FINGERPRINT_PROPERTY and text:
+                        loaded = json.loads(text)
+                        fingerprints = loaded if isinstance(loaded, dict) else None
+            if _CORE_XML in names:
+                core = ElementTree.fromstring(archive.read(_CORE_XML))
+                saved_by = (core.findtext("cp:lastModifiedBy", namespaces={"cp": _NS["core"]}) or "").strip()
+    except Exception:  # the fingerprints are a safeguard: a damaged note is no note
+        return None, None
+    return fingerprints, saved_by or None
+
+
+def _keep_fingerprints(workbook: Any, fingerprints: dict[str, Any]) -> None:
+    import json
+
+    from openpyxl.packaging.custom import StringProperty
+
+    props = workbook.custom_doc_props
+    props.props = [p for p in props.props if p.name != FINGERPRINT_PROPERTY]
+    props.append(
+        StringProperty(name=FINGERPRINT_PROPERTY, value=json.dumps(fingerprints, separators=(",", ":")))
+    )
 
 
 def _fresh_sheet(workbook: Any, name: str) -> Any:

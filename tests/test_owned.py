@@ -1,0 +1,158 @@
+"""lotsync's own tabs: nothing a person typed in them is lost (issue 9).
+
+lotsync keeps a fingerprint of what it last wrote in each of its tabs in the workbook itself (a
+custom document property, which travels with the file); a tab that differs from it was edited by
+hand, and the sync refuses to write, naming the tab, the cells and what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from conftest import AS_OF
+
+from lotsync.owned import fingerprint, hand_edits
+
+
+def sync(config: Path, *args: str) -> Result:
+    from lotsync.cli import cli
+
+    return CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", AS_OF, *args])
+
+
+def edit(shared: Path, tab: str, cell: str, value: object, *, saved_by: str | None = None) -> None:
+    """What a person does in Excel or LibreOffice: type in a cell, save."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(shared)
+    workbook[tab][cell] = value
+    if saved_by:
+        workbook.properties.lastModifiedBy = saved_by
+    workbook.save(shared)
+
+
+# -- the fingerprint ----------------------------------------------------------------------------
+
+
+def test_a_fingerprint_names_the_cells_a_person_changed() -> None:
+    written = [("Statut", "Montant"), ("Concordant", 450), ("Vente manquante", 320)]
+    kept = fingerprint(written)
+
+    assert hand_edits(written, kept) == []
+    assert hand_edits([("Statut", "Montant"), ("Concordant", 450), ("Vente manquante", 300)], kept) == ["B4"]
+    note = [*written, (None, None, None, "à voir avec Marine")]
+    assert hand_edits(note, kept) == ["D5"]
+    assert hand_edits(written[:2], kept) == ["A4", "B4"]  # a row deleted
+
+
+def test_values_read_back_from_a_workbook_match_what_was_written() -> None:
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    written = [("Date", "Montant", "Pax"), (date(2026, 3, 10), Decimal("450.00"), 30)]
+    read_back = [("Date", "Montant", "Pax"), (datetime(2026, 3, 10), 450.0, 30)]  # as openpyxl gives them
+
+    assert hand_edits(read_back, fingerprint(written)) == []
+
+
+# -- a note typed into a tab of lotsync's -------------------------------------------------------
+
+
+def test_a_note_typed_into_rapprochement_survives_the_next_sync(books: Path, shared: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert sync(books).exit_code == 0
+    edit(shared, "Rapprochement", "W5", "Marine rappelle le client lundi", saved_by="Marine Konik")
+    before = shared.read_bytes()
+
+    result = sync(books)
+
+    assert result.exit_code == 1
+    assert shared.read_bytes() == before  # nothing written: the note is still there
+    assert load_workbook(shared)["Rapprochement"]["W5"].value == "Marine rappelle le client lundi"
+    message = " ".join(result.output.split())
+    assert "« Rapprochement » (W5)" in message
+    assert "enregistré en dernier par Marine Konik : voyez avec cette personne" in message
+    assert "copiez-le dans un onglet à vous" in message
+    assert "supprimez l'onglet « Rapprochement » : il sera recréé" in message
+    assert "Traceback" not in result.output
+
+
+def test_a_figure_changed_by_hand_in_soldes_is_named(books: Path, shared: Path) -> None:
+    assert sync(books).exit_code == 0
+    edit(shared, "Soldes", "D4", 0)
+
+    result = sync(books)
+
+    assert result.exit_code == 1
+    assert "« Soldes » (D4)" in " ".join(result.output.split())
+
+
+def test_once_the_note_is_moved_away_lotsync_writes_again(books: Path, shared: Path) -> None:
+    assert sync(books).exit_code == 0
+    edit(shared, "Rapprochement", "W5", "note")
+    assert sync(books).exit_code == 1
+    edit(shared, "Rapprochement", "W5", None)
+
+    assert sync(books).exit_code == 0
+
+
+def test_deleting_the_edited_tab_lets_lotsync_recreate_it(books: Path, shared: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert sync(books).exit_code == 0
+    edit(shared, "Tableau de bord", "B4", "n'importe quoi")
+    assert sync(books).exit_code == 1
+    workbook = load_workbook(shared)
+    del workbook["Tableau de bord"]
+    workbook.save(shared)
+
+    assert sync(books).exit_code == 0
+    assert "Tableau de bord" in load_workbook(shared).sheetnames
+
+
+def test_a_workbook_written_before_fingerprints_existed_is_written_and_gets_one(
+    books: Path, shared: Path
+) -> None:
+    from lotsync.backends.xlsx import package_notes
+
+    assert sync(books).exit_code == 0
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(shared)
+    workbook.custom_doc_props.props = []
+    workbook["Rapprochement"]["W5"] = "une note d'avant"
+    workbook.save(shared)
+
+    assert sync(books).exit_code == 0  # without a fingerprint there is nothing to compare with
+    fingerprints, _ = package_notes(shared.read_bytes())
+    assert fingerprints is not None
+    assert set(fingerprints["tabs"]) == {
+        "Rapprochement",
+        "Soldes",
+        "Répartition",
+        "Tableau de bord",
+        "Anomalies",
+    }
+
+
+# -- names compared without regard to case --------------------------------------------------------
+
+
+def test_a_persons_tab_named_soldes_is_theirs_and_never_duplicated(books: Path, shared: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(shared)
+    workbook.create_sheet("soldes")["A1"] = "mes calculs"
+    workbook.save(shared)
+
+    first, second = sync(books), sync(books)
+
+    for result in (first, second):
+        assert result.exit_code == 1
+        assert "« soldes »" in result.output
+        assert "créé(s) à la main" in result.output
+    names = load_workbook(shared).sheetnames
+    assert "soldes" in names
+    assert not [n for n in names if n.startswith("Soldes")]
