@@ -12,13 +12,16 @@ from typing import Any, NamedTuple
 
 from lotsync import messages
 from lotsync.cells import (
+    DEFAULT_LIMITS,
     CellError,
+    Limits,
     as_text,
     is_blank,
-    normalize,
+    normalize_text,
     parse_amount,
     parse_count,
     parse_date,
+    ref_key,
 )
 from lotsync.headers import cell, find_header, header_anomalies, is_blank_row, label
 from lotsync.layout import DOSSIER_REQUIRED
@@ -66,7 +69,9 @@ def parse_dossiers(
     synonyms: Mapping[str, Sequence[str]],
     words: Words,
     members: Sequence[Member],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Parsed:
+    """Every row of an office's tab: amounts, pax and dates beyond `limits` are anomalies."""
     header = find_header(sheet.rows, synonyms, DOSSIER_REQUIRED)
     anomalies: list[Anomaly] = []
 
@@ -112,7 +117,7 @@ def parse_dossiers(
             if is_blank(raw):
                 return None
             try:
-                return parser(raw)
+                return parser(raw, limits)
             except CellError as error:
                 invalid(kind, field, raw, error)
                 return None
@@ -157,7 +162,7 @@ def parse_dossiers(
             else:
                 status = Status.CONFIRMED
         else:
-            found = status_of.get(normalize(as_text(raw_status)))
+            found = status_of.get(normalize_text(as_text(raw_status)))
             if found is None:
                 bad(
                     AnomalyKind.INVALID_STATUS,
@@ -178,7 +183,7 @@ def parse_dossiers(
         raw_partner = cell(row, c_partner)
         partner = None
         if not is_blank(raw_partner):
-            partner = words.partner.get(normalize(as_text(raw_partner)))
+            partner = words.partner.get(normalize_text(as_text(raw_partner)))
             if partner is None:
                 bad(
                     AnomalyKind.UNKNOWN_PARTNER,
@@ -198,8 +203,8 @@ def parse_dossiers(
         raw_dir = cell(row, c_dir)
         direction = None
         if not is_blank(raw_dir):
-            found = direction_of.get(normalize(as_text(raw_dir)))
-            if found is None:
+            found_direction = direction_of.get(normalize_text(as_text(raw_dir)))
+            if found_direction is None:
                 bad(
                     AnomalyKind.INVALID_DIRECTION,
                     "direction",
@@ -216,7 +221,7 @@ def parse_dossiers(
                     ),
                 )
             else:
-                direction = found
+                direction = found_direction
         elif partner is not None:
             bad(
                 AnomalyKind.MISSING_DIRECTION,
@@ -227,10 +232,10 @@ def parse_dossiers(
                 ),
             )
 
-        if len(anomalies) > before:
+        if len(anomalies) > before or status is None:  # no status without an anomaly, but mypy can't know
             continue
         kind_text = as_text(cell(row, c_kind))
-        kind = kind_of.get(normalize(kind_text), Kind.OTHER) if kind_text else Kind.OTHER
+        kind = kind_of.get(normalize_text(kind_text), Kind.OTHER) if kind_text else Kind.OTHER
         partner_ref = as_text(cell(row, c_pref)) or None
         dossiers.append(
             Dossier(
@@ -258,14 +263,16 @@ def parse_dossiers(
 def _drop_duplicates(
     dossiers: list[Dossier], anomalies: list[Anomaly], ref_label: str
 ) -> tuple[list[Dossier], list[Dossier]]:
-    """A reference on two rows: both are reported and both are left out."""
+    """A reference on two rows (whatever their case and surrounding spaces): both are reported
+    and both are left out."""
+    keys = [ref_key(d.ref) for d in dossiers]
     rows_by_ref: dict[str, list[Dossier]] = defaultdict(list)
-    for d in dossiers:
-        rows_by_ref[d.ref].append(d)
-    duplicated = {ref: ds for ref, ds in rows_by_ref.items() if len(ds) > 1}
+    for key, d in zip(keys, dossiers, strict=True):
+        rows_by_ref[key].append(d)
+    duplicated = {key: ds for key, ds in rows_by_ref.items() if len(ds) > 1}
     if not duplicated:
         return dossiers, []
-    for ref, rows in duplicated.items():
+    for rows in duplicated.values():
         for d in rows:
             others = [str(o.where.row) for o in rows if o is not d]
             anomalies.append(
@@ -273,13 +280,13 @@ def _drop_duplicates(
                     AnomalyKind.DUPLICATE,
                     d.where,
                     ref_label,
-                    ref,
+                    d.ref,
                     messages.DUPLICATE.format(
-                        value=ref, others=", ".join(others), s="s" if len(others) > 1 else ""
+                        value=d.ref, others=", ".join(others), s="s" if len(others) > 1 else ""
                     ),
                     d.office,
                 )
             )
-    kept = [d for d in dossiers if d.ref not in duplicated]
-    left_out = [d for d in dossiers if d.ref in duplicated]
+    kept = [d for key, d in zip(keys, dossiers, strict=True) if key not in duplicated]
+    left_out = [d for key, d in zip(keys, dossiers, strict=True) if key in duplicated]
     return kept, left_out

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 from lotsync import messages
 from lotsync.cells import (
+    DEFAULT_LIMITS,
     CellError,
+    Limits,
     as_text,
     is_blank,
     normalize,
@@ -23,6 +27,7 @@ from lotsync.model import Anomaly, AnomalyKind, Expense, Where
 from lotsync.split import SplitKeyError, resolve_key
 
 FEE_CATEGORY = "Cotisation"
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 class KeyContext(NamedTuple):
@@ -40,8 +45,10 @@ def parse_expenses(
     context: KeyContext,
     *,
     fees: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[list[Expense], list[Anomaly]]:
-    """Rows of a shared-costs tab; `fees=True` reads the `Cotisations` layout (a year per row)."""
+    """Rows of a shared-costs tab; `fees=True` reads the `Cotisations` layout (a year per row).
+    Amounts and dates beyond `limits` are anomalies."""
     header = find_header(sheet.rows, synonyms, required)
     anomalies: list[Anomaly] = []
 
@@ -56,6 +63,8 @@ def parse_expenses(
         return [], anomalies
 
     col = header.columns.get
+    amount_of = partial(parse_amount, limits=limits)
+    date_of = partial(parse_date, limits=limits)
     members = ", ".join(context.members)
     keys = ", ".join(context.named) or "aucune"
     expenses: list[Expense] = []
@@ -75,7 +84,7 @@ def parse_expenses(
         label_text = as_text(get("label"))
         amount = _read(
             get("amount"),
-            parse_amount,
+            amount_of,
             "amount",
             AnomalyKind.INVALID_AMOUNT,
             bad,
@@ -85,11 +94,10 @@ def parse_expenses(
         year = None
         if fees:
             raw_year = get("year")
-            try:
-                year = int(as_text(raw_year))
-                if not 2000 <= year <= 2100:
-                    raise ValueError
-            except ValueError:
+            year_text = as_text(raw_year)
+            if _YEAR.fullmatch(year_text) and 2000 <= int(year_text) <= 2100:
+                year = int(year_text)
+            else:
                 bad(
                     AnomalyKind.INVALID_DATE,
                     "year",
@@ -100,7 +108,7 @@ def parse_expenses(
         else:
             on = _read(
                 get("on"),
-                parse_date,
+                date_of,
                 "on",
                 AnomalyKind.INVALID_DATE,
                 bad,

@@ -89,6 +89,14 @@ _OS_REASONS = {
     "ENODEV": "périphérique absent",
     "EAGAIN": "ressource momentanément indisponible",
     "ETIMEDOUT": "délai dépassé",
+    "ECONNREFUSED": "connexion refusée",
+    "ECONNRESET": "connexion coupée par l'autre côté",
+    "EHOSTUNREACH": "machine injoignable",
+    "ENETUNREACH": "réseau injoignable",
+    "EPIPE": "connexion coupée",
+    "EFBIG": "fichier trop gros",
+    "ENOLCK": "verrous indisponibles sur ce système de fichiers",
+    "ENOEXEC": "fichier non exécutable",
 }
 
 
@@ -97,6 +105,8 @@ def os_reason(error: OSError) -> str:
     import errno
 
     name = errno.errorcode.get(error.errno or -1, "")
+    if not name and isinstance(error, TimeoutError):
+        name = "ETIMEDOUT"
     return _OS_REASONS.get(name, f"erreur du système ({name or type(error).__name__})")
 
 
@@ -120,6 +130,7 @@ CELL_AMOUNT_TOO_LARGE = (
     "montant invraisemblable : au-delà de {limit} (plafond fixé dans la section [limits] de la configuration)"
 )
 CELL_NOT_A_DATE = "ce n'est pas une date lisible (exemples : 31/03/2026, 31 mars 2026)"
+CELL_WRONG_WEEKDAY = "le jour de la semaine ne correspond pas à la date (ce jour-là était un {day})"
 CELL_NO_SUCH_DAY = "cette date n'existe pas dans le calendrier"
 CELL_TIME_NOT_A_DATE = "c'est une heure, pas une date (exemples : 31/03/2026, 31 mars 2026)"
 CELL_DURATION_NOT_A_DATE = "c'est une durée, pas une date (exemples : 31/03/2026, 31 mars 2026)"
@@ -168,8 +179,82 @@ ANOMALY_KINDS = {
 }
 
 SOURCE_UNREADABLE = "Impossible d'ouvrir ce classeur : {reason}. Vérifiez le chemin dans la configuration."
-SOURCE_MISSING = "le fichier n'existe pas"
+SOURCE_MISSING = "le fichier n'existe pas ({path})"
 SOURCE_NOT_XLSX = "ce n'est pas un classeur .xlsx valide"
+SOURCE_INVALID = "Impossible de lire ce classeur : {reason}."
+"""A file was found but its content is not a workbook lotsync can read (the path is right)."""
+SOURCE_DANGLING_LINK = "le lien symbolique {path} pointe vers {target}, qui n'existe pas"
+SOURCE_NOT_A_FILE = "{path} est {kind}, pas un fichier"
+SOURCE_BAD_PATH = "le chemin {path!r} contient un caractère nul, impossible dans un nom de fichier"
+SOURCE_FILE_KINDS = {
+    "directory": "un dossier",
+    "fifo": "un tube nommé (FIFO)",
+    "device": "un périphérique",
+    "socket": "une socket",
+    "other": "un fichier spécial",
+}
+SOURCE_TOO_LARGE = (
+    "le fichier {path} fait {size}, plus que les {limit} que lotsync accepte : "
+    "est-ce bien le classeur d'un office ?"
+)
+SOURCE_TOO_LARGE_UNPACKED = (
+    "une fois décompressé, il ferait {size}, plus que les {limit} que lotsync accepte "
+    "(un classeur ordinaire fait quelques mégaoctets)"
+)
+SOURCE_EMPTY = (
+    "le fichier est vide (0 octet) : une copie interrompue ? Reprenez le classeur d'origine ou une sauvegarde"
+)
+SOURCE_CSV = (
+    "c'est un fichier CSV (du texte) nommé comme un classeur : ouvrez-le dans Excel ou LibreOffice "
+    "et enregistrez-le au format Classeur Excel (.xlsx)"
+)
+SOURCE_TEXT = (
+    "c'est un fichier texte, pas un classeur : ouvrez-le dans Excel ou LibreOffice "
+    "et enregistrez-le au format Classeur Excel (.xlsx)"
+)
+SOURCE_ODS = (
+    "c'est un classeur LibreOffice (.ods), que lotsync ne lit pas : dans LibreOffice, "
+    "Fichier > Enregistrer sous > Classeur Excel 2007-365, "
+    "puis indiquez le fichier .xlsx dans la configuration"
+)
+SOURCE_XLS = (
+    "c'est un ancien classeur Excel 97-2003 (.xls), que lotsync ne lit pas : ouvrez-le et enregistrez-le "
+    "au format .xlsx (Excel : Fichier > Enregistrer sous > Classeur Excel ; LibreOffice : "
+    "Fichier > Enregistrer sous > Classeur Excel 2007-365)"
+)
+SOURCE_XLSB = (
+    "c'est un classeur Excel binaire (.xlsb), que lotsync ne lit pas : dans Excel, "
+    "Fichier > Enregistrer sous > Classeur Excel (.xlsx)"
+)
+SOURCE_ENCRYPTED = (
+    "le classeur est protégé par un mot de passe (chiffré) et lotsync ne peut pas l'ouvrir : "
+    "enregistrez-le sans mot de passe (Excel : Fichier > Informations > Protéger le classeur > "
+    "Chiffrer avec mot de passe, videz le mot de passe ; LibreOffice : Fichier > Enregistrer sous, "
+    "décochez « Enregistrer avec mot de passe »)"
+)
+SOURCE_ZIP_NOT_WORKBOOK = "c'est une archive zip qui ne contient pas de classeur Excel"
+SOURCE_DAMAGED = (
+    "le fichier est abîmé ({problem}) : rouvrez-le dans Excel ou LibreOffice et enregistrez-le "
+    "de nouveau, ou reprenez une sauvegarde"
+)
+SOURCE_DAMAGED_TAB = (
+    "l'onglet « {tab} » est abîmé ({problem}, {where}) : ouvrez le classeur dans Excel ou LibreOffice, "
+    "vérifiez cet onglet et enregistrez-le de nouveau"
+)
+SOURCE_AFTER_ROW = "après la ligne {row}"
+SOURCE_FIRST_ROWS = "dès ses premières lignes"
+SOURCE_PROBLEMS = {
+    "zip": "archive zip incomplète ou corrompue : copie ou téléchargement interrompu ?",
+    "compression": "méthode de compression inconnue",
+    "xml": "contenu XML illisible",
+    "part": "une partie du classeur manque",
+    "value": "une valeur est illisible",
+    "cell": "une cellule est illisible",
+    "shared": "une cellule renvoie à un texte partagé qui n'existe pas",
+    "memory": "trop gros pour la mémoire disponible",
+    "other": "erreur inattendue de lecture ({kind})",
+}
+"""What went wrong inside a damaged workbook, in words (never openpyxl's English message)."""
 MISSING_TAB = "L'onglet « {tab} » n'existe pas dans ce classeur (onglets présents : {tabs})."
 MISSING_HEADER = (
     "Aucune ligne d'en-tête reconnue dans les {rows} premières lignes : il faut au moins "
@@ -312,6 +397,12 @@ JOURNAL_FAILED = "échec"
 # -- the command line ---------------------------------------------------------
 
 CONFIG_ERROR = "Configuration invalide ({path}) :"
+CLI_INTERRUPTED = "Interrompu : ce qui était en cours d'écriture n'a pas été écrit."
+CLI_OS_ERROR = "Erreur : {reason}. Rien n'a été écrit."
+CLI_UNEXPECTED = (
+    "Erreur inattendue de lotsync ({kind}{detail}). Rien n'a été écrit. Relancez avec --debug pour "
+    "le détail technique, et signalez-la à qui maintient lotsync."
+)
 WRITE_REFUSED_LOCKED = (
     "Le classeur {path} est ouvert dans un tableur ({lock} existe) : fermez-le puis relancez. "
     "Rien n'a été écrit."
@@ -334,6 +425,15 @@ HAND_EDIT_WHO = " (classeur enregistré en dernier par {who} : voyez avec cette 
 # -- the weekly digest --------------------------------------------------------
 # The mail's body lives in lotsync/templates/digest_*.j2; here are the words code needs.
 
+DIGEST_STALE = (
+    "Attention : les soldes n'ont pas pu être recalculés cette semaine, car {reasons}. Voici les "
+    "derniers chiffres complets, du {since}."
+)
+DIGEST_NO_FIGURES = (
+    "Attention : les soldes n'ont pas pu être calculés cette semaine, car {reasons}. Aucun chiffre "
+    "complet n'est encore disponible : rien n'est dû tant que ce n'est pas corrigé."
+)
+DIGEST_TURNOVER_UNREAD = "Non calculé cette semaine, car {reason}."
 DIGEST_SUBJECT = "[{collective}] {office} — récapitulatif de la semaine {span}"
 DIGEST_ALL_OFFICES = "Tous les offices"
 DIGEST_SOURCES = {"day": "Journées entre offices", "expense": "Dépenses communes", "fee": "Cotisations"}

@@ -1,8 +1,9 @@
 """Reconciliation: every day an office bought against the sale the other office recorded.
 
 Pairs are made first by reference (one side's `partner_ref` is the other's
-`ref`), then by office pair and start date, nearest pax and amount. Each line
-says what disagrees and who owes what for it (see DOMAIN.md, "Rules").
+`ref`, without regard to case and surrounding spaces), then by office pair and
+start date, nearest pax and amount. Each line says what disagrees and who owes
+what for it (see DOMAIN.md, "Rules").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from lotsync import messages
+from lotsync.cells import ref_key
 from lotsync.model import (
     LIVE_STATUSES,
     OWING_STATUSES,
@@ -62,20 +64,20 @@ def reconcile(
 def _pair_by_reference(
     purchases: list[Dossier], sales: list[Dossier]
 ) -> tuple[list[tuple[Dossier, Dossier]], list[Dossier], list[Dossier]]:
-    sale_by_ref = {(s.office, s.partner, s.ref): s for s in sales}
+    sale_by_ref: dict[tuple, Dossier] = {(s.office, s.partner, ref_key(s.ref)): s for s in sales}
     sale_by_partner_ref: dict[tuple, Dossier] = {}
     for s in sales:
         if s.partner_ref:
-            sale_by_partner_ref.setdefault((s.office, s.partner, s.partner_ref), s)
+            sale_by_partner_ref.setdefault((s.office, s.partner, ref_key(s.partner_ref)), s)
     taken: set[int] = set()
     pairs = []
     left = []
     for p in purchases:
         sale = None
         if p.partner_ref:
-            sale = sale_by_ref.get((p.partner, p.office, p.partner_ref))
+            sale = sale_by_ref.get((p.partner, p.office, ref_key(p.partner_ref)))
         if sale is None or id(sale) in taken:
-            sale = sale_by_partner_ref.get((p.partner, p.office, p.ref))
+            sale = sale_by_partner_ref.get((p.partner, p.office, ref_key(p.ref)))
         if sale is None or id(sale) in taken:
             left.append(p)
             continue
@@ -184,8 +186,8 @@ class _LeftOut:
         for other in rows:
             side = (other.office, other.partner, other.direction)
             for key in (
-                (*side, "ref", other.ref),
-                (*side, "pref", other.partner_ref),
+                (*side, "ref", ref_key(other.ref)),
+                (*side, "pref", _key_or_none(other.partner_ref)),
                 (*side, "start", other.start),
             ):
                 self.by_key.setdefault(key, other)
@@ -196,10 +198,18 @@ class _LeftOut:
             return None
         other_direction = Direction.SALE if d.direction is Direction.PURCHASE else Direction.PURCHASE
         side = (d.partner, d.office, other_direction)
-        for key in ((*side, "ref", d.partner_ref), (*side, "pref", d.ref), (*side, "start", d.start)):
+        for key in (
+            (*side, "ref", _key_or_none(d.partner_ref)),
+            (*side, "pref", ref_key(d.ref)),
+            (*side, "start", d.start),
+        ):
             if key[-1] is not None and (found := self.by_key.get(key)) is not None:
                 return found
         return None
+
+
+def _key_or_none(ref: str | None) -> str | None:
+    return None if ref is None else ref_key(ref)
 
 
 def _unpaired(d: Dossier, names: Mapping[str, str], left_out: _LeftOut) -> ReconLine:

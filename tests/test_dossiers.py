@@ -1,12 +1,13 @@
 """Reading an office's tab as people fill it: every problem points at sheet, row, column, value."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from factories import MEMBERS
 
 from lotsync.books import words_from
+from lotsync.cells import Limits
 from lotsync.config import Config
 from lotsync.dossiers import Sheet, parse_dossiers
 from lotsync.layout import DOSSIER_HEADERS
@@ -39,9 +40,9 @@ HEADER = [
 ]
 
 
-def parse(*rows, header=HEADER, title=()):
+def parse(*rows, header=HEADER, title=(), **kw):
     sheet = Sheet("dordogne.xlsx", "Dossiers", [*title, header, *rows])
-    return parse_dossiers(sheet, "dordogne", DOSSIER_HEADERS, WORDS, MEMBERS)
+    return parse_dossiers(sheet, "dordogne", DOSSIER_HEADERS, WORDS, MEMBERS, **kw)
 
 
 def row(
@@ -129,12 +130,84 @@ def test_each_bad_cell_is_an_anomaly_and_the_row_is_left_out(bad, kind, column, 
     assert anomaly.message and anomaly.office == "dordogne"
 
 
+@pytest.mark.parametrize(
+    ("bad", "kind", "column", "says"),
+    [
+        ({"amount": "-250,00"}, A.INVALID_AMOUNT, "Montant", "statut « annulé », pas un montant négatif"),
+        ({"amount": -250.0}, A.INVALID_AMOUNT, "Montant", "statut « annulé », pas un montant négatif"),
+        (
+            {"partner": "cahors", "direction": "achat", "resale": "-10"},
+            A.INVALID_AMOUNT,
+            "Prix client",
+            "pas un montant négatif",
+        ),
+        ({"amount": "0,500 €"}, A.INVALID_AMOUNT, "Montant", "exemple attendu : 1 234,50 €"),
+        ({"amount": 12.345}, A.INVALID_AMOUNT, "Montant", "au plus deux décimales"),
+        ({"amount": "9" * 29}, A.INVALID_AMOUNT, "Montant", "montant invraisemblable"),
+        ({"amount": True}, A.INVALID_AMOUNT, "Montant", "ce n'est pas un montant"),
+        ({"amount": float("nan")}, A.INVALID_AMOUNT, "Montant", "ce n'est pas un montant"),
+        ({"pax": 10**20}, A.INVALID_PAX, "Nb pax", "invraisemblable"),
+        ({"pax": "9" * 5000}, A.INVALID_PAX, "Nb pax", "invraisemblable"),
+        ({"pax": 12.5}, A.INVALID_PAX, "Nb pax", "nombre entier"),
+        ({"start": time(10, 30)}, A.INVALID_DATE, "Date d'arrivée", "c'est une heure"),
+        ({"start": timedelta(days=2)}, A.INVALID_DATE, "Date d'arrivée", "c'est une durée"),
+        ({"start": 60}, A.INVALID_DATE, "Date d'arrivée", "1er mars 1900"),
+        ({"start": "31/03/2126"}, A.INVALID_DATE, "Date d'arrivée", "date invraisemblable"),
+        ({"end": float("inf")}, A.INVALID_DATE, "Date de départ", "pas une date"),
+    ],
+)
+def test_odd_cells_are_anomalies_that_say_why(bad, kind, column, says):
+    parsed = parse(row(**bad), row(ref="D-2"))
+    assert [d.ref for d in parsed.dossiers] == ["D-2"]
+    [anomaly] = parsed.anomalies
+    assert (anomaly.kind, anomaly.column) == (kind, column)
+    assert says in anomaly.message
+
+
+def test_a_huge_number_shows_as_its_size_not_its_digits():
+    [anomaly] = parse(row(amount=10**5000)).anomalies
+    assert anomaly.value == "nombre de 5001 chiffres"
+    assert "« nombre de 5001 chiffres »" in anomaly.message
+
+
+def test_the_limits_of_the_sync_are_applied():
+    """The lead works them out from `[limits]` and the as-of date; the parser only applies them."""
+    limits = Limits(Decimal("2000"), 50, date(2020, 1, 1), date(2030, 12, 31))
+    parsed = parse(
+        row(ref="D-1", amount="2 000,00 €", pax=50, start="31/12/2030"),
+        row(ref="D-2", amount="2 000,01 €"),
+        row(ref="D-3", pax=51),
+        row(ref="D-4", start="31/12/2019"),
+        row(ref="D-5", start="01/01/2026", end="01/01/2031"),
+        limits=limits,
+    )
+    assert [d.ref for d in parsed.dossiers] == ["D-1"]
+    assert [(a.where.row, a.kind) for a in parsed.anomalies] == [
+        (3, A.INVALID_AMOUNT),
+        (4, A.INVALID_PAX),
+        (5, A.INVALID_DATE),
+        (6, A.INVALID_DATE),
+    ]
+    assert "du 01/01/2020 au 31/12/2030" in parsed.anomalies[2].message
+
+
 def test_a_duplicate_reference_reports_both_rows_and_keeps_neither():
     parsed = parse(row(ref="D-7"), row(ref="D-8"), row(ref="D-7", partner="cahors", direction="vente"))
     assert [d.ref for d in parsed.dossiers] == ["D-8"]
     assert [(a.kind, a.where.row) for a in parsed.anomalies] == [(A.DUPLICATE, 2), (A.DUPLICATE, 4)]
     assert "ligne 4" in parsed.anomalies[0].message
     assert [d.where.row for d in parsed.duplicates] == [2, 4]
+
+
+def test_references_differing_only_by_case_or_spaces_are_duplicates():
+    parsed = parse(row(ref="cah-26-001"), row(ref=" CAH-26-001 "), row(ref="CAH-26-002"))
+    assert [d.ref for d in parsed.dossiers] == ["CAH-26-002"]
+    assert [(a.kind, a.where.row, a.value) for a in parsed.anomalies] == [
+        (A.DUPLICATE, 2, "cah-26-001"),
+        (A.DUPLICATE, 3, "CAH-26-001"),
+    ]
+    assert "ligne 3" in parsed.anomalies[0].message
+    assert [d.ref for d in parsed.duplicates] == ["cah-26-001", "CAH-26-001"], "kept as typed"
 
 
 def test_no_header_row_is_one_anomaly():

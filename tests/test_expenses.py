@@ -3,8 +3,10 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from factories import IDS
 
+from lotsync.cells import Limits
 from lotsync.dossiers import Sheet
 from lotsync.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
 from lotsync.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
@@ -18,12 +20,13 @@ CONTEXT = KeyContext(
 HEADER = ["Date", "Libellé", "Montant", "Payé par", "Répartition", "Catégorie", "Remboursé"]
 
 
-def parse(*rows):
+def parse(*rows, **kw):
     return parse_expenses(
         Sheet("collectif.xlsx", "Dépenses communes", [HEADER, *rows]),
         EXPENSE_HEADERS,
         EXPENSE_REQUIRED,
         CONTEXT,
+        **kw,
     )
 
 
@@ -60,6 +63,36 @@ def test_bad_rows_point_at_the_cell_and_are_left_out():
     ]
 
 
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        ("-300,00 €", "statut « annulé », pas un montant négatif"),
+        (-300, "pas un montant négatif"),
+        ("300,005", "au plus deux décimales"),
+        ("12,345.67", "exemple attendu : 1 234,50 €"),
+        (1e308, "montant invraisemblable"),
+        pytest.param(10**5000, "montant invraisemblable", id="10**5000"),
+    ],
+)
+def test_an_odd_amount_is_an_anomaly_never_a_crash(amount, says):
+    expenses, [anomaly] = parse([date(2026, 2, 3), "Brochure", amount, "cahors", "égale", "", ""])
+    assert expenses == []
+    assert anomaly.kind is A.INVALID_AMOUNT and says in anomaly.message
+
+
+def test_the_limits_of_the_sync_are_applied():
+    limits = Limits(Decimal("2000"), 100, date(2025, 1, 1), date(2027, 12, 31))
+    expenses, anomalies = parse(
+        [date(2026, 2, 3), "Brochure", "2 000,00 €", "cahors", "égale", "", ""],
+        [date(2026, 2, 3), "Salon", "2 000,01 €", "cahors", "égale", "", ""],
+        ["31/12/2024", "Fichier TO", "700", "cahors", "égale", "", ""],
+        limits=limits,
+    )
+    assert [e.label for e in expenses] == ["Brochure"]
+    assert [(a.kind, a.where.row) for a in anomalies] == [(A.INVALID_AMOUNT, 3), (A.INVALID_DATE, 4)]
+    assert "du 01/01/2025 au 31/12/2027" in anomalies[1].message
+
+
 def test_fees_tab_has_a_year_per_row():
     sheet = Sheet(
         "collectif.xlsx",
@@ -68,6 +101,19 @@ def test_fees_tab_has_a_year_per_row():
     )
     [fee], anomalies = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
     assert anomalies == [] and fee.year == 2026 and fee.category == FEE_CATEGORY
+
+
+@pytest.mark.parametrize(
+    "year", ["2_026", "١٢٣٤", pytest.param(10**5000, id="10**5000"), 2026.5, "1999", "vingt-six", True]
+)
+def test_a_fee_year_is_four_digits_between_2000_and_2100(year):
+    sheet = Sheet(
+        "collectif.xlsx",
+        "Cotisations",
+        [["Année", "Montant", "Payé par", "Remboursé"], [year, 3000, "dordogne", ""]],
+    )
+    fees, [anomaly] = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
+    assert fees == [] and anomaly.kind is A.INVALID_DATE and "une année comme 2026" in anomaly.message
 
 
 def test_fees_from_the_configuration():

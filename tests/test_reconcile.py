@@ -180,3 +180,32 @@ def test_a_purchase_whose_sale_is_a_duplicate_says_so():
     )
     missing = next(line for line in lines if line.statuses == (S.MISSING_SALE,))
     assert "référence en double" in missing.explanation and "doit saisir" not in missing.explanation
+
+
+def test_references_pair_without_regard_to_case_or_surrounding_spaces():
+    """People type `cah-26-001` at one office and `CAH-26-001 ` at the other: it is the same day."""
+    lines = reconcile(
+        [
+            purchase("dordogne", "cahors", "DOR-1", partner_ref=" cah-26-001 ", start=date(2026, 6, 10)),
+            sale("cahors", "dordogne", "CAH-26-001", start=date(2026, 6, 11)),
+            purchase("figeac", "cahors", "fig-9", start=date(2026, 7, 1)),
+            sale("cahors", "figeac", "CAH-26-002", partner_ref="FIG-9 ", start=date(2026, 7, 2)),
+        ],
+        MEMBERS,
+    )
+    assert [(line.purchase.ref, line.sale.ref, line.paired_by) for line in lines] == [
+        ("DOR-1", "CAH-26-001", "reference"),
+        ("fig-9", "CAH-26-002", "reference"),
+    ]
+    assert all(line.statuses == (S.DATE_MISMATCH,) for line in lines)
+
+
+def test_a_counterpart_left_out_as_duplicate_is_found_without_regard_to_case():
+    dup = sale("cahors", "dordogne", "C-9", start=date(2026, 7, 1))
+    lines = reconcile(
+        [purchase("dordogne", "cahors", "D-1", partner_ref="c-9 ", start=date(2026, 7, 2))],
+        MEMBERS,
+        duplicates=[dup],
+    )
+    missing = next(line for line in lines if line.statuses == (S.MISSING_SALE,))
+    assert "référence en double" in missing.explanation and "doit saisir" not in missing.explanation
