@@ -73,7 +73,8 @@ def look(sheet: Any) -> dict[str, Any]:
 
 
 def files_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """The folder's files, but the work lock a sync holds beside its configuration (it stays)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("lotsync.lock"))
 
 
 def journal_line(now: datetime) -> JournalLine:
@@ -339,20 +340,81 @@ def test_a_failed_replace_leaves_the_workbook_and_the_folder_as_they_were(
     result = sync(books)
 
     assert result.exit_code == 1
-    assert "Écriture impossible dans collectif.xlsx : No space left on device" in result.output
+    assert "Écriture impossible dans collectif.xlsx : disque plein. Rien n'a été écrit." in result.output
+    assert "No space" not in result.output  # the system's English never reaches anyone
     assert shared.read_bytes() == before
     assert files_in(shared.parent) == folder
 
 
-@pytest.mark.parametrize("damage", ["missing", "not-a-zip"])
+UNREADABLE = {
+    "missing": "le fichier n'existe pas",
+    "text": "c'est un fichier texte, pas un classeur",
+    "not-a-zip": "ce n'est pas un classeur .xlsx valide",
+    "truncated": "le fichier est abîmé (archive zip incomplète ou corrompue",
+}
+
+
+FULL_DISK = """
+import os, sys
+from datetime import datetime
+from pathlib import Path
+from lotsync.backends import WriteError
+from lotsync.backends.xlsx import XlsxBackend
+from lotsync.config import load_config
+from lotsync.layout import OWNED_TABS
+from lotsync.outputs import JournalLine, Quantity
+from lotsync.sync import run_sync
+
+config, shared = load_config(sys.argv[1]), Path(sys.argv[2])
+now = datetime(2026, 6, 30, 9, 0)
+tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
+backend = XlsxBackend()
+book = backend.read(str(shared), ["Dépenses communes", *OWNED_TABS])
+# The temporary workbook this process is about to write goes to /dev/full: a disk with no room left.
+(shared.parent / f".{shared.name}.lotsync-{os.getpid()}.tmp").symlink_to("/dev/full")
+journal = JournalLine(now, "réussie", now.date(), 4, 14, 4, 4, "", Quantity("0.10"), "")
+try:
+    backend.write(book, tabs, journal, now)
+except WriteError as error:
+    print(error)
+"""
+
+
+def test_a_full_disk_leaves_the_workbook_as_it_was_and_nothing_on_stderr(books: Path, shared: Path) -> None:
+    import subprocess
+    import sys
+
+    before = shared.read_bytes()
+    folder = files_in(shared.parent)
+
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(books), str(shared)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert (
+        done.stdout.strip() == "Écriture impossible dans collectif.xlsx : disque plein. Rien n'a été écrit."
+    )
+    assert done.stderr == ""  # no "Exception ignored in: <function ZipFile.__del__>", no English
+    assert shared.read_bytes() == before
+    assert files_in(shared.parent) == folder
+
+
+@pytest.mark.parametrize("damage", list(UNREADABLE))
 def test_an_unreadable_office_becomes_an_anomaly_and_the_sync_still_writes(
     books: Path, shared: Path, damage: str
 ) -> None:
     office = books.parent / "offices" / "cahors.xlsx"
     if damage == "missing":
         office.unlink()
-    else:
+    elif damage == "text":
         office.write_bytes(b"Ceci n'est pas un classeur.")
+    elif damage == "not-a-zip":
+        office.write_bytes(bytes(range(256)) * 4)
+    else:
+        office.write_bytes(office.read_bytes()[:2000])
 
     result = sync(books, "--format", "json")
 
@@ -361,8 +423,7 @@ def test_an_unreadable_office_becomes_an_anomaly_and_the_sync_still_writes(
     assert (report["written"], report["complete"]) == (True, False)
     [problem] = [a for a in report["anomalies"] if a["kind"] == "source_unreadable"]
     assert (problem["spreadsheet"], problem["office"]) == ("cahors.xlsx", "cahors")
-    reason = "le fichier n'existe pas" if damage == "missing" else "ce n'est pas un classeur .xlsx valide"
-    assert reason in problem["message"]
+    assert UNREADABLE[damage] in problem["message"]
     assert report["rows_read"]["cahors"] == 0
     anomalies = load(shared)["Anomalies"]
     assert "Classeur illisible" in [c.value for c in column(anomalies, "Problème")]

@@ -3,21 +3,34 @@
 Reading opens each file once (its bytes are hashed on the way, to notice a
 later change). Writing rewrites only lotsync's own tabs, keeps every other tab
 with its values and styles, and replaces the file atomically, or does nothing.
+
+No file can crash or hang a sync: what is not a regular file (a FIFO, a folder, a
+device) is refused before it is opened for good, and whatever bytes a file holds,
+reading ends with rows or a SourceError that says in French what the file is or
+what is damaged in it.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import errno
 import hashlib
 import io
 import os
+import stat
 import zipfile
+import zlib
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 
 from lotsync import messages
+from lotsync.atomic import remove_leftovers, temporary_path
 from lotsync.backends import ReadBook, SourceError, WriteError, WriteReport
 from lotsync.layout import OWNED_TABS
 from lotsync.outputs import (
@@ -50,28 +63,263 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
-def _fingerprint(path: Path, data: bytes) -> Fingerprint:
-    stat = path.stat()
-    return Fingerprint(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+# -- reading a file --------------------------------------------------------------
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+"""A workbook larger than this is refused before it is read into memory. An office's workbook
+weighs a few hundred kilobytes (the demo's hold 315 dossiers in 23 kB); 200 MB is a path
+mistake: an archive, a backup, a disk image."""
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+"""What a workbook's parts may add up to once unzipped (as the zip declares them; zipfile never
+inflates a part past its declared size). Beyond, openpyxl would work for minutes and gigabytes:
+a "zip bomb" does it on purpose."""
+
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+"""Compound files: an Excel 97-2003 .xls, or an .xlsx encrypted with a password."""
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_LOTSYNC_CODE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+class _Unreadable(Exception):
+    """Why a file cannot be read, in French; the caller tells whether it was reading or writing."""
+
+
+def _fingerprint(data: bytes, info: os.stat_result) -> Fingerprint:
+    return Fingerprint(info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def _read_file(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at `path`, and its status once read.
+
+    Nothing here can block or touch a device: what is not a regular file is refused on its `stat`,
+    before it is opened (a FIFO would wait for a writer forever; opening a device can rewind a tape
+    or arm a watchdog), and it is opened with O_NONBLOCK in case one was swapped in meanwhile: the
+    `fstat` of what was opened is what counts.
+    """
+    try:
+        _refuse_special(path, os.stat(path))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        raise _Unreadable(_os_problem(path, exc)) from exc
+    except ValueError as exc:  # "embedded null byte"
+        raise _Unreadable(messages.SOURCE_BAD_PATH.format(path=str(path))) from exc
+    try:
+        _refuse_special(path, os.fstat(fd))
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1024 * 1024):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # it grew while being read
+                raise _Unreadable(_too_large(path, size))
+            chunks.append(chunk)
+        return b"".join(chunks), os.fstat(fd)
+    except OSError as exc:
+        raise _Unreadable(_os_problem(path, exc)) from exc
+    finally:
+        os.close(fd)
+
+
+def _refuse_special(path: Path, info: os.stat_result) -> None:
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(_too_large(path, info.st_size))
+        return
+    if stat.S_ISDIR(mode):
+        kind = "directory"
+    elif stat.S_ISFIFO(mode):
+        kind = "fifo"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "device"
+    elif stat.S_ISSOCK(mode):
+        kind = "socket"
+    else:
+        kind = "other"
+    raise _Unreadable(messages.SOURCE_NOT_A_FILE.format(path=path, kind=messages.SOURCE_FILE_KINDS[kind]))
+
+
+def _os_problem(path: Path, error: OSError) -> str:
+    """The French reason, naming the file (a dangling symbolic link says where it points)."""
+    if error.errno == errno.ENOENT:
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return messages.SOURCE_DANGLING_LINK.format(path=path, target=os.readlink(path))
+        except OSError:
+            pass
+        return messages.SOURCE_MISSING.format(path=path)
+    return messages.os_error(error, path)
+
+
+def _too_large(path: Path, size: int) -> str:
+    return messages.SOURCE_TOO_LARGE.format(
+        path=path, size=_megabytes(size), limit=_megabytes(MAX_FILE_BYTES)
+    )
+
+
+def _megabytes(size: int) -> str:
+    """`201 Mo`: rounded up, so that a size just over a limit never reads as the limit itself."""
+    return f"{-(-size // (1024 * 1024))} Mo"
+
+
+# -- reading a workbook's bytes ----------------------------------------------------
 
 
 def read_workbook_bytes(data: bytes, tabs: Sequence[str]) -> tuple[dict[str, list[list[Any]]], list[str]]:
-    """The asked-for tabs of an .xlsx (as rows of cached values) and every tab's name."""
-    from openpyxl import load_workbook
+    """The asked-for tabs of an .xlsx (as rows of cached values) and every tab's name.
 
+    Whatever the bytes, the answer is that or a SourceError in French that says what the file is
+    instead (a CSV, an .ods, an old .xls, an encrypted workbook…) or what is damaged in it. Only a
+    TypeError, AttributeError or NameError raised in lotsync's own code goes through: a bug must
+    show. Every archive opened is closed, whatever happens.
+    """
+    problem = _what_else(data)
+    if problem is not None:
+        raise SourceError(messages.SOURCE_INVALID.format(reason=problem))
+    workbook = _open_workbook(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SourceError(messages.SOURCE_UNREADABLE.format(reason=messages.SOURCE_NOT_XLSX)) from exc
-    try:
-        found = {
-            name: [list(row) for row in workbook[name].iter_rows(values_only=True)]
-            for name in tabs
-            if name in workbook.sheetnames
-        }
-        return found, list(workbook.sheetnames)
+        names = list(workbook.sheetnames)
+        if not names:  # openpyxl skips the sheets whose part is missing; Excel needs one at least
+            reason = messages.SOURCE_DAMAGED.format(problem=messages.SOURCE_PROBLEMS["part"])
+            raise SourceError(messages.SOURCE_INVALID.format(reason=reason))
+        found = {name: _tab_rows(workbook, name) for name in tabs if name in names}
+        return found, names
     finally:
         workbook.close()
+
+
+def _what_else(data: bytes) -> str | None:
+    """What the bytes are, in French, when they are plainly not an .xlsx; None when they may be."""
+    if not data:
+        return messages.SOURCE_EMPTY
+    if data.startswith(_OLE2_MAGIC):
+        return messages.SOURCE_ENCRYPTED if _ENCRYPTED_STREAM in data else messages.SOURCE_XLS
+    if not data.startswith(_ZIP_MAGICS) and not zipfile.is_zipfile(io.BytesIO(data)):
+        return _text_kind(data) or messages.SOURCE_NOT_XLSX
+    ods = False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            mimetype = archive.getinfo("mimetype") if "mimetype" in names else None
+            if mimetype is not None and mimetype.file_size < 1024:  # OpenDocument's first member
+                ods = archive.read(mimetype).strip().startswith(_ODS_MIMETYPE)
+    except Exception as exc:  # zipfile raises many kinds on a damaged archive
+        if _is_lotsync_bug(exc):
+            raise
+        return messages.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
+    if ods:
+        return messages.SOURCE_ODS
+    if "xl/workbook.bin" in names:
+        return messages.SOURCE_XLSB
+    if not any(name.startswith("xl/") for name in names):
+        return messages.SOURCE_ZIP_NOT_WORKBOOK
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return messages.SOURCE_TOO_LARGE_UNPACKED.format(
+            size=_megabytes(unpacked), limit=_megabytes(MAX_UNPACKED_BYTES)
+        )
+    return None
+
+
+def _text_kind(data: bytes) -> str | None:
+    """SOURCE_CSV or SOURCE_TEXT when the bytes read as text (UTF-8, UTF-16 with its BOM, Windows-1252)."""
+    head = data[:65536]
+    boms = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+    codec = next((name for bom, name in boms if head.startswith(bom)), None)
+    if codec is None and b"\0" in head:
+        return None
+    try:
+        text = codecs.getincrementaldecoder(codec or "utf-8")().decode(head)
+    except UnicodeDecodeError:
+        if codec is not None:
+            return None
+        text = head.decode("cp1252", errors="replace")
+    odd = sum(1 for char in text if (char < " " and char not in "\t\n\r\f") or char == "\ufffd")
+    if not text or odd > len(text) // 100:
+        return None
+    lines = [line for line in text.splitlines() if line.strip()][:5]
+    for separator in (";", "\t", ","):
+        counts = [line.count(separator) for line in lines]
+        if counts and counts[0] >= 1 and (len(counts) == 1 or counts[1] == counts[0]):
+            return messages.SOURCE_CSV
+    return messages.SOURCE_TEXT
+
+
+def _open_workbook(data: bytes) -> Any:
+    """openpyxl's read-only workbook; its archive is closed if reading it fails."""
+    from openpyxl.reader.excel import ExcelReader  # what load_workbook does, keeping hold of the archive
+
+    reader = None
+    try:
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read()
+    except Exception as exc:
+        if reader is not None:
+            reader.archive.close()
+        if _is_lotsync_bug(exc):
+            raise
+        problem = _problem(exc, cells=False)
+        raise SourceError(
+            messages.SOURCE_INVALID.format(reason=messages.SOURCE_DAMAGED.format(problem=problem))
+        ) from exc
+    return reader.wb
+
+
+def _tab_rows(workbook: Any, name: str) -> list[list[Any]]:
+    """A tab's rows of values; a damaged tab is a SourceError that names it and the last row read."""
+    sheet = workbook[name]
+    if not hasattr(sheet, "iter_rows"):
+        return []  # a chart sheet: no cells
+    rows: list[list[Any]] = []
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+    except Exception as exc:
+        if _is_lotsync_bug(exc):
+            raise
+        where = messages.SOURCE_AFTER_ROW.format(row=len(rows)) if rows else messages.SOURCE_FIRST_ROWS
+        reason = messages.SOURCE_DAMAGED_TAB.format(tab=name, problem=_problem(exc, cells=True), where=where)
+        raise SourceError(messages.SOURCE_INVALID.format(reason=reason)) from exc
+    return rows
+
+
+def _problem(error: BaseException, *, cells: bool) -> str:
+    """What went wrong inside a workbook, in French, from the kind of error (never its English text)."""
+    for _ in range(8):  # openpyxl wraps some errors in a ValueError: the first one tells
+        if not isinstance(error.__cause__, Exception):
+            break
+        error = error.__cause__
+    problems = messages.SOURCE_PROBLEMS
+    if isinstance(error, zipfile.BadZipFile | zlib.error | EOFError):
+        return problems["zip"]
+    if isinstance(error, NotImplementedError):
+        return problems["compression"]
+    if isinstance(error, ParseError | ExpatError):
+        return problems["xml"]
+    if isinstance(error, KeyError | OSError):
+        return problems["part"]
+    if isinstance(error, MemoryError):
+        return problems["memory"]
+    if isinstance(error, IndexError):
+        return problems["shared"] if cells else problems["value"]
+    if isinstance(error, ValueError | TypeError | ArithmeticError | AttributeError | LookupError):
+        return problems["cell"] if cells else problems["value"]
+    return problems["other"].format(kind=type(error).__name__)
+
+
+def _is_lotsync_bug(error: BaseException) -> bool:
+    """A TypeError, AttributeError or NameError raised in lotsync's own code: a bug, to be seen.
+
+    The same errors raised inside openpyxl or the standard library come from a damaged file (openpyxl
+    raises TypeError on an unexpected attribute value), and say so in French like any other.
+    """
+    if not isinstance(error, TypeError | AttributeError | NameError):
+        return False
+    trace, last = error.__traceback__, None
+    while trace is not None:
+        last, trace = trace, trace.tb_next
+    return last is not None and last.tb_frame.f_code.co_filename.startswith(_LOTSYNC_CODE)
 
 
 class XlsxBackend:
@@ -80,13 +328,11 @@ class XlsxBackend:
     def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
         path = Path(source)
         try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise SourceError(messages.SOURCE_UNREADABLE.format(reason=messages.SOURCE_MISSING)) from exc
-        except OSError as exc:
-            raise SourceError(messages.SOURCE_UNREADABLE.format(reason=exc.strerror or exc)) from exc
+            data, info = _read_file(path)
+        except _Unreadable as exc:
+            raise SourceError(messages.SOURCE_UNREADABLE.format(reason=exc)) from exc
         found, names = read_workbook_bytes(data, tabs)
-        return ReadBook(source, path.name, found, names, _fingerprint(path, data), *package_notes(data))
+        return ReadBook(source, path.name, found, names, _fingerprint(data, info), *package_notes(data))
 
     def write(
         self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
@@ -94,6 +340,7 @@ class XlsxBackend:
         from openpyxl import load_workbook
 
         path = Path(book.source)
+        remove_leftovers(path.parent)  # temporary files of syncs killed mid-write
         self._check_writable(path, book)
         refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
@@ -101,7 +348,8 @@ class XlsxBackend:
         try:
             workbook = load_workbook(path, rich_text=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            raise WriteError(messages.WRITE_FAILED.format(path=path.name, reason=exc)) from exc
+            reason = messages.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
+            raise WriteError(messages.WRITE_FAILED.format(path=path.name, reason=reason)) from exc
 
         rewritten, kept = [], []
         for tab in tabs:
@@ -117,9 +365,9 @@ class XlsxBackend:
         _append_journal(workbook, book, journal, generated)
         _keep_fingerprints(workbook, fingerprints_after(book.tabs, tabs))
 
-        temporary = path.with_name(f".{path.name}.lotsync-{os.getpid()}.tmp")
+        temporary = temporary_path(path)
         try:
-            workbook.save(temporary)
+            _save(workbook, temporary)
             with open(temporary, "rb") as handle:
                 os.fsync(handle.fileno())
             self._check_writable(path, book)
@@ -132,8 +380,11 @@ class XlsxBackend:
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             raise WriteError(
-                messages.WRITE_FAILED.format(path=path.name, reason=exc.strerror or exc)
+                messages.WRITE_FAILED.format(path=path.name, reason=messages.os_reason(exc))
             ) from exc
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         return WriteReport(rewritten, kept)
 
     @staticmethod
@@ -142,13 +393,27 @@ class XlsxBackend:
         if locks:
             raise WriteError(messages.WRITE_REFUSED_LOCKED.format(path=path.name, lock=locks[0].name))
         try:
-            current = _fingerprint(path, path.read_bytes())
-        except OSError as exc:
-            raise WriteError(
-                messages.WRITE_FAILED.format(path=path.name, reason=exc.strerror or exc)
-            ) from exc
+            current = _fingerprint(*_read_file(path))
+        except _Unreadable as exc:
+            raise WriteError(messages.WRITE_FAILED.format(path=path.name, reason=exc)) from exc
         if current != book.token:
             raise WriteError(messages.WRITE_REFUSED_CHANGED.format(path=path.name))
+
+
+def _save(workbook: Any, path: Path) -> None:
+    """`workbook.save(path)`, but the zip is closed even when writing fails (a full disk): openpyxl
+    leaves it open, and its `__del__` later prints `Exception ignored in: <function ZipFile.__del__>`
+    with the system's English error on stderr."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)  # as openpyxl
+        ExcelWriter(workbook, archive).save()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the end of the zip cannot be written either
+            archive.close()
+        raise
 
 
 FINGERPRINT_PROPERTY = "lotsync"
