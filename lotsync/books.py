@@ -56,9 +56,9 @@ class Gap(NamedTuple):
     tabs: tuple[str, ...]
 
 
-OFFICE_TABS = (messages.TAB_RECONCILIATION, messages.TAB_BALANCES, messages.TAB_DASHBOARD)
+OFFICE_TABS: tuple[str, ...] = (messages.TAB_RECONCILIATION, messages.TAB_BALANCES, messages.TAB_DASHBOARD)
 """What an office's sheet feeds: its days, everyone's balances, the turnover."""
-SHARED_TABS = (messages.TAB_BALANCES, messages.TAB_SPLITS)
+SHARED_TABS: tuple[str, ...] = (messages.TAB_BALANCES, messages.TAB_SPLITS)
 """What the shared cost tabs feed."""
 _BLOCKING = {
     AnomalyKind.SOURCE_UNREADABLE: messages.GAP_UNREADABLE,
@@ -149,12 +149,13 @@ def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
     duplicates: list[Dossier] = []
     rows_read: dict[str, int] = {}
     synonyms = config.dossier_headers()
+    limits = config.limits.window(as_of)
     for member in ids:
         sheet = inputs.offices.get(member)
         if sheet is None:
             rows_read[member] = 0
             continue
-        parsed = parse_dossiers(sheet, member, synonyms, words, members)
+        parsed = parse_dossiers(sheet, member, synonyms, words, members, limits)
         dossiers.extend(parsed.dossiers)
         duplicates.extend(parsed.duplicates)
         anomalies.extend(parsed.anomalies)
@@ -164,13 +165,13 @@ def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
     expenses = fee_expenses(config.fees)
     if inputs.expenses is not None:
         found, problems = parse_expenses(
-            inputs.expenses, config.expense_header_map(), EXPENSE_REQUIRED, context
+            inputs.expenses, config.expense_header_map(), EXPENSE_REQUIRED, context, limits=limits
         )
         expenses.extend(found)
         anomalies.extend(problems)
     if inputs.fees is not None:
         found, problems = parse_expenses(
-            inputs.fees, config.fee_header_map(), FEE_REQUIRED, context, fees=True
+            inputs.fees, config.fee_header_map(), FEE_REQUIRED, context, fees=True, limits=limits
         )
         expenses.extend(found)
         anomalies.extend(problems)

@@ -10,6 +10,7 @@ report names the address to share it with as Éditeur.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 from lotsync.backends import Backend, SourceError
@@ -70,7 +71,7 @@ def _http_status(error: BaseException) -> int | None:
     return _status(cause)
 
 
-def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
+def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str, Any], Any]:
     role, ident, source, tab, synonyms, required = target
     where = classify(source, config.backend)
     entry: dict[str, Any] = {
@@ -86,14 +87,14 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
         entry["url"] = where.url
         entry["reachable"] = False
         entry["share_role"] = ROLE_EDITOR if role == "shared" else ROLE_READER
-    extra = list(OWNED_TABS) if role == "shared" else []
+    extra = [config.shared.fees_tab, *OWNED_TABS] if role == "shared" else []
     try:
         book = backend.read(source, [tab, *extra])
     except SourceError as error:
         entry["problems"].append(str(error))
         if where.is_google:
             entry["http_status"] = _http_status(error)
-        return entry
+        return entry, None
     if where.is_google:
         entry["reachable"] = True
         entry["access"] = "lecture"
@@ -101,7 +102,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
     entry["tabs"] = book.tab_names
     if tab not in book.tabs:
         entry["problems"].append(f"onglet « {tab} » introuvable")
-        return entry
+        return entry, None
     entry.update(_tab_report(book.tabs[tab], synonyms, required))
     if entry["header_row"] is None:
         entry["problems"].append("ligne d'en-tête introuvable")
@@ -110,7 +111,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> dict[str, Any]:
     for foreign in foreign_tabs(book.tabs, OWNED_TABS, book.tab_names) if role == "shared" else []:
         entry["problems"].append(f"l'onglet « {foreign} » a été créé à la main : lotsync ne l'écrasera pas")
     entry["ok"] = not entry["problems"]
-    return entry
+    return entry, book
 
 
 def _sharing(entry: dict[str, Any], identity: str) -> None:
@@ -136,12 +137,18 @@ def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict
     return check_report(config, backend)["sources"]
 
 
-def check_report(config: Config, backend: Backend | None = None) -> dict[str, Any]:
-    """Every source inspected, and on Google the identity, scopes and API calls used."""
+def check_report(config: Config, backend: Backend | None = None, as_of: date | None = None) -> dict[str, Any]:
+    """Every source inspected, and on Google the identity, scopes and API calls used.
+
+    The cells are read by the same parsers as a sync's, so `check` reports the same anomalies
+    (each under its source) without reading anything twice.
+    """
     backend = backend or default_backend(config)
     targets = _targets(config)
     with ThreadPoolExecutor(max_workers=config.google.concurrency) as pool:
-        checks = list(pool.map(lambda t: _inspect(config, backend, t), targets))
+        inspected = list(pool.map(lambda t: _inspect(config, backend, t), targets))
+    checks = [entry for entry, _ in inspected]
+    _attach_anomalies(config, inspected, as_of or date.today())
     google: dict[str, Any] | None = None
     found = _google_backend(config, backend)
     if found is not None:
@@ -157,6 +164,40 @@ def check_report(config: Config, backend: Backend | None = None) -> dict[str, An
             "calls_total": sum(calls.values()),
         }
     return {"ok": all(c["ok"] for c in checks), "sources": checks, "google": google}
+
+
+def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]], as_of: date) -> None:
+    """The anomalies a sync would report, each under the source it belongs to."""
+    from lotsync.books import Inputs, compute_books
+    from lotsync.dossiers import Sheet
+
+    offices: dict[str, Sheet | None] = {}
+    expenses = fees = None
+    for entry, book in inspected:
+        if book is None:
+            continue
+        if entry["role"] == "office":
+            offices[entry["id"]] = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
+        else:
+            expenses = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
+            if config.shared.fees_tab in book.tabs:
+                fees = Sheet(book.name, config.shared.fees_tab, book.tabs[config.shared.fees_tab])
+    books = compute_books(Inputs(offices, expenses, fees), config, as_of)
+    for entry, book in inspected:
+        entry["anomalies"] = []
+        if book is None:
+            continue
+        office = entry["id"] if entry["role"] == "office" else None
+        for a in books.anomalies:
+            if a.office == office and a.where.spreadsheet == book.name:
+                entry["anomalies"].append(
+                    {"kind": a.kind.value, "tab": a.where.tab, "row": a.where.row, "column": a.column,
+                     "value": a.value, "message": a.message}
+                )  # fmt: skip
+
+
+SHOWN_ANOMALIES = 20
+"""Per source, in the text report; the JSON has them all."""
 
 
 def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None = None) -> str:
@@ -177,6 +218,16 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
             columns = ", ".join(f"{field}={label!r}" for field, label in c["columns"].items())
             lines.append(f"     en-tête ligne {c['header_row']} : {columns}")
         lines += [f"     problème : {p}" for p in c["problems"]]
+        found = c.get("anomalies") or []
+        if found:
+            lines.append(
+                f"     {len(found)} anomalie(s) de saisie (la ligne est ignorée jusqu'à correction) :"
+            )
+            for a in found[:SHOWN_ANOMALIES]:
+                column = f", colonne « {a['column']} »" if a["column"] else ""
+                lines.append(f"       onglet « {a['tab']} », ligne {a['row']}{column} : {a['message']}")
+            if len(found) > SHOWN_ANOMALIES:
+                lines.append(f"       … et {len(found) - SHOWN_ANOMALIES} autre(s) : lotsync sync --dry-run")
     if google is not None:
         lines.append(f"Google : identité {google['identity'] or 'inconnue'}.")
         if google["scopes"]:
@@ -187,7 +238,11 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
             + (f" ({detail})" if detail else "")
         )
     bad = sum(not c["ok"] for c in checks)
-    lines.append("Tout est lisible." if not bad else f"{bad} source(s) à corriger.")
+    anomalies = sum(len(c.get("anomalies") or []) for c in checks)
+    summary = "Tout est lisible." if not bad else f"{bad} source(s) à corriger."
+    if anomalies:
+        summary += f" {anomalies} anomalie(s) de saisie à corriger (voir ci-dessus)."
+    lines.append(summary)
     return "\n".join(lines)
 
 

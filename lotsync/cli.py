@@ -1,13 +1,14 @@
 """The command line: a thin layer over `lotsync.sync` and friends.
 
-Exit codes: 0 done, 1 the sync failed and nothing was written (or `check`
-found a problem), 2 configuration or usage error. Heavy libraries are imported
-inside the commands so that `lotsync --help` answers at once.
+Exit codes (see `Commands`): 0 done, 1 failed and nothing was written (or `check` found a
+problem, or another lotsync command holds the lock), 2 configuration or usage error, 3 partial.
+Heavy libraries are imported inside the commands so that `lotsync --help` answers at once.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -67,15 +68,78 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+DEBUG_ENV = "LOTSYNC_DEBUG"
+log = logging.getLogger("lotsync")
+
+
+class Commands(click.Group):
+    """lotsync's commands: whatever goes wrong, the person sees one French line, never a traceback.
+
+    Exit codes: 0 done; 1 failed (nothing written, or a send failed), including another lotsync
+    command holding the lock; 2 bad configuration or usage; 3 partial (something could not be read:
+    the figures that depend on it keep their last complete version). The trace of an unexpected
+    error goes to the log at debug level (`--debug` or LOTSYNC_DEBUG=1).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from lotsync.lock import LockError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo(messages.CLI_INTERRUPTED, err=True)
+            ctx.exit(EXIT_FAILED)
+        except LockError as error:
+            click.echo(str(error), err=True)
+            ctx.exit(EXIT_FAILED)
+        except OSError as error:
+            log.debug("erreur du système", exc_info=True)
+            click.echo(messages.CLI_OS_ERROR.format(reason=messages.os_error(error)), err=True)
+            ctx.exit(EXIT_FAILED)
+        except Exception as error:
+            log.debug("erreur inattendue", exc_info=True)
+            detail = str(error).splitlines()[0] if str(error) else ""
+            click.echo(
+                messages.CLI_UNEXPECTED.format(
+                    kind=type(error).__name__, detail=f" : {detail}" if detail else ""
+                ),
+                err=True,
+            )
+            ctx.exit(EXIT_FAILED)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="lotsync")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    help="Détail technique sur la sortie d'erreur (trace d'une erreur inattendue) ; ou LOTSYNC_DEBUG=1.",
+)
+def cli(debug: bool) -> None:
     """lotsync tient les comptes communs des offices de tourisme du Lot.
 
     Il lit les tableurs des offices et le classeur partagé, rapproche chaque journée
     achetée de sa vente, répartit les frais communs, calcule qui doit quoi à qui, et
     écrit ses résultats dans ses propres onglets du classeur partagé.
+
+    Codes de sortie : 0 terminé ; 1 échec (rien n'a été écrit, ou un envoi a échoué) ;
+    2 configuration invalide ou mauvaise utilisation ; 3 partiel (un classeur n'a pas pu être
+    lu : les onglets qui en dépendent gardent leurs derniers chiffres complets).
     """
+    if not debug:
+        # openpyxl warns in English on stderr about what it meets in a sheet ("Cell E82 is marked as a
+        # date but…"); whatever matters is already an anomaly, in French.
+        import warnings
+
+        warnings.filterwarnings("ignore", module="openpyxl")
+    if debug:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s : %(message)s"
+        )
+        log.setLevel(logging.DEBUG)
 
 
 @cli.command()
@@ -125,7 +189,7 @@ def check(config_path: str | None, output_format: str) -> None:
     from lotsync.check import check_report, inspection_text
 
     config = _load(config_path)
-    report = check_report(config)
+    report = check_report(config, as_of=_clock(config, None)[0])
     if output_format == "json":
         _print_json(report)
     else:
@@ -264,6 +328,7 @@ DIGEST_STATUS = {
     "preview": "aperçu écrit",
     "no_recipient": "aucun destinataire configuré",
     "failed": "ÉCHEC",
+    "sent_unrecorded": "envoyé, mais pas noté au registre (repartira avec le même identifiant)",
 }
 
 
@@ -304,7 +369,7 @@ def _send_digests(
         for r in results:
             detail = f" : {r.error}" if r.error else (f" ({', '.join(r.files)})" if r.files else "")
             click.echo(f"  {r.office:<10} {DIGEST_STATUS[r.status]}{detail}")
-    if any(r.status == "failed" for r in results):
+    if any(r.failed for r in results):
         sys.exit(EXIT_FAILED)
 
 
@@ -371,7 +436,7 @@ def run(config_path: str | None, log_format: str) -> None:
     from lotsync.service import AlreadyRunning, Service, trigger_factory_from_env
 
     config = _load(config_path)
-    _setup_logging(log_format)
+    _setup_logging(log_format, config.collective.timezone)
     try:
         Service(config, trigger_factory=trigger_factory_from_env()).run()
     except AlreadyRunning as error:
@@ -393,17 +458,10 @@ def status(config_path: str | None, output_format: str) -> None:
         click.echo(status_text(config))
 
 
-def _setup_logging(log_format: str) -> None:
-    try:
-        from lotsync.logs import setup_logging  # type: ignore[import-not-found]
-    except ImportError:
-        import logging
+def _setup_logging(log_format: str, timezone: str) -> None:
+    from lotsync.logs import setup_logging
 
-        logging.basicConfig(
-            level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s : %(message)s"
-        )
-        return
-    setup_logging(log_format)
+    setup_logging(log_format, tz=timezone)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from lotsync import messages
 from lotsync.books import Books
 from lotsync.dashboard import OfficeYear, Period
 from lotsync.expenses import FEE_CATEGORY
@@ -32,6 +33,7 @@ from lotsync.model import (
     Transfer,
     Where,
 )
+from lotsync.outputs import LastComplete
 
 ARRIVAL_DAYS = 14
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})")
@@ -124,6 +126,10 @@ class OfficeDigest(NamedTuple):
     """The period of `turnover` (start of the financial year to the books' date)..."""
     last_year: Period | None = None
     """...and the same period a year earlier."""
+    stale: str | None = None
+    """Why the balances shown are not this week's (French, with their date), or None."""
+    turnover_unread: str | None = None
+    """Why this office's own turnover could not be computed, or None."""
 
     def name(self, office: str | None) -> str:
         """How the digest names an office: its short name, else its id."""
@@ -138,6 +144,7 @@ class OfficeDigest(NamedTuple):
             or self.fixes
             or self.balance.receivable
             or self.balance.payable
+            or self.stale
         )
 
 
@@ -152,6 +159,10 @@ class CollectiveDigest(NamedTuple):
     members: tuple[Member, ...] = ()
     year: Period | None = None
     last_year: Period | None = None
+    stale: str | None = None
+    """Why the transfers shown are not this week's, or None."""
+    turnover_unread: str | None = None
+    """Why the collective's total turnover could not be computed, or None."""
 
     def name(self, office: str | None) -> str:
         return _name(self.members, office)
@@ -164,6 +175,7 @@ class CollectiveDigest(NamedTuple):
             and not self.transfers
             and not self.anomalies
             and not self.problems
+            and not self.stale
         )
 
 
@@ -188,14 +200,18 @@ def office_digest(
     *,
     seen: frozenset[str] | None,
     locate: Locate = file_name,
+    last_complete: LastComplete | None = None,
 ) -> OfficeDigest:
     """The digest of `office` for `week`; `seen` is the live references of its last digest
-    (None when none was ever sent)."""
+    (None when none was ever sent). When the books are incomplete, balances computed without an
+    office would be wrong money: the digest shows `last_complete` instead (the last complete
+    `Soldes`, dated), or none, and says why."""
     member = next(m for m in books.members if m.id == office)
     names = {m.id: m.short for m in books.members}
     mine = [d for d in books.dossiers if d.office == office]
     live = [d for d in mine if d.status in LIVE_STATUSES]
     live_refs = frozenset(d.ref for d in live)
+    balances, transfers, stale = settled_figures(books, last_complete)
     new = (
         [] if seen is None else sorted((d for d in live if d.ref not in seen), key=lambda d: (d.start, d.ref))
     )
@@ -206,15 +222,32 @@ def office_digest(
         new_dossiers=new,
         arrivals=arrivals(mine, week.monday),
         fixes=fixes(books, office, names, locate),
-        balance=next(b for b in books.balances if b.member == office),
-        transfers=[t for t in books.transfers if office in (t.debtor, t.creditor)],
+        balance=next(b for b in balances if b.member == office),
+        transfers=[t for t in transfers if office in (t.debtor, t.creditor)],
         fee_shares=fee_shares(books.splits, office, week.monday.year),
         turnover=next(y for y in books.dashboard.offices if y.office == office),
         live_refs=live_refs,
         members=tuple(books.members),
         year=books.dashboard.current,
         last_year=books.dashboard.previous,
+        stale=stale,
+        turnover_unread=next((g.reason for g in books.gaps if g.source == office), None),
     )
+
+
+def settled_figures(
+    books: Books, last_complete: LastComplete | None
+) -> tuple[list[Balance], list[Transfer], str | None]:
+    """The balances and transfers a digest may show, and why they are not this week's (or None)."""
+    if books.complete:
+        return books.balances, books.transfers, None
+    reasons = " ; ".join(g.reason for g in books.gaps)
+    if last_complete is None:
+        zero = Decimal("0.00")
+        nothing = [Balance(m.id, zero, zero, {}) for m in books.members]
+        return nothing, [], messages.DIGEST_NO_FIGURES.format(reasons=reasons)
+    stale = messages.DIGEST_STALE.format(reasons=reasons, since=last_complete.since)
+    return last_complete.balances, last_complete.transfers, stale
 
 
 def arrivals(dossiers: Iterable[Dossier], monday: date) -> list[Arrival]:
@@ -264,17 +297,23 @@ def fee_shares(splits: Sequence[Split], office: str, year: int) -> list[FeeShare
     return sorted(found, key=lambda f: (f.split.expense.category != FEE_CATEGORY, f.split.expense.label))
 
 
-def collective_digest(books: Books, week: Week, offices: list[OfficeDigest]) -> CollectiveDigest:
+def collective_digest(
+    books: Books, week: Week, offices: list[OfficeDigest], last_complete: LastComplete | None = None
+) -> CollectiveDigest:
+    _, transfers, stale = settled_figures(books, last_complete)
+    unread = [g.reason for g in books.gaps if g.source]
     return CollectiveDigest(
         week=week,
         offices=offices,
-        transfers=list(books.transfers),
+        transfers=list(transfers),
         total=books.dashboard.total,
         anomalies=len(books.anomalies),
         problems=sum(1 for line in books.reconciliation if not line.is_ok),
         members=tuple(books.members),
         year=books.dashboard.current,
         last_year=books.dashboard.previous,
+        stale=stale,
+        turnover_unread=" ; ".join(unread) or None,
     )
 
 

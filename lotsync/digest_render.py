@@ -242,7 +242,13 @@ def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
         "shares": shares,
         "shares_due": owed_total(d.fee_shares),
         "turnover": turnover_view(d.turnover, d.year, d.last_year),
+        "stale": d.stale,
+        "turnover_unread": _unread(d.turnover_unread),
     }
+
+
+def _unread(reason: str | None) -> str | None:
+    return messages.DIGEST_TURNOVER_UNREAD.format(reason=reason) if reason else None
 
 
 def collective_context(c: CollectiveDigest, collective_name: str) -> dict[str, Any]:
@@ -273,7 +279,9 @@ def collective_context(c: CollectiveDigest, collective_name: str) -> dict[str, A
         "anomalies": c.anomalies,
         "problems": c.problems,
         "turnover": turnover_view(c.total, c.year, c.last_year),
-        "by_office": [turnover_row(o) for o in c.offices],
+        "by_office": [turnover_row(o) for o in c.offices if not o.turnover_unread],
+        "stale": c.stale,
+        "turnover_unread": _unread(c.turnover_unread),
     }
 
 
@@ -296,7 +304,7 @@ def render_collective(c: CollectiveDigest, collective_name: str) -> Rendered:
 
 def _rendered(kind: str, context: dict[str, Any], title: str, cid: str) -> Rendered:
     view: Turnover = context["turnover"]
-    png = None if context["empty"] or not view.has_figures else chart_png(view)
+    png = None if context["empty"] or not view.has_figures or context["turnover_unread"] else chart_png(view)
     context |= {
         "subject": title,
         "chart": None if png is None else {"cid": cid, "alt": chart_alt(view)},

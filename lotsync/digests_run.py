@@ -1,23 +1,46 @@
 """`lotsync digest`: build, send and record the week's digests, each exactly once.
 
-The books are read as for a sync (nothing is written to the sheets); each
-office's digest not yet in the ledger is rendered, sent, and recorded at once,
-one after the other. `--preview` writes the files instead of sending.
+The books are read as for a sync (nothing is written to the sheets); each office's
+digest not yet in the send log is rendered and then, one after the other: its intent
+noted with a Message-ID chosen in advance, the mail sent, its success noted
+(`lotsync.ledger`). A digest whose intent is found without a success is sent again
+with the same Message-ID. `--preview` writes the files instead of sending.
+
+A run that sends holds `work_lock(config)` from start to end, so that two commands
+never both find a digest "not sent yet"; a dry run or a preview sends nothing and
+takes no lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lotsync import messages
 from lotsync.config import Config
 from lotsync.digest import Week, collective_digest, office_digest
-from lotsync.ledger import COLLECTIVE, FileLedger, JournalLedger, Ledger, SentDigest, last_for, was_sent
+from lotsync.ledger import (
+    COLLECTIVE,
+    SENDING,
+    SENT,
+    FileLedger,
+    JournalLedger,
+    Ledger,
+    LedgerError,
+    SentDigest,
+    last_for,
+    pending_for,
+    was_sent,
+)
 from lotsync.model import Where
 from lotsync.sources import classify
+
+FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
+"""The statuses that make `lotsync digest` exit with 1."""
 
 
 @dataclass
@@ -26,10 +49,30 @@ class DigestResult:
     week: str
     recipients: list[str]
     status: str
-    """"sent", "already_sent", "dry_run", "preview", "no_recipient" or "failed"."""
+    """"sent", "already_sent", "dry_run", "preview", "no_recipient", "failed" (nothing left), or
+    "sent_unrecorded" (the mail left but its success could not be noted: it will leave again,
+    with the same Message-ID)."""
     message_id: str | None = None
+    """The Message-ID header, as noted in the send log (for Gmail too, not Gmail's own id)."""
     error: str | None = None
     files: list[str] | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+    @property
+    def left(self) -> bool:
+        """The mail went to the transport, noted or not."""
+        return self.status in ("sent", "sent_unrecorded")
+
+
+@dataclass
+class _Job:
+    ident: str
+    recipients: list[str]
+    rendered: Any
+    refs: frozenset[str]
 
 
 def ledger_for(config: Config, backend: Any) -> Ledger:
@@ -57,6 +100,46 @@ def run_digests(
     ledger: Ledger | None = None,
     after_send: Callable[[DigestResult], None] | None = None,
 ) -> list[DigestResult]:
+    """The week's digests, sent (or prepared, or previewed), each with what became of it.
+
+    Raises `lotsync.lock.Busy` when another command holds the work lock beyond
+    `[schedule] lock_wait` (`LockError` if the lock file cannot be opened). `after_send` is
+    called right after each mail leaves, before its success is noted (tests use it to cut
+    the power there).
+    """
+    from lotsync.lock import work_lock
+
+    sends = not dry_run and preview is None
+    with work_lock(config) if sends else contextlib.nullcontext():
+        return _run(
+            config,
+            week=week,
+            now=now,
+            office=office,
+            dry_run=dry_run,
+            preview=preview,
+            force=force,
+            backend=backend,
+            transport=transport,
+            ledger=ledger,
+            after_send=after_send,
+        )
+
+
+def _run(
+    config: Config,
+    *,
+    week: Week,
+    now: datetime,
+    office: str | None,
+    dry_run: bool,
+    preview: Path | None,
+    force: bool,
+    backend: Any,
+    transport: Any,
+    ledger: Ledger | None,
+    after_send: Callable[[DigestResult], None] | None,
+) -> list[DigestResult]:
     from lotsync.backends import Router
     from lotsync.digest_render import render_collective, render_office
     from lotsync.sync import run_sync
@@ -65,27 +148,40 @@ def run_digests(
     outcome = run_sync(config, as_of=week.monday, now=now, backend=backend, dry_run=True)
     books = outcome.books
     ledger = ledger or ledger_for(config, backend)
-    entries = ledger.entries()
+    wanted = [m for m in config.members if office in (None, m.id)]
+    try:
+        entries = ledger.entries()
+    except LedgerError as error:  # without the log, every digest would leave again: none does
+        refused = [(m.id, list(m.emails)) for m in wanted]
+        if office in (None, COLLECTIVE):
+            refused.append((COLLECTIVE, list(config.collective.emails)))
+        return [DigestResult(ident, week.label, to, "failed", error=str(error)) for ident, to in refused]
 
     def locate(where: Where) -> str:
         return backend.locate(where.spreadsheet, where.tab, where.row)
 
-    wanted = [m for m in config.members if office in (None, m.id)]
     digests = []
     for member in config.members:
         last = last_for(entries, member.id, week.label)
         digests.append(
-            office_digest(books, member.id, week, seen=last.live_refs if last else None, locate=locate)
+            office_digest(
+                books,
+                member.id,
+                week,
+                seen=last.live_refs if last else None,
+                locate=locate,
+                last_complete=outcome.last_complete,
+            )
         )
-    jobs: list[tuple[str, list[str], Any, frozenset[str]]] = [
-        (d.member.id, list(m.emails), render_office(d, config.collective.name), d.live_refs)
+    jobs = [
+        _Job(d.member.id, list(m.emails), render_office(d, config.collective.name), d.live_refs)
         for d, m in zip(digests, config.members, strict=True)
         if m in wanted
     ]
     if office in (None, COLLECTIVE):
-        collective = collective_digest(books, week, digests)
+        collective = collective_digest(books, week, digests, outcome.last_complete)
         jobs.append(
-            (
+            _Job(
                 COLLECTIVE,
                 list(config.collective.emails),
                 render_collective(collective, config.collective.name),
@@ -120,7 +216,7 @@ def run_digests(
 def _deliver(
     config: Config,
     backend: Any,
-    jobs: list[tuple[str, list[str], Any, frozenset[str]]],
+    jobs: list[_Job],
     week: Week,
     now: datetime,
     entries: list[SentDigest],
@@ -133,45 +229,74 @@ def _deliver(
     force: bool,
     after_send: Callable[[DigestResult], None] | None,
 ) -> Any:
-    """Send and record each digest in turn; returns the transport it opened, if any."""
-    for ident, recipients, rendered, refs in jobs:
-        result = DigestResult(ident, week.label, recipients, "sent")
+    """Note, send and note again each digest in turn; returns the transport it opened, if any."""
+    from lotsync.mail import new_message_id
+
+    when = now.replace(microsecond=0)
+    for job in jobs:
+        result = DigestResult(job.ident, week.label, job.recipients, "sent")
         results.append(result)
         if preview is not None:
-            result.status, result.files = "preview", _write_preview(preview, ident, week, rendered)
+            result.status, result.files = "preview", _write_preview(preview, job.ident, week, job.rendered)
             continue
-        if not recipients:
+        if not job.recipients:
             result.status = "no_recipient"
             continue
-        if was_sent(entries, ident, week.label) and not force:
+        if was_sent(entries, job.ident, week.label) and not force:
             result.status = "already_sent"
             continue
         if dry_run:
             result.status = "dry_run"
             continue
-        transport = transport or _transport(config, backend)
-        result.message_id, result.error = _send(transport, config, rendered, recipients)
+        pending = pending_for(entries, job.ident, week.label)
+        try:
+            transport = transport or _transport(config, backend)
+            if pending is not None:  # it may have left before a crash: the same Message-ID again
+                result.message_id = pending.message_id
+            else:
+                result.message_id = new_message_id()
+        except Exception as error:
+            result.status, result.error = "failed", _reason(error)
+            continue
+        entry = SentDigest(job.ident, week.label, result.message_id, when, job.refs, SENDING)
+        if pending is None:
+            try:
+                ledger.record(entry)
+            except LedgerError as error:
+                result.status = "failed"
+                result.error = messages.LEDGER_INTENT_FAILED.format(reason=error)
+                continue
+        result.error = _send(transport, config, job.rendered, job.recipients, result.message_id)
         if result.error:
-            result.status = "failed"
+            result.status = "failed"  # the intent stays: a retry reuses its Message-ID
             continue
         if after_send is not None:
             after_send(result)
-        ledger.record(
-            SentDigest(ident, week.label, result.message_id or "", now.replace(microsecond=0), refs)
-        )
-    return results
+        try:
+            ledger.record(entry._replace(state=SENT))
+        except LedgerError as error:
+            result.status = "sent_unrecorded"
+            result.error = messages.LEDGER_SENT_UNRECORDED.format(reason=error, message_id=result.message_id)
+    return transport
 
 
 def _send(
-    transport: Any, config: Config, rendered: Any, recipients: list[str]
-) -> tuple[str | None, str | None]:
+    transport: Any, config: Config, rendered: Any, recipients: list[str], message_id: str
+) -> str | None:
+    """None when the transport accepted the mail, else why not (French)."""
     from lotsync.mail import compose
 
     try:
-        message = compose(rendered, config.mail.sender, recipients)
-        return transport.send(message), None
+        transport.send(compose(rendered, config.mail.sender, recipients, message_id=message_id))
     except Exception as error:  # one failed digest must not stop the others: it is reported
-        return None, str(error) or type(error).__name__
+        return _reason(error)
+    return None
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return messages.os_error(error)
+    return str(error) or type(error).__name__
 
 
 def _transport(config: Config, backend: Any) -> Any:

@@ -7,7 +7,13 @@
         └── image/png                       (Content-ID <…>, Content-Disposition: inline)
 
 Both text parts are quoted-printable, so the message is 7-bit clean and goes
-unchanged through any SMTP server, the Gmail API or a file. Nothing that comes
+unchanged through any SMTP server, the Gmail API or a file. A subject that is not
+plain ASCII is written as RFC 2047 encoded words that hold every character, spaces
+included, folded between words only: Python's own folding can put an em dash in a
+word of its own, whose following space every conforming decoder then drops
+("OT Cahors —récapitulatif"). The Message-ID can be chosen in advance
+(`new_message_id`), so that the send log notes it before the mail leaves and a
+resend carries the same one. Nothing that comes
 from a spreadsheet can add a header: line breaks in the subject and in names
 become spaces, and an address that does not parse as exactly one address is
 refused with a `ValueError` in French.
@@ -16,7 +22,8 @@ refused with a `ValueError` in French.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import string
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -29,6 +36,13 @@ CHART_FILENAME = "graphique.png"
 # Every character `str.splitlines` breaks on, and the other C0/C1 controls: none belongs in a header.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES = re.compile(r"\s+")
+# RFC 2047 §5 (3): what may stand for itself in a "Q" encoded word, wherever the word is.
+_Q_LITERAL = frozenset(string.ascii_letters + string.digits + "!*+-/")
+_WORD_OPEN, _WORD_CLOSE = "=?utf-8?q?", "?="
+_MAX_LINE = 78
+_FIRST_WORD = _MAX_LINE - len("Subject: ")
+_NEXT_WORD = 75  # RFC 2047 §2: an encoded word is at most 75 characters; " " + 75 < 78
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII but "<", ">" and spaces
 
 
 class Renderable(Protocol):
@@ -47,28 +61,35 @@ def compose(
     recipients: Sequence[str],
     *,
     message_id_domain: str = "lotsync.local",
+    message_id: str | None = None,
     date: datetime | None = None,
 ) -> EmailMessage:
     """The message for `recipients`, with Subject, From, To, Date and Message-ID set.
 
-    Raises `ValueError` (French message) when the sender or a recipient is not one
-    valid address, or when there is no recipient at all.
+    `message_id` (`<…@…>`, from `new_message_id`) is used as is: the send log's, when a
+    digest is sent again after a crash. Raises `ValueError` (French message) when the
+    sender or a recipient is not one valid address, when there is no recipient at all,
+    or when `message_id` is not one.
     """
     if isinstance(recipients, str):  # a lone string would be read character by character
         recipients = [recipients]
     to = _unique(parse_address(r, role="destinataire") for r in recipients)
     if not to:
         raise ValueError("Aucun destinataire : indiquez au moins une adresse e-mail.")
-    domain = clean_header(message_id_domain).replace(" ", "")
-    if not domain or not domain.isascii() or any(c in domain for c in "<>@"):
-        raise ValueError(f"Domaine d'identifiant de message invalide : {message_id_domain!r}.")
+    message_id = (
+        _checked_message_id(message_id) if message_id is not None else new_message_id(message_id_domain)
+    )
 
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = clean_header(rendered.subject)
+    subject = clean_header(rendered.subject)
+    if needs_encoding(subject):
+        message.set_raw("Subject", encode_subject(subject))  # written as is, never refolded
+    else:
+        message["Subject"] = subject
     message["From"] = parse_address(sender, role="expéditeur")
     message["To"] = to
     message["Date"] = format_datetime(date or datetime.now().astimezone())
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a digest
 
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
@@ -89,6 +110,60 @@ def compose(
             del part["MIME-Version"]  # the library adds it to parts too; it belongs at the top only
     message["Content-Language"] = "fr"  # after set_content, which clears the Content-* headers
     return message
+
+
+def new_message_id(domain: str = "lotsync.local") -> str:
+    """A fresh `<…@domain>`, to note in the send log before the message is composed and sent."""
+    bare = clean_header(domain).replace(" ", "")
+    if not bare or not bare.isascii() or any(c in bare for c in "<>@"):
+        raise ValueError(f"Domaine d'identifiant de message invalide : {domain!r}.")
+    return make_msgid(domain=bare)
+
+
+def needs_encoding(subject: str) -> bool:
+    """Plain ASCII goes as it is (folding at a space loses nothing), unless it looks encoded."""
+    return not subject.isascii() or "=?" in subject
+
+
+def encode_subject(subject: str) -> str:
+    """`subject` as folded RFC 2047 "Q" encoded words: `=?utf-8?q?…?=\r\n =?utf-8?q?…?=`.
+
+    Every character is inside a word, spaces as `_`, so the white space of the folds is the
+    only white space between words, which decoders drop. A character's bytes are never split
+    between two words; the first line leaves room for `Subject: `.
+    """
+    lines = []
+    budget = _FIRST_WORD - len(_WORD_OPEN) - len(_WORD_CLOSE)
+    current = ""
+    for piece in _q_pieces(subject):
+        if current and len(current) + len(piece) > budget:
+            lines.append(_WORD_OPEN + current + _WORD_CLOSE)
+            budget, current = _NEXT_WORD - len(_WORD_OPEN) - len(_WORD_CLOSE), ""
+        current += piece
+    lines.append(_WORD_OPEN + current + _WORD_CLOSE)
+    return "\r\n ".join(lines)
+
+
+def _q_pieces(text: str) -> Iterator[str]:
+    """Each character as "Q" writes it (RFC 2047 §4.2): itself, `_` for a space, or `=XX` per byte."""
+    for char in text:
+        if char in _Q_LITERAL:
+            yield char
+        elif char == " ":
+            yield "_"
+        else:
+            yield "".join(f"={byte:02X}" for byte in char.encode("utf-8"))
+
+
+def _checked_message_id(value: str) -> str:
+    text = str(value).strip()
+    if text and not text.startswith("<"):
+        text = f"<{text}>"
+    if not _MESSAGE_ID.fullmatch(text) or text.count("@") != 1:
+        raise ValueError(
+            f"Identifiant de message invalide : {value!r} (exemple : <1234.5678@lotsync.local>)."
+        )
+    return text
 
 
 def clean_header(value: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from lotsync import messages
 from lotsync.books import Books
-from lotsync.model import Kind, Member, Where
+from lotsync.model import Balance, Kind, Member, Transfer, Where
 
 
 class Percent(Decimal):
@@ -48,8 +48,18 @@ def _header(*labels: str) -> Row:
     return Row("header", labels)
 
 
+MAX_CELL_TEXT = 32_000
+"""Excel refuses a file with a cell of more than 32,767 characters; a sheet's cell can be that long."""
+
+
+def _fit(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        return value[: MAX_CELL_TEXT - 1] + "…"
+    return value
+
+
 def _data(*cells: Any) -> Row:
-    return Row("data", cells)
+    return Row("data", tuple(_fit(c) for c in cells))
 
 
 def _total(*cells: Any) -> Row:
@@ -341,3 +351,60 @@ def result_tabs(books: Books) -> list[OutputTab]:
         dashboard_tab(books),
         anomalies_tab(books),
     ]
+
+
+class LastComplete(NamedTuple):
+    """The balances and transfers of the last complete `Soldes` tab, read back from it."""
+
+    since: str
+    """When they were computed, as the tab's first line says."""
+    balances: list[Balance]
+    transfers: list[Transfer]
+
+
+def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) -> LastComplete | None:
+    """The figures of a `Soldes` tab lotsync wrote (`balances_tab`), or None if it holds none.
+
+    Used when this week's balances cannot be computed (an office's sheet unread): the digests
+    then show the last complete ones, dated. Only a tab whose fingerprint matched (so nobody
+    edited it) is ever read back; anything that does not read cleanly gives None.
+    """
+    from lotsync.owned import generated_on, holds_figures
+
+    if not holds_figures(rows):
+        return None
+    since = generated_on(rows) or messages.UNKNOWN_DATE
+    ids = {m.short: m.id for m in members}
+    sources = list(messages.SOURCE_LABELS)
+    balances: list[Balance] = []
+    transfers: list[Transfer] = []
+    section = ""
+    try:
+        for row in rows[1:]:
+            cells = list(row) + [None] * 8
+            first = cells[0]
+            if first == "Office" and cells[1] == "À recevoir":
+                section = "balances"
+            elif first == "De" and cells[1] == "À":
+                section = "transfers"
+            elif not isinstance(first, str) or not first:
+                section = ""
+            elif section == "balances" and first in ids:
+                receivable, payable = _cents(cells[1]), _cents(cells[2])
+                by_source = {s: _cents(cells[4 + i]) for i, s in enumerate(sources)}
+                balances.append(Balance(ids[first], receivable, payable, by_source))
+            elif section == "transfers" and first in ids and cells[1] in ids:
+                transfers.append(Transfer(ids[first], ids[cells[1]], _cents(cells[2])))
+            elif section in ("balances", "transfers"):
+                section = ""
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if len(balances) != len(members):
+        return None
+    return LastComplete(since, balances, transfers)
+
+
+def _cents(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("not a figure lotsync wrote")
+    return Decimal(repr(value) if isinstance(value, float) else value).quantize(Decimal("0.01"))

@@ -4,7 +4,9 @@ Two APScheduler 3 jobs in the collective's time zone, from the `[schedule]` sect
 (the same `run_sync` as `lotsync sync`) and the digest (a sync, then the same `run_digests` as
 `lotsync digest`, whose ledger decides what was already sent). One job at a time (a single
 worker thread, `max_instances=1`, `coalesce=True`), one scheduler per configuration (a lock
-file held with `flock` for the process lifetime: a crashed process releases it).
+file held with `flock` for the process lifetime: a crashed process releases it). Each job also
+takes the work lock of `lotsync sync` and `lotsync digest` (`lotsync.lock.work_lock`); a job that
+finds it held beyond `[schedule] lock_wait` fails, logged in one French line, no traceback.
 
 APScheduler 3 keeps no memory of past runs without a persistent job store, so missed runs are
 worked out at start-up from the state file (`catch_up`): a digest whose fire time passed less than
@@ -20,7 +22,6 @@ The state file (JSON, replaced atomically) is what `lotsync status` reads:
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -42,6 +43,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from lotsync.atomic import replace_file
 from lotsync.config import Config
 from lotsync.config import cron_trigger as crontab
+from lotsync.lock import AlreadyRunning as AlreadyRunning  # re-exported: the CLI catches it here
+from lotsync.lock import LockError, ProcessLock
 
 log = logging.getLogger("lotsync")
 
@@ -51,10 +54,6 @@ TEST_INTERVAL_ENV = "LOTSYNC_TEST_SYNC_INTERVAL"
 
 TriggerFactory = Callable[[str, str, ZoneInfo], Any]
 """(job name "sync" or "digest", cron expression, time zone) → an APScheduler trigger."""
-
-
-class AlreadyRunning(Exception):
-    """Another `lotsync run` holds the lock of this configuration."""
 
 
 def cron_trigger(name: str, cron: str, tz: ZoneInfo) -> Any:
@@ -115,65 +114,6 @@ def _parse(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-# -- the lock ------------------------------------------------------------------------------------
-
-
-class ProcessLock:
-    """An exclusive `flock` on the lock file; the kernel drops it when the process dies."""
-
-    def __init__(self, path: str | os.PathLike[str]):
-        self.path = Path(path)
-        self._handle: Any = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process lifetime
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip()
-            handle.close()
-            who = f" (processus {holder})" if holder else ""
-            raise AlreadyRunning(
-                f"lotsync run tourne déjà pour cette configuration{who} : verrou {self.path}. "
-                "Arrêtez-le d'abord (un seul planificateur à la fois)."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._handle = handle
-
-    def release(self) -> None:
-        if self._handle is not None:
-            with contextlib.suppress(OSError):
-                self._handle.seek(0)
-                self._handle.truncate()
-                fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-
-    @property
-    def held(self) -> bool:
-        return self._handle is not None
-
-
-def lock_is_held(path: str | os.PathLike[str]) -> bool:
-    """Whether a scheduler holds the lock now (for `lotsync status`)."""
-    try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115
-    except FileNotFoundError:
-        return False
-    with handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-        return False
 
 
 # -- alert mails ---------------------------------------------------------------------------------
@@ -331,6 +271,8 @@ class Service:
             outcome = (self._sync_fn or run_sync)(self.config, as_of=now.date(), now=now)
             error = outcome.error
             api_calls = dict(getattr(outcome, "api_calls", {}) or {})
+        except LockError as exc:  # another command is writing: said in one line, no traceback
+            error = str(exc)
         except Exception as exc:  # a failing job must not stop the scheduler
             log.exception("synchronisation : erreur inattendue")
             error = f"{type(exc).__name__}: {exc}"
@@ -366,7 +308,7 @@ class Service:
     def digest_job(self) -> bool:
         """A sync, then the week's digests (the ledger skips those already sent). Never raises."""
         from lotsync.digest import Week
-        from lotsync.digests_run import run_digests
+        from lotsync.digests_run import FAILED_STATUSES, run_digests
 
         self.sync_job()
         now = self.now()
@@ -375,9 +317,11 @@ class Service:
         error: str | None = None
         try:
             results = (self._digest_fn or run_digests)(self.config, week=week, now=now.replace(tzinfo=None))
-            sent = sum(1 for r in results if r.status == "sent")
-            failed = [f"{r.office} : {r.error}" for r in results if r.status == "failed"]
+            sent = sum(1 for r in results if r.status in ("sent", "sent_unrecorded"))
+            failed = [f"{r.office} : {r.error}" for r in results if r.status in FAILED_STATUSES]
             error = " ; ".join(failed) or None
+        except LockError as exc:
+            error = str(exc)
         except Exception as exc:
             log.exception("récapitulatifs : erreur inattendue")
             error = f"{type(exc).__name__}: {exc}"

@@ -8,7 +8,6 @@ exclusively while it runs; a crashed one holds nothing). Never writes.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -59,19 +58,9 @@ def read_state(path: Path) -> tuple[dict[str, Any], str | None]:
 
 def lock_held(path: Path) -> bool:
     """Whether another process holds the scheduler's lock. A missing file means no."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
+    from lotsync.lock import lock_is_held
+
+    return lock_is_held(path)
 
 
 CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")

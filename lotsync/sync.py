@@ -20,7 +20,15 @@ from lotsync.config import Config
 from lotsync.dossiers import Sheet
 from lotsync.layout import OWNED_TABS
 from lotsync.model import Anomaly, AnomalyKind, Where
-from lotsync.outputs import JournalLine, OutputTab, Quantity, Row, result_tabs
+from lotsync.outputs import (
+    JournalLine,
+    LastComplete,
+    OutputTab,
+    Quantity,
+    Row,
+    read_balances_tab,
+    result_tabs,
+)
 from lotsync.owned import edited_by_hand, foreign_tabs, generated_on, hand_edit_refusal, holds_figures
 
 
@@ -37,6 +45,8 @@ class SyncOutcome(NamedTuple):
     seconds: Decimal
     api_calls: dict[str, int]
     """Google API calls by endpoint (empty for local workbooks)."""
+    last_complete: LastComplete | None = None
+    """When the books are incomplete: the last complete balances, read back from `Soldes`."""
 
     @property
     def failed(self) -> bool:
@@ -171,7 +181,23 @@ def run_sync(
     backend: Backend | None = None,
     dry_run: bool = False,
 ) -> SyncOutcome:
-    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line."""
+    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line.
+
+    A sync that writes holds the configuration's work lock from its first read to its last write
+    (`lotsync.lock.work_lock`): two syncs, or a sync and a digest, never interleave. Raises
+    `lotsync.lock.LockError` when another command holds it longer than `[schedule] lock_wait`.
+    """
+    if dry_run:
+        return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=True)
+    from lotsync.lock import work_lock
+
+    with work_lock(config):
+        return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=False)
+
+
+def _sync(
+    config: Config, *, as_of: date, now: datetime, backend: Backend | None, dry_run: bool
+) -> SyncOutcome:
     started = time.perf_counter()
     backend = backend or default_backend(config)
     inputs, shared = read_inputs(config, backend)
@@ -189,13 +215,23 @@ def run_sync(
     def calls() -> dict[str, int]:
         return dict(getattr(backend, "calls", {}))
 
+    last_complete = None
+    if not books.complete and shared is not None:
+        edited = {tab for tab, _ in edited_by_hand(shared.tabs, shared.fingerprints)}
+        if messages.TAB_BALANCES not in edited:  # figures someone changed are not read back
+            last_complete = read_balances_tab(shared.tabs.get(messages.TAB_BALANCES) or [], books.members)
+
     if dry_run:
-        return SyncOutcome(books, tabs, shared_name, True, False, None, None, elapsed(), calls())
+        return SyncOutcome(
+            books, tabs, shared_name, True, False, None, None, elapsed(), calls(), last_complete
+        )
     if shared is None:
         error = next(
             a.message for a in books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE and a.office is None
         )
-        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed(), calls())
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, error, elapsed(), calls(), last_complete
+        )
 
     local_now = now.replace(tzinfo=None, microsecond=0)
     detail = _status_summary(books)
@@ -217,14 +253,18 @@ def run_sync(
     edits = edited_by_hand(shared.tabs, shared.fingerprints)
     if edits:
         error = hand_edit_refusal(shared.name, edits, shared.saved_by)
-        return SyncOutcome(books, tabs, shared_name, False, False, None, error, elapsed(), calls())
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, error, elapsed(), calls(), last_complete
+        )
     try:
         to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
         journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
         report = backend.write(shared, tabs, journal, local_now)
     except WriteError as error:
-        return SyncOutcome(books, tabs, shared_name, False, False, None, str(error), elapsed(), calls())
-    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls())
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, str(error), elapsed(), calls(), last_complete
+        )
+    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls(), last_complete)
 
 
 def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: list[str]) -> OutputTab:

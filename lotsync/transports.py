@@ -30,6 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Protocol
 
+from lotsync import messages
 from lotsync.atomic import replace_file, temporary_copy
 from lotsync.mail import recipients_of
 
@@ -165,7 +166,7 @@ class OutboxTransport:
             to = ", ".join(recipients_of(message)) or "?"
             raise TransportError(
                 f"Écriture impossible dans la boîte d'envoi {self.folder} (message pour {to}) : "
-                f"{exc.strerror or exc}."
+                f"{messages.os_error(exc)}."
             ) from exc
         log.info("message pour %s écrit dans %s", ", ".join(recipients_of(message)), eml)
         return eml, html
@@ -325,7 +326,10 @@ class SmtpTransport:
                 f"({type(exc).__name__})."
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
-            detail = self._redact(str(exc)) or type(exc).__name__
+            if isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, TimeoutError)):
+                detail = messages.os_reason(exc)  # "connexion refusée", not "[Errno 111] Connection refused"
+            else:
+                detail = self._redact(str(exc)) or type(exc).__name__
             raise TransportError(f"SMTP {self.where} ({step}, message pour {to}) : {detail}.") from None
         if refused:
             accepted = [r for r in recipients if r not in refused]
@@ -452,7 +456,8 @@ class GmailTransport:
                 "Vérifiez la clé du compte de service ou relancez `lotsync login`."
             ) from None
         except (OSError, httplib2.HttpLib2Error) as exc:
-            raise TransportError(f"Gmail injoignable (message pour {to}) : {exc}.") from None
+            detail = messages.os_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
+            raise TransportError(f"Gmail injoignable (message pour {to}) : {detail}.") from None
         gmail_id = str(sent.get("id", ""))
         log.info("message %s envoyé par Gmail à %s", gmail_id, to)
         return gmail_id

@@ -1,7 +1,8 @@
 """The command line: `lotsync sync | check | fees | demo`, their help, output and exit codes.
 
 Exit codes: 0 done, 1 the sync failed and nothing was written (or `check` found a
-problem), 2 configuration or usage error.
+problem, or another command holds the lock), 2 configuration or usage error, 3 partial.
+No traceback ever reaches the person who ran the command.
 """
 
 from __future__ import annotations
@@ -133,7 +134,28 @@ def test_check_exits_0_on_good_books(books: Path) -> None:
     assert result.stdout.startswith("lotsync check — configuration valide.")
     assert "en-tête ligne 4 : ref='Référence'" in result.stdout  # under Cahors' title block
     assert "ref='Réf', client='Groupe'" in result.stdout  # Dordogne's own wording
-    assert result.stdout.rstrip().endswith("Tout est lisible.")
+    assert "Tout est lisible. 4 anomalie(s) de saisie à corriger" in result.stdout  # conftest's 4 bad cells
+
+
+def test_check_reports_the_same_anomalies_as_a_sync(books: Path) -> None:
+    from openpyxl import load_workbook
+
+    office = books.parent / "offices" / "figeac.xlsx"
+    workbook = load_workbook(office)
+    workbook["Dossiers"]["H4"] = 1e308  # F-003's amount: a number no office ever invoiced
+    workbook.save(office)
+
+    checked = json.loads(run("check", "--config", str(books), "--format", "json").stdout)
+    synced = json.loads(
+        run("sync", "--config", str(books), "--as-of", AS_OF, "--dry-run", "--format", "json").stdout
+    )
+
+    from_check = sorted(
+        (a["tab"], a["row"], a["column"], a["message"]) for s in checked["sources"] for a in s["anomalies"]
+    )
+    from_sync = sorted((a["tab"], a["row"], a["column"], a["message"]) for a in synced["anomalies"])
+    assert from_check == from_sync
+    assert any(row == 4 and column == "Montant TTC" for _, row, column, _ in from_check)
 
 
 def test_check_json_lists_every_source(books: Path) -> None:
@@ -301,3 +323,87 @@ def test_installed_command_exit_codes(lotsync_command: str, books: Path) -> None
 
     assert exit_code("--help").returncode == 0
     assert exit_code("sync", "--nope").returncode == 2
+
+
+def test_installed_command_exit_code_3_when_an_office_cannot_be_read(
+    lotsync_command: str, books: Path
+) -> None:
+    (books.parent / "offices" / "dordogne.xlsx").write_bytes(b"Reference;Date\n")
+
+    partial = subprocess.run(
+        [lotsync_command, "sync", "--config", str(books), "--as-of", AS_OF],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert partial.returncode == 3, partial.stderr
+    assert "INCOMPLET : le tableur de Dordogne n'a pas pu être lu." in partial.stdout
+    assert "Traceback" not in partial.stdout + partial.stderr
+
+
+# -- no traceback reaches a user ---------------------------------------------------------------
+
+
+def test_an_unexpected_error_is_one_french_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lotsync.cli import Commands
+
+    group = Commands("essai")
+
+    @group.command()
+    def boom() -> None:
+        raise RuntimeError("quelque chose\nsur deux lignes")
+
+    result = CliRunner().invoke(group, ["boom"])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Erreur inattendue de lotsync (RuntimeError : quelque chose)" in result.output
+    assert "--debug" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_os_error_is_translated_with_its_path() -> None:
+    import errno
+
+    from lotsync.cli import Commands
+
+    group = Commands("essai")
+
+    @group.command()
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/srv/lotsync/collectif.xlsx")
+
+    result = CliRunner().invoke(group, ["full"])
+
+    assert result.exit_code == 1
+    assert "Erreur : disque plein (/srv/lotsync/collectif.xlsx)" in result.output
+    assert "No space left" not in result.output
+
+
+HOLD_THE_LOCK = """
+import sys
+from lotsync.config import load_config
+from lotsync.lock import work_lock
+with work_lock(load_config(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_sync_while_another_command_holds_the_lock_says_so_in_french(books: Path) -> None:
+    books.write_text(books.read_text(encoding="utf-8") + "\n[schedule]\nlock_wait = 0\n", encoding="utf-8")
+    holder = subprocess.Popen(  # another lotsync command, in another process, holding the lock
+        [sys.executable, "-c", HOLD_THE_LOCK, str(books)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = run("sync", "--config", str(books), "--as-of", AS_OF)
+    finally:
+        holder.communicate("", timeout=30)
+
+    assert result.exit_code == 1
+    assert "Une autre commande lotsync" in result.output
+    assert "Traceback" not in result.output
+    assert run("sync", "--config", str(books), "--as-of", AS_OF).exit_code == 0  # once it is free

@@ -8,7 +8,7 @@ import pytest
 from factories import IDS, MEMBERS, dossier, purchase, sale
 
 from lotsync.balances import balances, debts, settle
-from lotsync.books import Books
+from lotsync.books import OFFICE_TABS, Books, Gap
 from lotsync.dashboard import dashboard
 from lotsync.digest import (
     ARRIVAL_DAYS,
@@ -21,6 +21,7 @@ from lotsync.digest import (
     owed_total,
 )
 from lotsync.model import Anomaly, AnomalyKind, Dossier, Expense, ReconStatus, Status, Where
+from lotsync.outputs import LastComplete
 from lotsync.reconcile import reconcile
 from lotsync.split import split_expenses
 
@@ -339,3 +340,68 @@ def test_the_collective_digest_sums_up_all_offices():
     assert c.name("figeac") == "OT Figeac"
     quiet = make_books([])
     assert collective_digest(quiet, WEEK, [office_digest(quiet, "cahors", WEEK, seen=None)]).is_empty
+
+
+# -- incomplete books: never wrong money ----------------------------------------------------------
+
+FIGEAC_UNREAD = Gap("figeac", "le tableur de OT Figeac n'a pas pu être lu", OFFICE_TABS)
+
+
+def test_balances_computed_without_an_office_are_never_shown_the_last_complete_ones_are():
+    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
+    wrong = make_books([])._replace(gaps=(FIGEAC_UNREAD,))  # this week: nothing owed, as if
+
+    cahors = office_digest(wrong, "cahors", WEEK, seen=None, last_complete=last)
+
+    assert cahors.balance.payable == Decimal("1000.00")  # last complete figure, not this week's 0
+    assert [(t.debtor, t.creditor) for t in cahors.transfers] == [("cahors", "dordogne")]
+    assert cahors.stale is not None
+    assert "le tableur de OT Figeac n'a pas pu être lu" in cahors.stale
+    assert "du lundi 16 novembre 2026 à 08:00" in cahors.stale
+    assert not cahors.is_empty  # a week with unread books always says so
+
+
+def test_without_any_complete_figures_the_digest_shows_no_balance_and_says_why():
+    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    incomplete = books._replace(gaps=(FIGEAC_UNREAD,))
+
+    cahors = office_digest(incomplete, "cahors", WEEK, seen=None)
+    summary = collective_digest(incomplete, WEEK, [cahors])
+
+    assert (cahors.balance.receivable, cahors.balance.payable, cahors.transfers) == (0, 0, [])
+    assert cahors.stale is not None and "Aucun chiffre complet" in cahors.stale
+    assert summary.transfers == [] and summary.stale == cahors.stale
+
+
+def test_an_unread_office_has_no_turnover_figure_and_the_collective_no_total():
+    rows = [dossier("figeac", "F-1", start=date(2026, 3, 1), amount="1000.00")]
+    books = make_books(rows)._replace(gaps=(FIGEAC_UNREAD,))
+
+    figeac = office_digest(books, "figeac", WEEK, seen=None)
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+
+    assert figeac.turnover_unread == FIGEAC_UNREAD.reason
+    assert cahors.turnover_unread is None  # Cahors' own sheet was read: its turnover is right
+    assert collective_digest(books, WEEK, [figeac, cahors]).turnover_unread == FIGEAC_UNREAD.reason
+
+
+def test_the_rendered_digest_says_plainly_why_the_figures_are_old():
+    from lotsync.digest_render import render_collective, render_office
+
+    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
+    wrong = make_books([])._replace(gaps=(FIGEAC_UNREAD,))
+    figeac = office_digest(wrong, "figeac", WEEK, seen=None, last_complete=last)
+
+    office = render_office(figeac, "Collectif du Lot")
+    collective = render_collective(collective_digest(wrong, WEEK, [figeac], last), "Collectif du Lot")
+
+    for text in (office.text, office.html, collective.text, collective.html):
+        assert (
+            "les soldes n&#39;ont pas pu être recalculés" in text
+            or "les soldes n'ont pas pu être recalculés" in text
+        )
+        assert "lundi 16 novembre 2026 à 08:00" in text
+    assert "Non calculé cette semaine, car le tableur de OT Figeac n'a pas pu être lu." in office.text
+    assert office.chart_png is None

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import email
+import email.policy
+import errno
+import os
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from click.testing import CliRunner
+from test_lock import held_by_another_process
+from test_transports import Mailbox, free_port
 
 from lotsync.cli import cli
 from lotsync.config import load_config
 from lotsync.demo import write_demo
 from lotsync.digest import Week
 from lotsync.digests_run import ledger_for, run_digests
-from lotsync.ledger import COLLECTIVE
+from lotsync.ledger import COLLECTIVE, SENDING, SENT
+from lotsync.lock import Busy
 
 WEEK = Week.parse("2026-W48")
 NOW = datetime(2026, 11, 23, 8, 0)
@@ -27,6 +34,25 @@ def config(tmp_path: Path):
 
 def outbox(config) -> list[Path]:
     return sorted(Path(config.mail.outbox).glob("*.eml"))
+
+
+def message_ids(config, office: str) -> list[str]:
+    """The Message-ID of each mail of the outbox that went to `office`, oldest first."""
+    members = {m.id: m.emails for m in config.members}
+    emails = config.collective.emails if office == COLLECTIVE else members[office]
+    found = []
+    for path in outbox(config):
+        message = email.message_from_bytes(path.read_bytes())
+        if any(address in message["To"] for address in emails):
+            found.append(message["Message-ID"])
+    return found
+
+
+def configured(config, sections: str):
+    """The same demo with more TOML (`[mail]`, `[schedule]`…) at the end of its file."""
+    path = Path(config.shared.source).parent / "lotsync.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + sections, encoding="utf-8")
+    return load_config(path)
 
 
 def statuses(results) -> dict[str, str]:
@@ -67,9 +93,112 @@ def test_a_crash_between_sending_and_recording_resends_at_most_that_message(conf
         "figeac": "sent",
         COLLECTIVE: "sent",
     }
-    sent_twice = [f for f in outbox(config) if "dordogne" in f.read_text(errors="ignore")]
     assert len(outbox(config)) == 5, "only the unrecorded message went out twice"
-    assert sent_twice
+    first, again = message_ids(config, "dordogne")
+    assert first == again, "with the same Message-ID: mail programs show one message"
+    assert [len(message_ids(config, o)) for o in ("cahors", "figeac", COLLECTIVE)] == [1, 1, 1]
+
+
+def test_the_intent_is_noted_before_the_mail_leaves_and_the_success_after(config) -> None:
+    seen = []
+
+    def look_at_the_ledger(result) -> None:  # the mail has left; its success is not noted yet
+        [entry] = [e for e in ledger_for(config, None).entries() if e.office == result.office]
+        seen.append((entry.state, entry.message_id == result.message_id))
+
+    results = run_digests(config, week=WEEK, now=NOW, after_send=look_at_the_ledger)
+    assert seen == [(SENDING, True)] * 4
+    assert {e.state for e in ledger_for(config, None).entries()} == {SENT}
+    assert sorted(e.message_id for e in ledger_for(config, None).entries()) == sorted(
+        r.message_id for r in results
+    )
+    assert sorted(message_ids(config, "cahors") + message_ids(config, "dordogne")) == sorted(
+        r.message_id for r in results if r.office in ("cahors", "dordogne")
+    ), "the Message-ID noted is the one the mail carries"
+
+
+def test_when_the_intent_cannot_be_noted_nothing_leaves(config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk is full for the ledger's folder: the OS refuses the write (here, its `fsync`).
+
+    The same with a really full file system, in a process of its own, is in
+    tests/test_digest_concurrency.py; it needs a mount namespace, which not every CI allows.
+    """
+    ledger = Path(config.shared.source).with_name("lotsync-digests.json")
+    real_fsync = os.fsync
+
+    def disk_full_beside_the_ledger(fd: int) -> None:
+        if Path(os.readlink(f"/proc/self/fd/{fd}")).parent == ledger.parent:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", disk_full_beside_the_ledger)
+    results = run_digests(config, week=WEEK, now=NOW)
+    assert set(statuses(results).values()) == {"failed"}
+    for result in results:
+        assert result.error.startswith("Pas envoyé : impossible de noter au registre")
+        assert f"disque plein ({ledger})" in result.error
+        assert "No space" not in result.error
+    assert outbox(config) == [], "nothing left"
+    assert not ledger.exists() and not list(ledger.parent.glob(".lotsync-*.tmp"))
+
+    monkeypatch.setattr(os, "fsync", real_fsync)  # room again
+    assert set(statuses(run_digests(config, week=WEEK, now=NOW)).values()) == {"sent"}
+    assert len(outbox(config)) == 4
+
+
+def test_a_damaged_ledger_stops_everything_from_leaving_again(config) -> None:
+    run_digests(config, week=WEEK.previous(), now=NOW)
+    assert len(outbox(config)) == 4
+    ledger = Path(config.shared.source).with_name("lotsync-digests.json")
+    ledger.write_bytes(ledger.read_bytes()[:100])  # half a file, as a full disk of old would leave
+
+    results = run_digests(config, week=WEEK.previous(), now=NOW)
+    assert set(statuses(results)) == {"cahors", "dordogne", "figeac", COLLECTIVE}
+    assert set(statuses(results).values()) == {"failed"}
+    assert results[0].error.startswith(f"Registre des récapitulatifs illisible ({ledger}) : ")
+    assert "ce n'est pas du JSON valide" in results[0].error and "Rien n'est envoyé" in results[0].error
+    assert len(outbox(config)) == 4, "not everything again"
+    only = run_digests(config, week=WEEK, now=NOW, office="figeac")
+    assert statuses(only) == {"figeac": "failed"}
+
+
+def test_a_failed_send_keeps_its_intent_and_the_retry_reuses_its_message_id(config) -> None:
+    port = free_port()  # nobody listens there yet: the SMTP server is down
+    config = configured(
+        config,
+        f'[mail]\ntransport = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsmtp_security = "none"\n'
+        'sender = "Collectif <collectif@example.org>"\n',
+    )
+    down = run_digests(config, week=WEEK, now=NOW, office="cahors")
+    assert statuses(down) == {"cahors": "failed"}
+    assert "SMTP 127.0.0.1" in down[0].error and "connexion" in down[0].error
+    [intent] = ledger_for(config, None).entries()
+    assert intent.state == SENDING
+
+    mailbox = Mailbox()
+    server = Controller(mailbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        up = run_digests(config, week=WEEK, now=NOW, office="cahors")
+    finally:
+        server.stop()
+    assert statuses(up) == {"cahors": "sent"}
+    [received] = mailbox.received
+    assert received.message["Message-ID"] == intent.message_id == up[0].message_id
+    assert [e.state for e in ledger_for(config, None).entries()] == [SENT]
+
+
+def test_sending_waits_for_the_work_lock_but_a_dry_run_or_a_preview_does_not(config, tmp_path: Path) -> None:
+    config = configured(config, "[schedule]\nlock_wait = 0\n")
+    config_path = Path(config.shared.source).parent / "lotsync.toml"
+    with held_by_another_process(config_path) as other:
+        assert set(statuses(run_digests(config, week=WEEK, now=NOW, dry_run=True)).values()) == {"dry_run"}
+        preview = run_digests(config, week=WEEK, now=NOW, preview=tmp_path / "preview")
+        assert set(statuses(preview).values()) == {"preview"}
+        with pytest.raises(Busy) as caught:
+            run_digests(config, week=WEEK, now=NOW)
+    assert f"(processus {other.pid})" in str(caught.value)
+    assert outbox(config) == [] and ledger_for(config, None).entries() == []
 
 
 def test_dry_run_and_preview_send_and_record_nothing(config, tmp_path: Path) -> None:
@@ -99,3 +228,29 @@ def test_the_digest_command(config) -> None:
     assert bad.exit_code == 2
     unknown = runner.invoke(cli, ["digest", "--config", config_path, "--office", "lyon"])
     assert unknown.exit_code == 2
+
+
+def test_with_an_office_unread_the_digests_show_the_last_complete_balances_dated(config) -> None:
+    from lotsync.sync import run_sync
+
+    run_sync(config, as_of=WEEK.monday, now=datetime(2026, 11, 20, 18, 0))  # complete figures, Friday
+    complete = run_sync(config, as_of=WEEK.monday, now=NOW, dry_run=True).books
+    figeac = next(m for m in config.members if m.id == "figeac")
+    Path(figeac.source).write_bytes(b"plus un classeur")
+
+    results = run_digests(config, week=WEEK, now=NOW)
+
+    assert set(statuses(results).values()) == {"sent"}
+    bodies = {}
+    for path in outbox(config):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        bodies[str(message["To"])] = message.get_body(preferencelist=("plain",)).get_content()
+    cahors = next(m for m in config.members if m.id == "cahors")
+    text = next(body for to, body in bodies.items() if cahors.emails[0] in to)
+    assert "les soldes n'ont pas pu être recalculés cette semaine, car le tableur de" in text
+    assert "du vendredi 20 novembre 2026 à 18:00" in text
+    balance = next(b for b in complete.balances if b.member == "cahors")
+    from lotsync.messages import money
+
+    assert balance.receivable > 0
+    assert money(balance.receivable) in text  # the last complete figure, not one computed without Figeac

@@ -21,3 +21,12 @@ def test_the_example_documents_every_header_and_word_default():
     assert config.expense_headers == layout.EXPENSE_HEADERS
     assert config.fee_headers == layout.FEE_HEADERS
     assert set(config.words.status) == set(layout.STATUS_WORDS)
+
+
+def test_the_example_spells_out_the_limits_and_the_lock_wait():
+    from lotsync.config import LimitsConfig, ScheduleConfig
+
+    config = load_config(EXAMPLE)
+    assert config.limits == LimitsConfig()
+    assert config.schedule.lock_wait == ScheduleConfig().lock_wait
+    assert "[limits]" in EXAMPLE.read_text(encoding="utf-8")

@@ -44,6 +44,20 @@ def break_office(books: Path, how: str) -> None:
         workbook = load_workbook(office)
         workbook["Dossiers"].title = "Dossiers 2026"
         workbook.save(office)
+    elif how == "ods":  # saved from LibreOffice in its own format, under the old name
+        import zipfile
+
+        with zipfile.ZipFile(office, "w") as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", "<office:document-content/>")
+    elif how == "missing-header":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        workbook.active.title = "Dossiers"
+        workbook.active.append(["Suivi des groupes"])
+        workbook.active.append(["F-001", "Club", "journée"])
+        workbook.save(office)
     elif how == "missing-column":
         from openpyxl import load_workbook
 
@@ -53,7 +67,9 @@ def break_office(books: Path, how: str) -> None:
         workbook.save(office)
 
 
-@pytest.mark.parametrize("how", ["missing-file", "csv-named-xlsx", "missing-tab", "missing-column"])
+@pytest.mark.parametrize(
+    "how", ["missing-file", "csv-named-xlsx", "ods", "missing-tab", "missing-header", "missing-column"]
+)
 def test_an_unreadable_office_keeps_the_last_complete_balances_and_says_why(
     books: Path, shared: Path, how: str
 ) -> None:

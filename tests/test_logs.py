@@ -5,11 +5,16 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from lotsync.logs import MASK, setup_logging
+from lotsync.logs import DEBUG_ENV, MASK, setup_logging
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +35,74 @@ def test_text_line_is_human_readable() -> None:
     line = stream.getvalue()
     assert line.count("\n") == 1
     date, time, level, message = line.rstrip("\n").split(" ", 3)
-    assert len(date) == 10 and date[4] == "-" and len(time) == 8 and time[2] == ":"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", date)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d[+-]\d\d:\d\d", time), "the time says its zone"
     assert (level, message) == ("INFO", "sync terminée en 1,2 s")
+
+
+def log_at(moment: datetime, message: str, name: str = "lotsync.service", level: int = logging.INFO) -> None:
+    """A record as if logged at `moment` (the clock is not the subject here)."""
+    record = logging.LogRecord(name, level, __file__, 1, message, None, None)
+    record.created = moment.timestamp()
+    logging.getLogger(name).handle(record)
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2026, 11, 27, 8, 0, 1, tzinfo=PARIS), "2026-11-27 08:00:01+01:00"),
+        (datetime(2026, 6, 29, 8, 0, 1, tzinfo=PARIS), "2026-06-29 08:00:01+02:00"),
+    ],
+)
+def test_a_line_carries_the_offset_of_its_zone_in_text_and_json(moment: datetime, text: str) -> None:
+    stream = io.StringIO()
+    setup_logging(stream=stream, tz=PARIS)
+    log_at(moment, "synchronisation réussie en 1.46 s (12 appels API)")
+    assert stream.getvalue() == f"{text} INFO synchronisation réussie en 1.46 s (12 appels API)\n"
+
+    stream = io.StringIO()
+    setup_logging("json", stream=stream, tz="Europe/Paris")
+    log_at(moment, "synchronisation réussie")
+    assert json.loads(stream.getvalue())["time"] == text.replace(" ", "T")
+
+
+def test_without_a_zone_lines_use_the_machines_own_with_its_offset() -> None:
+    stream = io.StringIO()
+    setup_logging(stream=stream)
+    moment = datetime(2026, 11, 27, 7, 0, 1, tzinfo=ZoneInfo("UTC"))
+    log_at(moment, "x")
+    local = moment.astimezone().isoformat(sep=" ")
+    assert stream.getvalue().startswith(f"{local} INFO x")
+
+
+def test_apschedulers_english_lines_are_kept_for_debugging(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DEBUG_ENV, raising=False)
+    moment = datetime(2026, 11, 27, 8, 0, 1, tzinfo=PARIS)
+    stream = io.StringIO()
+    setup_logging(stream=stream, tz=PARIS)
+    log_at(moment, 'Running job "sync (trigger: cron[...])"', "apscheduler.executors.default")
+    log_at(moment, "Scheduler started", "apscheduler.scheduler")
+    log_at(moment, 'Run time of job "sync" was missed by 0:00:05', "apscheduler.executors", logging.WARNING)
+    log_at(moment, "synchronisation réussie en 1.46 s")
+    assert stream.getvalue().splitlines() == [
+        "2026-11-27 08:00:01+01:00 INFO synchronisation réussie en 1.46 s"
+    ]
+
+    log_at(moment, 'Job "sync" raised an exception', "apscheduler.executors.default", logging.ERROR)
+    assert "raised an exception" in stream.getvalue(), "a broken scheduler is never hidden"
+
+    def shown_with(**options) -> str:
+        stream = io.StringIO()
+        setup_logging(stream=stream, **options)
+        log_at(moment, 'Running job "sync"', "apscheduler.executors.default")
+        logging.getLogger("lotsync").debug("détail")
+        return stream.getvalue()
+
+    assert 'Running job "sync"' in shown_with(debug=True)  # what `lotsync run --debug` will pass
+    assert "DEBUG détail" in shown_with(debug=True)
+    monkeypatch.setenv(DEBUG_ENV, "1")
+    assert 'Running job "sync"' in shown_with()
+    assert 'Running job "sync"' not in shown_with(debug=False), "the argument wins over the variable"
 
 
 def test_text_traceback_stays_on_one_line() -> None:

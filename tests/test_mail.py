@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import quopri
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import default
 from email.utils import parsedate_to_datetime
@@ -13,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.numbers import format_currency
 
-from lotsync.mail import clean_header, compose, parse_address, recipients_of
+from lotsync import messages
+from lotsync.mail import clean_header, compose, new_message_id, parse_address, recipients_of
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -240,3 +245,106 @@ def test_clean_header_and_parse_address_helpers() -> None:
     assert clean_header("  Semaine\t48 \r\n — Cahors\x00 ") == "Semaine 48 — Cahors"
     address = parse_address("  Florence\tMartin  <florence@ot-cahors.fr> ")
     assert (address.display_name, address.addr_spec) == ("Florence Martin", "florence@ot-cahors.fr")
+
+
+# -- the Message-ID, chosen before sending -------------------------------------------------------
+
+
+def test_a_message_id_chosen_in_advance_is_the_one_sent() -> None:
+    """The send log notes the Message-ID before the mail leaves; a resend carries the same one."""
+    chosen = new_message_id("ot-lot.fr")
+    assert chosen.startswith("<") and chosen.endswith("@ot-lot.fr>")
+    first = reparsed(compose(Rendered(), SENDER, ["a@b.fr"], message_id=chosen))
+    again = reparsed(compose(Rendered(), SENDER, ["a@b.fr"], message_id=chosen))
+    assert first["Message-ID"] == again["Message-ID"] == chosen
+    bare = compose(Rendered(), SENDER, ["a@b.fr"], message_id=chosen.strip("<>"))
+    assert bare["Message-ID"] == chosen
+
+
+@pytest.mark.parametrize(
+    "message_id", ["", "<>", "pas-un-identifiant", "<a@b.fr>\r\nBcc: x@y.fr", "<é@b.fr>", "<a b@c>"]
+)
+def test_an_unusable_message_id_is_refused(message_id: str) -> None:
+    with pytest.raises(ValueError, match="Identifiant de message invalide"):
+        compose(Rendered(), SENDER, ["a@b.fr"], message_id=message_id)
+
+
+# -- the subject, as every mail program decodes it -----------------------------------------------
+
+_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([qQbB])\?([^?]*)\?=")
+
+
+def as_mail_programs_read_it(value: str) -> str:
+    """A plain RFC 2047 decoder, as Thunderbird, Gmail or Outlook do it: unfold, decode each
+    encoded word, drop the white space between two adjacent encoded words, keep all other."""
+    value = re.sub(r"\r?\n(?=[ \t])", "", value)
+    parts, end, after_word = [], 0, False
+    for found in _ENCODED_WORD.finditer(value):
+        between = value[end : found.start()]
+        if not (after_word and not between.strip()):
+            parts.append(between)
+        charset, encoding, text = found.groups()
+        if encoding in "qQ":
+            raw = quopri.decodestring(text.replace("_", " ").encode("ascii"))
+        else:
+            raw = base64.b64decode(text)
+        parts.append(raw.decode(charset))
+        end, after_word = found.end(), True
+    parts.append(value[end:])
+    return "".join(parts)
+
+
+def wire_subject(raw: bytes) -> str:
+    """The Subject header's value exactly as on the wire, folded lines and all."""
+    [found] = re.findall(rb"^Subject: ([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", raw, flags=re.M)
+    return found.decode("ascii")
+
+
+def digest_subject(collective: str, office: str, monday: date) -> str:
+    span = messages.span(monday, monday + timedelta(days=6))
+    return messages.DIGEST_SUBJECT.format(collective=collective, office=office, span=span)
+
+
+DEMO = "Collectif des offices de tourisme du Lot"
+SUBJECTS = [
+    # The one that came out as « OT Cahors —récapitulatif » (Python folded the dash alone).
+    digest_subject(DEMO, "OT Cahors", date(2025, 12, 29)),
+    digest_subject(DEMO, "OT Grand Figeac", date(2025, 12, 29)),
+    digest_subject(DEMO, "Tous les offices", date(2026, 11, 23)),
+    digest_subject(DEMO, "OT Vallée de la Dordogne", date(2026, 11, 30)),
+    digest_subject(
+        "Collectif Destination Vallée du Lot", "Grand Figeac – Vallées du Lot et du Célé", date(2026, 1, 26)
+    ),
+    digest_subject(
+        "Offices de tourisme réunis de la vallée du Lot, du Célé et de la Dordogne (Quercy, Périgord)",
+        "Office de Tourisme Vallée de la Dordogne — Rocamadour, Padirac, Collonges-la-Rouge et Turenne",
+        date(2026, 12, 28),
+    ),
+    "[Lot] Cahors - semaine 48",  # plain ASCII stays plain
+    "[Lot] =?utf-8?q?pas_un_mot_cod=C3=A9?= et _ ? = pour de vrai",  # looks encoded, is not
+    "Ça va — « très » bien : 100 % ; 1 234,50 € ; 日本",
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_the_subject_decodes_the_same_in_every_mail_program(subject: str) -> None:
+    raw = compose(Rendered(subject=subject), SENDER, ["a@b.fr"]).as_bytes()
+    on_the_wire = wire_subject(raw)
+
+    assert str(make_header(decode_header(on_the_wire))) == subject
+    assert message_from_bytes(raw, policy=default)["Subject"] == subject
+    assert as_mail_programs_read_it(on_the_wire) == subject
+    lines = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert raw.isascii() and max(len(line) for line in lines) <= 78
+    assert not any(line.endswith((b" ", b"\t")) for line in lines), "no white space left at a fold"
+
+
+def test_every_demo_subject_of_two_years_decodes_the_same() -> None:
+    offices = ("OT Cahors", "OT Vallée de la Dordogne", "OT Grand Figeac", "Tous les offices")
+    monday = date(2025, 12, 29)
+    for week in range(105):
+        for office in offices:
+            subject = digest_subject(DEMO, office, monday + timedelta(weeks=week))
+            on_the_wire = wire_subject(compose(Rendered(subject=subject), SENDER, ["a@b.fr"]).as_bytes())
+            assert as_mail_programs_read_it(on_the_wire) == subject
+            assert str(make_header(decode_header(on_the_wire))) == subject

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,12 +20,15 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
+from test_lock import held_by_another_process
 
 from lotsync.config import ConfigError, load_config
 from lotsync.config import cron_trigger as crontab
 from lotsync.demo import write_demo
 from lotsync.layout import OWNED_TABS
-from lotsync.service import AlreadyRunning, ProcessLock, Service, fire_times, lock_is_held, read_state
+from lotsync.lock import AlreadyRunning, ProcessLock, lock_is_held
+from lotsync.logs import setup_logging
+from lotsync.service import Service, fire_times, read_state
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -354,7 +360,8 @@ def test_sigterm_during_a_sync_leaves_the_workbook_whole(demo: Path) -> None:
     config = load_config(demo)
     shared = Path(config.shared.source)
     original = shared.read_bytes()
-    env = {**os.environ, "LOTSYNC_TEST_SYNC_INTERVAL": "1"}
+    # Debug mode: APScheduler's own lines say when a scheduled job starts and ends.
+    env = {**os.environ, "LOTSYNC_TEST_SYNC_INTERVAL": "1", "LOTSYNC_DEBUG": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "lotsync", "run", "--config", str(demo)],
         env=env,
@@ -393,6 +400,77 @@ def test_sigterm_during_a_sync_leaves_the_workbook_whole(demo: Path) -> None:
     assert set(OWNED_TABS) <= set(book.sheetnames)
     assert not [p for p in shared.parent.iterdir() if p.name.startswith(".") and "collectif" in p.name]
     assert read_state(config.schedule.state_file)["sync"]["outcome"] == "ok"
+
+
+def test_the_default_log_is_french_lines_with_their_offset(demo: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "LOTSYNC_DEBUG"} | {"LOTSYNC_TEST_SYNC_INTERVAL": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lotsync", "run", "--config", str(demo)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    synced = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            if "synchronisation réussie" in line and len([x for x in lines if "réussie" in x]) >= 2:
+                synced.set()  # the start-up sync and one scheduled sync
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert synced.wait(60), "\n".join(lines)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        reader.join(5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d\d:\d\d (INFO|WARNING|ERROR) "
+    assert lines and all(re.match(stamp, line) for line in lines), "\n".join(lines)
+    for english in ("Running job", "executed successfully", "Added job", "Scheduler started", "apscheduler"):
+        assert not any(english in line for line in lines), "\n".join(lines)
+    assert any("planificateur démarré" in line for line in lines)
+    assert any("planificateur arrêté" in line for line in lines)
+
+
+def test_a_job_that_finds_another_command_at_work_fails_in_one_french_line(demo: Path) -> None:
+    demo.write_text(demo.read_text(encoding="utf-8") + "\n[schedule]\nlock_wait = 0\n", encoding="utf-8")
+    config = load_config(demo)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    stream = io.StringIO()
+    setup_logging(stream=stream, debug=False)
+    try:
+        service = Service(config, transport=Outbox())  # the real sync and digests
+        with held_by_another_process(demo) as other:
+            assert service.digest_job() is False  # its sync, then the digests themselves
+        busy_state = read_state(config.schedule.state_file)
+        assert service.digest_job() is True  # the other command is done: this one goes
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+
+    busy = f"Une autre commande lotsync (processus {other.pid}) écrit ou envoie en ce moment"
+    log = stream.getvalue()
+    assert "Traceback" not in log
+    failed = [line for line in log.splitlines() if busy in line]
+    assert len(failed) == 2, log
+    assert "ERROR synchronisation échouée" in failed[0]
+    assert "ERROR récapitulatifs de la semaine" in failed[1] and " : échec : " in failed[1]
+    assert busy in busy_state["sync"]["error"] and busy_state["sync"]["outcome"] == "failed"
+    assert busy in busy_state["digest"]["error"] and busy_state["digest"]["outcome"] == "failed"
+    assert busy_state["consecutive_failures"] == 1
+    assert "last_successful_digest_at" not in busy_state, "a caught-up digest will be tried again"
+    state = read_state(config.schedule.state_file)
+    assert state["digest"]["outcome"] == "ok" and state["digest"]["sent"] == 4
+    assert state["consecutive_failures"] == 0
 
 
 def test_lotsync_status_reads_what_the_service_wrote(demo: Path) -> None:

@@ -264,3 +264,21 @@ def test_a_missing_tab_is_an_anomaly_and_the_rest_goes_on(config: Any, books: Pa
     )
     assert "Dossiers 2026" in problem.message, "the message lists the tabs that are there"
     assert outcome.written and outcome.books.rows_read[config.members[1].id] == 0
+
+
+def test_limits_from_the_configuration_make_implausible_values_anomalies(books: Path) -> None:
+    text = books.read_text(encoding="utf-8").replace('amount = "3000.00"', 'amount = "2000.00"')
+    books.write_text(
+        text + '\n[limits]\nmax_amount = "2000"\nmax_pax = 45\nyears_back = 1\n', encoding="utf-8"
+    )
+
+    report = dry_json(books)
+
+    found = {(a["spreadsheet"], a["row"], a["kind"]) for a in report["anomalies"]}
+    assert ("figeac.xlsx", 4, "invalid_amount") in found  # F-003: 2 500 € > 2 000 €
+    assert ("figeac.xlsx", 4, "invalid_pax") in found  # and 50 pax > 45
+    assert (
+        "cahors.xlsx",
+        9,
+        "invalid_date",
+    ) in found  # C-004: May 2025, more than a year before the as-of date

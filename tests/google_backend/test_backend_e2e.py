@@ -272,6 +272,23 @@ def test_an_office_sheet_not_shared_is_reported_with_its_url_and_whom_to_share_w
     assert len(forbidden) == 1, "a 403 permission error is not retried"
 
 
+def test_an_office_sheet_not_shared_keeps_the_last_complete_balances_on_google(synced: Demo) -> None:
+    before = synced.tab("Soldes")
+    with synced.google.store.lock:
+        synced.google.store.files[synced.ids["figeac"]].owner = "isabelle.figeac@example.org"
+
+    outcome = synced.sync(now=LATER)
+
+    assert outcome.written and not outcome.complete
+    assert outcome.stale_tabs == ["Rapprochement", "Soldes", "Tableau de bord"]
+    after = synced.tab("Soldes")
+    assert {k: v for k, v in after.items() if k != (0, 0)} == {k: v for k, v in before.items() if k != (0, 0)}
+    assert "NON MIS À JOUR depuis le" in after[(0, 0)]
+    assert "n'a pas pu être lu" in after[(0, 0)]
+    assert outcome.last_complete is not None
+    assert [b.member for b in outcome.last_complete.balances] == ["cahors", "dordogne", "figeac"]
+
+
 def test_an_unknown_office_sheet_is_reported_likewise(demo: Demo) -> None:
     missing = "1" + "x" * 43
     config = demo.with_sources(dordogne=f"https://docs.google.com/spreadsheets/d/{missing}/edit#gid=0")
