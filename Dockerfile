@@ -8,7 +8,7 @@
 #   docker run --rm lotsync demo --dir /tmp/demo        # the demo, nothing mounted
 #
 # Nothing secret is in the image: the configuration, the service-account key and the state
-# (lotsync-state.json, lotsync.lock, outbox/) live in the /config volume, writable by uid 10001.
+# (lotsync-state.json, lotsync.app.lock, outbox/) live in the /config volume, writable by uid 10001.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

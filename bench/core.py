@@ -402,7 +402,7 @@ def render(entry: Entry | None, office: Office, rng: random.Random) -> list[Any]
 
 def build_inputs(size: int) -> tuple[dict[str, Any], Mix]:
     """Each office's `Sheet`, exactly as a backend returns it, and what the book holds."""
-    from lotsync.dossiers import Sheet
+    from lotsync.core.dossiers import Sheet
 
     sheets, mix = generate(size)
     rng = random.Random(SEED + 1)
@@ -416,7 +416,7 @@ def build_inputs(size: int) -> tuple[dict[str, Any], Mix]:
 
 
 def build_config() -> Any:
-    from lotsync.config import Config
+    from lotsync.adapters.config import Config
 
     return Config.model_validate(
         {
@@ -450,7 +450,7 @@ def _clear_caches() -> None:
 
 def measure_one(size: int) -> dict[str, Any]:
     """Build the books of `size` rows, then time and measure `compute_books`."""
-    from lotsync.books import Inputs, compute_books
+    from lotsync.core.books import Inputs, compute_books
 
     config = build_config()
     gc.collect()
@@ -513,7 +513,7 @@ def _summary(books: Any) -> dict[str, Any]:
 def measure_help() -> dict[str, Any]:
     script = Path(sys.executable).parent / "lotsync"
     found = str(script) if script.exists() else shutil.which("lotsync")
-    if found is None or importlib.util.find_spec("lotsync.cli") is None:
+    if found is None or importlib.util.find_spec("lotsync.cli.commands") is None:
         return {"available": False}
     times: list[float] = []
     for _ in range(HELP_RUNS):

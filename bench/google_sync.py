@@ -47,17 +47,17 @@ from typing import Any, TypeVar
 
 import gspread
 
-from lotsync import messages
-from lotsync.backends import Router
-from lotsync.books import Books, Inputs, compute_books
-from lotsync.config import Config, load_config
-from lotsync.demo import CONFIG_FILE as LOCAL_CONFIG
-from lotsync.demo_google import KEY_FILE, upload_demo
-from lotsync.dossiers import Sheet
-from lotsync.outputs import JOURNAL_HEADER, JournalLine, Quantity, result_tabs
-from lotsync.sources import classify
-from lotsync.sync import SyncOutcome, run_sync
-from lotsync.testing.fake_google import FakeGoogle, clients
+from fake_google import FakeGoogle, clients
+from lotsync.adapters.backends import Router
+from lotsync.adapters.config import Config, load_config
+from lotsync.adapters.sources import classify
+from lotsync.app.demo import CONFIG_FILE as LOCAL_CONFIG
+from lotsync.app.demo_google import KEY_FILE, upload_demo
+from lotsync.app.sync import SyncOutcome, run_sync
+from lotsync.core import french
+from lotsync.core.books import Books, Inputs, compute_books
+from lotsync.core.dossiers import Sheet
+from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, Quantity, result_tabs
 
 T = TypeVar("T")
 SPREADSHEET_PATH = re.compile(r"/v4/spreadsheets/([^/:?]+)")
@@ -207,11 +207,9 @@ def write_tab(spreadsheet: gspread.Spreadsheet, title: str, values: list[list[An
 
 def append_journal(spreadsheet: gspread.Spreadsheet, line: JournalLine) -> None:
     try:
-        worksheet = spreadsheet.worksheet(messages.TAB_JOURNAL)
+        worksheet = spreadsheet.worksheet(french.TAB_JOURNAL)
     except gspread.exceptions.WorksheetNotFound:
-        worksheet = spreadsheet.add_worksheet(
-            messages.TAB_JOURNAL, rows=NEW_TAB_ROWS, cols=len(JOURNAL_HEADER)
-        )
+        worksheet = spreadsheet.add_worksheet(french.TAB_JOURNAL, rows=NEW_TAB_ROWS, cols=len(JOURNAL_HEADER))
         worksheet.append_row(list(JOURNAL_HEADER))
     worksheet.append_row([plain(v) for v in line.cells()])
 
@@ -245,10 +243,10 @@ def baseline_sync(client: gspread.Client, config: Config, now: datetime) -> Base
 
     for tab in tabs:
         write_tab(shared, tab.name, [[plain(v) for v in row.cells] for row in tab.rows])
-    detail = "; ".join(f"{messages.RECON_STATUSES[k]} : {v}" for k, v in books.status_counts().items())
+    detail = "; ".join(f"{french.RECON_STATUSES[k]} : {v}" for k, v in books.status_counts().items())
     line = JournalLine(
         now,
-        messages.JOURNAL_OK,
+        french.JOURNAL_OK,
         AS_OF,
         len(config.members) + 1,
         sum(books.rows_read.values()),

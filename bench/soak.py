@@ -5,7 +5,7 @@
 
 Not part of `make test`. What it does:
 - starts the Google emulator (`FakeGoogle`) in this process and uploads the demo
-  books into it (`lotsync.demo_google.upload_demo`), in a temporary directory;
+  books into it (`lotsync.app.demo_google.upload_demo`), in a temporary directory;
 - appends a `[schedule]` section to the demo's configuration: a sync every minute
   (`--sync-cron`), a digest every five minutes (`--digest-cron`; the ledger sends
   each week's digests once), state and lock files in the temporary directory;
@@ -25,7 +25,7 @@ It prints: syncs done / failed cleanly (failed with a cause, nothing half-writte
 other outcomes, Journal lines added (one per successful sync), half-written
 checks, RSS first / last / max and last minus first, the exit code and how long
 the stop took. Exit status: 0 all clean, 1 a check failed, 2 `lotsync run` is
-not available yet (no `lotsync.service`).
+not available yet (no `lotsync.app.service`).
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from lotsync import messages
-from lotsync.demo_google import shared_spreadsheet_id, upload_demo
-from lotsync.layout import OWNED_TABS
-from lotsync.outputs import JOURNAL_HEADER
-from lotsync.testing.fake_google import FakeGoogle
+from fake_google import FakeGoogle
+from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.core import french
+from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs.results import JOURNAL_HEADER
 
 DONE = {"ok", "success", "done"}
 FAILED = {"failed", "error"}
@@ -58,7 +58,7 @@ STOP_TIMEOUT = 35.0
 
 def service_available() -> str | None:
     """None when `lotsync run` can be run, else why not."""
-    if importlib.util.find_spec("lotsync.service") is None:
+    if importlib.util.find_spec("lotsync.app.service") is None:
         return "lotsync/service.py n'existe pas encore : `lotsync run` n'est pas disponible."
     probe = subprocess.run(
         [sys.executable, "-m", "lotsync", "run", "--help"], capture_output=True, text=True, timeout=60
@@ -109,11 +109,9 @@ def check_book(google: FakeGoogle, spreadsheet_id: str) -> tuple[list[str], int]
         rows = tabs.get(name)
         if rows is None:
             problems.append(f"onglet {name} absent (les autres sont là)")
-        elif not (
-            rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(messages.MARKER)
-        ):
-            problems.append(f"onglet {name} sans ligne « {messages.MARKER} »")
-    journal = tabs.get(messages.TAB_JOURNAL) or []
+        elif not (rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(french.MARKER)):
+            problems.append(f"onglet {name} sans ligne « {french.MARKER} »")
+    journal = tabs.get(french.TAB_JOURNAL) or []
     header_at = next((i for i, row in enumerate(journal) if row and row[0] == JOURNAL_HEADER[0]), None)
     lines = 0
     if journal and header_at is None:
@@ -139,7 +137,7 @@ def rss_kib(pid: int) -> int | None:
 
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="lotsync-soak-"))
-    state_file, lock_file = work / "lotsync-state.json", work / "lotsync.lock"
+    state_file, lock_file = work / "lotsync-state.json", work / "lotsync.app.lock"
     log_file = work / "lotsync-run.log"
     with FakeGoogle() as google:
         config_file = upload_demo(work / "demo", google.base_url)
@@ -151,7 +149,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
                 f'state_file = "{state_file}"\n'
                 f'lock_file = "{lock_file}"\n'
             )
-        from lotsync.config import load_config
+        from lotsync.adapters.config import load_config
 
         spreadsheet = shared_spreadsheet_id(load_config(config_file))
         _, initial_lines = check_book(google, spreadsheet)  # the demo books may not have a Journal yet

@@ -1,3 +1,3 @@
-from lotsync.cli import main
+from lotsync.cli.commands import main
 
 main()

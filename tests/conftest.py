@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from lotsync.testing.fake_google import FakeGoogle
+from fake_google import FakeGoogle
 
 AS_OF = "2026-06-30"
 """The reference date every test passes to `--as-of`, so that results never depend on the clock."""
@@ -226,7 +226,7 @@ def shared(books: Path) -> Path:
 @pytest.fixture
 def config(books: Path) -> Any:
     """The loaded configuration of `books`."""
-    from lotsync.config import load_config
+    from lotsync.adapters.config import load_config
 
     return load_config(books)
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from lotsync.model import Direction, Dossier, Kind, Member, Status, Where
+from lotsync.core.model import Direction, Dossier, Kind, Member, Status, Where
 
 MEMBERS = (
     Member("cahors", "Office de tourisme Cahors – Vallée du Lot", ("OT Cahors",)),

@@ -6,10 +6,10 @@ from factories import IDS, MEMBERS, purchase, sale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lotsync.balances import balances, debts, settle
-from lotsync.model import Balance, Debt, Expense, Status
-from lotsync.reconcile import reconcile
-from lotsync.split import split_amount
+from lotsync.core.balances import balances, debts, settle
+from lotsync.core.model import Balance, Debt, Expense, Status
+from lotsync.core.reconcile import reconcile
+from lotsync.core.split import split_amount
 
 
 def nets(all_balances):
@@ -21,7 +21,7 @@ def fee(amount: str, paid_by: str, reimbursed: bool = False, category: str = "Co
 
 
 def splits_of(*expenses):
-    from lotsync.model import Split
+    from lotsync.core.model import Split
 
     return [Split(e, split_amount(e.amount, dict.fromkeys(IDS, Decimal(1)), IDS)) for e in expenses]
 

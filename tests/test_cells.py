@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from lotsync.cells import (
+from lotsync.core.cells import (
     DEFAULT_LIMITS,
     CellError,
     Limits,

@@ -17,9 +17,10 @@ from factories import IDS, MEMBERS
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lotsync import messages
-from lotsync.books import words_from
-from lotsync.cells import (
+from lotsync.adapters.config import Config
+from lotsync.core import french
+from lotsync.core.books import words_from
+from lotsync.core.cells import (
     CellError,
     Limits,
     as_text,
@@ -30,11 +31,10 @@ from lotsync.cells import (
     parse_date,
     parse_flag,
 )
-from lotsync.config import Config
-from lotsync.dossiers import Sheet, parse_dossiers
-from lotsync.expenses import KeyContext, parse_expenses
-from lotsync.layout import DOSSIER_HEADERS, EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
-from lotsync.model import Anomaly
+from lotsync.core.dossiers import Sheet, parse_dossiers
+from lotsync.core.expenses import KeyContext, parse_expenses
+from lotsync.core.layout import DOSSIER_HEADERS, EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
+from lotsync.core.model import Anomaly
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SHEETS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,7 +138,7 @@ def test_an_amount_read_from_text_reads_the_same_once_written_in_french(text: st
         return
     event("read")
     assert 0 <= amount <= Decimal(10**7) and amount == amount.quantize(Decimal("0.01"))
-    assert parse_amount(messages.money(amount)) == amount
+    assert parse_amount(french.money(amount)) == amount
 
 
 # -- whole sheets ----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """`lotsync check` on Google, against the emulator: reachable, shared rightly, tabs, headers, calls.
 
 The demo books are uploaded into the emulator as Google Sheets
-(`lotsync.demo_google.upload_demo`), owned by the demo's service account; a test
+(`lotsync.app.demo_google.upload_demo`), owned by the demo's service account; a test
 takes a spreadsheet away from it to see what check says. Check only reads: the
 emulator's log must show no write.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from lotsync.check import check_report
-from lotsync.cli import cli
-from lotsync.config import load_config
-from lotsync.demo_google import shared_spreadsheet_id, upload_demo
-from lotsync.sources import classify
-from lotsync.testing.fake_google import FakeGoogle
+from fake_google import FakeGoogle
+from lotsync.adapters.config import load_config
+from lotsync.adapters.sources import classify
+from lotsync.app.check import check_report
+from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.cli.commands import cli
 
 SERVICE_ACCOUNT = "lotsync-demo@fake-project.iam.gserviceaccount.com"
 """The identity `upload_demo` gives lotsync: the address people share their sheets with."""
@@ -203,7 +203,7 @@ def test_without_any_google_identity_every_google_source_says_how_to_get_one(
 
 
 def test_a_local_configuration_has_no_google_section(tmp_path: Path) -> None:
-    from lotsync.demo import write_demo
+    from lotsync.app.demo import write_demo
 
     report = check_report(load_config(write_demo(tmp_path / "demo")))
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import AS_OF, OWNED_TABS
 
-from lotsync.cli import cli
+from lotsync.cli.commands import cli
 
 
 def run(*args: str) -> Result:
@@ -256,7 +256,7 @@ def test_fees_text_lists_each_share(books: Path) -> None:
 def test_demo_creates_the_books_and_syncs_them(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from lotsync.config import load_config
+    from lotsync.adapters.config import load_config
 
     folder = tmp_path / "demo"
     first = run("demo", "--dir", str(folder), "--as-of", "2026-11-30")
@@ -344,7 +344,7 @@ def test_installed_command_exit_code_3_when_an_office_cannot_be_read(
 
 
 def test_an_unexpected_error_is_one_french_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lotsync.cli import Commands
+    from lotsync.cli.commands import Commands
 
     group = Commands("essai")
 
@@ -364,7 +364,7 @@ def test_an_unexpected_error_is_one_french_line_and_exit_1(monkeypatch: pytest.M
 def test_an_os_error_is_translated_with_its_path() -> None:
     import errno
 
-    from lotsync.cli import Commands
+    from lotsync.cli.commands import Commands
 
     group = Commands("essai")
 
@@ -381,8 +381,8 @@ def test_an_os_error_is_translated_with_its_path() -> None:
 
 HOLD_THE_LOCK = """
 import sys
-from lotsync.config import load_config
-from lotsync.lock import work_lock
+from lotsync.adapters.config import load_config
+from lotsync.app.lock import work_lock
 with work_lock(load_config(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()

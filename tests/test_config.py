@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import CONFIG
 
-from lotsync.cli import cli
-from lotsync.config import ConfigError, load_config
+from lotsync.adapters.config import ConfigError, load_config
+from lotsync.cli.commands import cli
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
@@ -294,7 +294,7 @@ def test_cross_key_checks_report_each_key_on_its_own_line(tmp_path: Path) -> Non
 def test_sync_with_bad_config_exits_2_names_the_key_and_reads_nothing(
     books: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lotsync.backends.xlsx import XlsxBackend
+    from lotsync.adapters.backends.xlsx import XlsxBackend
 
     books.write_text(edited('timezone = "Europe/Paris"', 'timezone = "Europe/Cahors"'), encoding="utf-8")
     shared = books.parent / "collectif.xlsx"

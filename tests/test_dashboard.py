@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from factories import IDS, dossier, purchase
 
-from lotsync.dashboard import dashboard, periods
-from lotsync.model import Kind, Status
+from lotsync.core.model import Kind, Status
+from lotsync.core.turnover import dashboard, periods
 
 
 def office(board, ident):

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lotsync.books import Books, Inputs, compute_books
-from lotsync.config import load_config
-from lotsync.demo import write_demo
-from lotsync.dossiers import Sheet
-from lotsync.layout import OWNED_TABS
-from lotsync.model import AnomalyKind, ReconStatus, Status
+from lotsync.adapters.config import load_config
+from lotsync.app.demo import write_demo
+from lotsync.core.books import Books, Inputs, compute_books
+from lotsync.core.dossiers import Sheet
+from lotsync.core.layout import OWNED_TABS
+from lotsync.core.model import AnomalyKind, ReconStatus, Status
 
 AS_OF = date(2026, 11, 26)
 OFFICES = ("cahors", "dordogne", "figeac")

@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 from factories import IDS, MEMBERS, dossier, purchase, sale
 
-from lotsync.balances import balances, debts, settle
-from lotsync.books import OFFICE_TABS, Books, Gap
-from lotsync.dashboard import dashboard
-from lotsync.digest import (
+from lotsync.core.balances import balances, debts, settle
+from lotsync.core.books import OFFICE_TABS, Books, Gap
+from lotsync.core.digest import (
     ARRIVAL_DAYS,
     Arrival,
     Week,
@@ -20,10 +19,11 @@ from lotsync.digest import (
     office_digest,
     owed_total,
 )
-from lotsync.model import Anomaly, AnomalyKind, Dossier, Expense, ReconStatus, Status, Where
-from lotsync.outputs import LastComplete
-from lotsync.reconcile import reconcile
-from lotsync.split import split_expenses
+from lotsync.core.model import Anomaly, AnomalyKind, Dossier, Expense, ReconStatus, Status, Where
+from lotsync.core.reconcile import reconcile
+from lotsync.core.split import split_expenses
+from lotsync.core.turnover import dashboard
+from lotsync.tabs.results import LastComplete
 
 MONDAY = date(2026, 11, 23)
 WEEK = Week(2026, 48)
@@ -387,7 +387,7 @@ def test_an_unread_office_has_no_turnover_figure_and_the_collective_no_total():
 
 
 def test_the_rendered_digest_says_plainly_why_the_figures_are_old():
-    from lotsync.digest_render import render_collective, render_office
+    from lotsync.adapters.digest_render import render_collective, render_office
 
     books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
     last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)

@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from test_lock import held_by_another_process
 from test_transports import Mailbox, free_port
 
-from lotsync.demo import write_demo
+from lotsync.app.demo import write_demo
 
 LOTSYNC = str(Path(sys.executable).with_name("lotsync"))
 WEEK = "2026-W48"

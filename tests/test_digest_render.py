@@ -19,10 +19,16 @@ from babel.numbers import format_currency
 from factories import MEMBERS, dossier, purchase, sale
 from test_digest import MONDAY, WEEK, anomaly, expense, make_books
 
-from lotsync import messages
-from lotsync.digest import Week, collective_digest, office_digest
-from lotsync.digest_render import environment, money_values, one_line, render_collective, render_office
-from lotsync.model import Kind, Member, Status, Where
+from lotsync.adapters.digest_render import (
+    environment,
+    money_values,
+    one_line,
+    render_collective,
+    render_office,
+)
+from lotsync.core import french
+from lotsync.core.digest import Week, collective_digest, office_digest
+from lotsync.core.model import Kind, Member, Status, Where
 
 COLLECTIVE = "Collectif du Lot"
 EVIL = "<script>alert(1)</script>"
@@ -229,7 +235,7 @@ def test_html_templates_autoescape_and_text_templates_do_not():
 def test_the_hand_built_week_has_the_right_figures_in_french():
     rendered = render_office(cahors(), COLLECTIVE)
     text, page = rendered.text, rendered.html
-    assert euros("1234.50") == "1\u202f234,50\u00a0€" == messages.money(Decimal("1234.50"))
+    assert euros("1234.50") == "1\u202f234,50\u00a0€" == french.money(Decimal("1234.50"))
     friday = format_date(MONDAY + timedelta(days=4), format="full", locale="fr_FR")
     assert friday == "vendredi 27 novembre 2026"
     both = [
@@ -369,7 +375,7 @@ def test_no_chart_when_there_is_no_turnover_at_all():
 
 def test_rendering_modules_load_jinja_and_matplotlib_only_when_used():
     code = (
-        "import sys, lotsync.digest_render, lotsync.cli; "
+        "import sys, lotsync.adapters.digest_render, lotsync.cli.commands; "
         "print(sorted(m for m in ('jinja2', 'matplotlib', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -425,9 +431,9 @@ def test_a_quiet_collective_is_one_line():
 
 @pytest.fixture(scope="module")
 def demo_books(tmp_path_factory):
-    from lotsync.config import load_config
-    from lotsync.demo import write_demo
-    from lotsync.sync import run_sync
+    from lotsync.adapters.config import load_config
+    from lotsync.app.demo import write_demo
+    from lotsync.app.sync import run_sync
 
     config = load_config(write_demo(Path(tmp_path_factory.mktemp("demo"))))
     outcome = run_sync(config, as_of=MONDAY, now=datetime(2026, 11, 23, 8), dry_run=True)

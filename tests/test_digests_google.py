@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from lotsync.backends import Router
-from lotsync.config import load_config
-from lotsync.demo_google import upload_demo
-from lotsync.digest import Week
-from lotsync.digests_run import ledger_for, run_digests
-from lotsync.ledger import COLLECTIVE, JournalLedger
-from lotsync.testing.fake_google import FakeGoogle
+from fake_google import FakeGoogle
+from lotsync.adapters.backends import Router
+from lotsync.adapters.config import load_config
+from lotsync.app.demo_google import upload_demo
+from lotsync.app.digests import ledger_for, run_digests
+from lotsync.app.send_log import COLLECTIVE, JournalLedger
+from lotsync.core.digest import Week
 
 WEEK = Week.parse("2026-W48")
 NOW = datetime(2026, 11, 23, 8, 0)

@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from test_lock import held_by_another_process
 from test_transports import Mailbox, free_port
 
-from lotsync.cli import cli
-from lotsync.config import load_config
-from lotsync.demo import write_demo
-from lotsync.digest import Week
-from lotsync.digests_run import ledger_for, run_digests
-from lotsync.ledger import COLLECTIVE, SENDING, SENT
-from lotsync.lock import Busy
+from lotsync.adapters.config import load_config
+from lotsync.app.demo import write_demo
+from lotsync.app.digests import ledger_for, run_digests
+from lotsync.app.lock import Busy
+from lotsync.app.send_log import COLLECTIVE, SENDING, SENT
+from lotsync.cli.commands import cli
+from lotsync.core.digest import Week
 
 WEEK = Week.parse("2026-W48")
 NOW = datetime(2026, 11, 23, 8, 0)
@@ -231,7 +231,7 @@ def test_the_digest_command(config) -> None:
 
 
 def test_with_an_office_unread_the_digests_show_the_last_complete_balances_dated(config) -> None:
-    from lotsync.sync import run_sync
+    from lotsync.app.sync import run_sync
 
     run_sync(config, as_of=WEEK.monday, now=datetime(2026, 11, 20, 18, 0))  # complete figures, Friday
     complete = run_sync(config, as_of=WEEK.monday, now=NOW, dry_run=True).books
@@ -250,7 +250,7 @@ def test_with_an_office_unread_the_digests_show_the_last_complete_balances_dated
     assert "les soldes n'ont pas pu être recalculés cette semaine, car le tableur de" in text
     assert "du vendredi 20 novembre 2026 à 18:00" in text
     balance = next(b for b in complete.balances if b.member == "cahors")
-    from lotsync.messages import money
+    from lotsync.core.french import money
 
     assert balance.receivable > 0
     assert money(balance.receivable) in text  # the last complete figure, not one computed without Figeac

@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from factories import MEMBERS
 
-from lotsync.books import words_from
-from lotsync.cells import Limits
-from lotsync.config import Config
-from lotsync.dossiers import Sheet, parse_dossiers
-from lotsync.layout import DOSSIER_HEADERS
-from lotsync.model import AnomalyKind as A
-from lotsync.model import Direction, Kind, Status
+from lotsync.adapters.config import Config
+from lotsync.core.books import words_from
+from lotsync.core.cells import Limits
+from lotsync.core.dossiers import Sheet, parse_dossiers
+from lotsync.core.layout import DOSSIER_HEADERS
+from lotsync.core.model import AnomalyKind as A
+from lotsync.core.model import Direction, Kind, Status
 
 CONFIG = Config.model_validate(
     {

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from lotsync import layout
-from lotsync.config import load_config
+from lotsync.adapters.config import load_config
+from lotsync.core import layout
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "lotsync.example.toml"
 
@@ -24,7 +24,7 @@ def test_the_example_documents_every_header_and_word_default():
 
 
 def test_the_example_spells_out_the_limits_and_the_lock_wait():
-    from lotsync.config import LimitsConfig, ScheduleConfig
+    from lotsync.adapters.config import LimitsConfig, ScheduleConfig
 
     config = load_config(EXAMPLE)
     assert config.limits == LimitsConfig()

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from factories import IDS
 
-from lotsync.cells import Limits
-from lotsync.dossiers import Sheet
-from lotsync.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
-from lotsync.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
-from lotsync.model import AnomalyKind as A
+from lotsync.core.cells import Limits
+from lotsync.core.dossiers import Sheet
+from lotsync.core.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
+from lotsync.core.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
+from lotsync.core.model import AnomalyKind as A
 
 CONTEXT = KeyContext(
     IDS,

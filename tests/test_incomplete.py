@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import AS_OF
 
-from lotsync.cli import EXIT_PARTIAL, cli
+from lotsync.cli.commands import EXIT_PARTIAL, cli
 
 
 def sync(config: Path, *args: str, as_of: str = AS_OF) -> Result:

@@ -2,7 +2,7 @@
 temporary files a killed process leaves behind are removed by the next write in that folder.
 
 Real processes, really killed: `lotsync sync` subprocesses on the demo, and small Python
-processes that leave a temporary file through `lotsync.atomic` and are killed with SIGKILL.
+processes that leave a temporary file through `lotsync.adapters.atomic` and are killed with SIGKILL.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from lotsync.atomic import LEFTOVER, remove_leftovers, replace_file, temporary_copy, temporary_path
-from lotsync.demo import SHARED_FILE, write_demo
-from lotsync.layout import OWNED_TABS
+from lotsync.adapters.atomic import LEFTOVER, remove_leftovers, replace_file, temporary_copy, temporary_path
+from lotsync.app.demo import SHARED_FILE, write_demo
+from lotsync.core.layout import OWNED_TABS
 
 AS_OF = "2026-11-26"
 MARKER = "Généré par lotsync le "
@@ -63,12 +63,12 @@ def dead_pid() -> int:
 
 @pytest.fixture
 def writer(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """A Python process that made a temporary file with `lotsync.atomic` and sleeps in the middle of its
+    """A Python process that made a temporary file with `adapters.atomic` and sleeps in the middle of its
     write; its first line of output is that file's path. Killed (if still alive) after the test."""
     program = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from lotsync.atomic import temporary_copy\n"
+        "from lotsync.adapters.atomic import temporary_copy\n"
         "print(temporary_copy(Path(sys.argv[1]), b'half of it'), flush=True)\n"
         "time.sleep(120)\n"
     )

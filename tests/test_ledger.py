@@ -1,4 +1,4 @@
-"""lotsync.ledger: the send log, intent before the mail leaves and success after, in a file or the Journal."""
+"""The send log: intent before the mail leaves and success after, in a file or the Journal."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from lotsync.backends import Router
-from lotsync.config import load_config
-from lotsync.demo_google import shared_spreadsheet_id, upload_demo
-from lotsync.digests_run import ledger_for
-from lotsync.ledger import (
+from fake_google import FakeGoogle
+from lotsync.adapters.backends import Router
+from lotsync.adapters.config import load_config
+from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.app.digests import ledger_for
+from lotsync.app.send_log import (
     SENDING,
     SENT,
     FileLedger,
@@ -23,7 +24,6 @@ from lotsync.ledger import (
     pending_for,
     was_sent,
 )
-from lotsync.testing.fake_google import FakeGoogle
 
 MONDAY = datetime(2026, 11, 23, 8, 0)
 MESSAGE_ID = "<176.1234.42@lotsync.local>"
@@ -189,7 +189,7 @@ def test_a_damaged_journal_line_is_refused_not_skipped(tmp_path: Path) -> None:
 
 
 def journal_rows(google: FakeGoogle, config) -> list[list[str]]:
-    from lotsync.sources import Source
+    from lotsync.adapters.sources import Source
 
     backend = Router(config).google
     return backend._batch_get(Source("sheet", shared_spreadsheet_id(config)), ["Journal"])["Journal"]

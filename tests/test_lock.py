@@ -1,4 +1,4 @@
-"""lotsync.lock: one command at a time writes or sends for a configuration; one scheduler at a time.
+"""lotsync.app.lock: one command at a time writes or sends for a configuration; one scheduler at a time.
 
 The other side of every lock here is a real process (`held_by_another_process`), as another
 `lotsync sync` or `lotsync digest` would be: flock is between open files, and a test that held
@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from lotsync.config import load_config
-from lotsync.lock import (
+from lotsync.adapters.config import load_config
+from lotsync.app.lock import (
     AlreadyRunning,
     Busy,
     LockError,
@@ -53,8 +53,8 @@ source = "figeac.xlsx"
 
 HOLDER = """\
 import sys
-from lotsync.config import load_config
-from lotsync.lock import work_lock
+from lotsync.adapters.config import load_config
+from lotsync.app.lock import work_lock
 
 with work_lock(load_config(sys.argv[1])):
     print("held", flush=True)
@@ -98,8 +98,8 @@ def config(config_path: Path) -> Any:
 
 
 def test_the_work_lock_is_a_file_beside_the_schedulers_lock(config: Any, tmp_path: Path) -> None:
-    assert Path(config.schedule.lock_file) == tmp_path / "conf" / "lotsync.lock"
-    assert work_lock_path(config) == tmp_path / "conf" / "lotsync.lock.work"
+    assert Path(config.schedule.lock_file) == tmp_path / "conf" / "lotsync.app.lock"
+    assert work_lock_path(config) == tmp_path / "conf" / "lotsync.app.lock.work"
 
 
 def test_the_holder_writes_its_pid_and_lets_go_at_the_end(config: Any) -> None:
@@ -164,15 +164,15 @@ def test_a_killed_holder_leaves_no_lock_behind(config_path: Path, config: Any) -
 
 
 def test_the_lock_folder_is_created(tmp_path: Path) -> None:
-    config = load_config(write_config(tmp_path / "conf", 'lock_file = "var/run/lotsync.lock"'))
+    config = load_config(write_config(tmp_path / "conf", 'lock_file = "var/run/lotsync.app.lock"'))
     with work_lock(config) as path:
-        assert path == tmp_path / "conf" / "var" / "run" / "lotsync.lock.work"
+        assert path == tmp_path / "conf" / "var" / "run" / "lotsync.app.lock.work"
 
 
 @pytest.mark.parametrize(
     ("lock_file", "reason"),
     [
-        ("fichier/sous-dossier/lotsync.lock", "un élément du chemin n'est pas un dossier"),
+        ("fichier/sous-dossier/lotsync.app.lock", "un élément du chemin n'est pas un dossier"),
         ("dossier.lock", "c'est un dossier, pas un fichier"),
     ],
 )

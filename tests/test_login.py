@@ -29,15 +29,15 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
-from lotsync.cli import cli
-from lotsync.config import load_config
-from lotsync.demo_google import shared_spreadsheet_id, upload_demo
-from lotsync.google.credentials import DRIVE_READONLY, SHEETS, load_credentials, token_cache_path
-from lotsync.google.login import LoginError, LoginResult, login
-from lotsync.sources import classify
-from lotsync.sync import run_sync
-from lotsync.testing.fake_google import FakeGoogle
-from lotsync.testing.fake_google.auth import TEST_USER
+from fake_google import FakeGoogle
+from fake_google.auth import TEST_USER
+from lotsync.adapters.config import load_config
+from lotsync.adapters.google.credentials import DRIVE_READONLY, SHEETS, load_credentials, token_cache_path
+from lotsync.adapters.google.login import LoginError, LoginResult, login
+from lotsync.adapters.sources import classify
+from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.app.sync import run_sync
+from lotsync.cli.commands import cli
 
 USER = "marine@cahors.example.org"
 CLIENT_ID = "123-lotsync.apps.googleusercontent.com"

@@ -1,4 +1,4 @@
-"""lotsync.logs: one line per event on stderr, text or JSON, never a secret."""
+"""lotsync.adapters.logs: one line per event on stderr, text or JSON, never a secret."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lotsync.logs import DEBUG_ENV, MASK, setup_logging
+from lotsync.adapters.logs import DEBUG_ENV, MASK, setup_logging
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -31,7 +31,7 @@ def restore_root() -> Iterator[None]:
 def test_text_line_is_human_readable() -> None:
     stream = io.StringIO()
     setup_logging(stream=stream)
-    logging.getLogger("lotsync.service").info("sync terminée en %s s", "1,2")
+    logging.getLogger("lotsync.app.service").info("sync terminée en %s s", "1,2")
     line = stream.getvalue()
     assert line.count("\n") == 1
     date, time, level, message = line.rstrip("\n").split(" ", 3)
@@ -40,7 +40,9 @@ def test_text_line_is_human_readable() -> None:
     assert (level, message) == ("INFO", "sync terminée en 1,2 s")
 
 
-def log_at(moment: datetime, message: str, name: str = "lotsync.service", level: int = logging.INFO) -> None:
+def log_at(
+    moment: datetime, message: str, name: str = "lotsync.app.service", level: int = logging.INFO
+) -> None:
     """A record as if logged at `moment` (the clock is not the subject here)."""
     record = logging.LogRecord(name, level, __file__, 1, message, None, None)
     record.created = moment.timestamp()
@@ -119,14 +121,14 @@ def test_text_traceback_stays_on_one_line() -> None:
 def test_json_lines_carry_extra_fields() -> None:
     stream = io.StringIO()
     setup_logging("json", stream=stream)
-    log = logging.getLogger("lotsync.service")
+    log = logging.getLogger("lotsync.app.service")
     log.info("sync terminée", extra={"seconds": 1.2, "api_calls": 7})
     log.warning("récapitulatif manqué")
     lines = stream.getvalue().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
     assert {"time", "level", "logger", "message"} <= first.keys()
-    assert first["level"] == "INFO" and first["logger"] == "lotsync.service"
+    assert first["level"] == "INFO" and first["logger"] == "lotsync.app.service"
     assert first["message"] == "sync terminée"
     assert (first["seconds"], first["api_calls"]) == (1.2, 7)
     assert second["level"] == "WARNING" and "seconds" not in second
@@ -165,7 +167,7 @@ def test_secret_values_are_masked(fmt: str, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("LOTSYNC_SMTP_USER", "offices@example.org")
     stream = io.StringIO()
     setup_logging(fmt, stream=stream)
-    log = logging.getLogger("lotsync.mail")
+    log = logging.getLogger("lotsync.adapters.mail")
     log.error("login refusé avec %s", "hunter2-sesame")
     log.info("jeton 1//0gAbCdEf", extra={"detail": "secret=s3cr3t-value"})
     try:

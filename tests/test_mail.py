@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.numbers import format_currency
 
-from lotsync import messages
-from lotsync.mail import clean_header, compose, new_message_id, parse_address, recipients_of
+from lotsync.adapters.mail import clean_header, compose, new_message_id, parse_address, recipients_of
+from lotsync.core import french
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -32,7 +32,7 @@ MONDAY = datetime(2026, 11, 23, 7, 30, tzinfo=ZoneInfo("Europe/Paris"))
 
 @dataclass
 class Rendered:
-    """What `lotsync.digest_render` hands over; a stand-in with the same attributes."""
+    """What `lotsync.adapters.digest_render` hands over; a stand-in with the same attributes."""
 
     subject: str = "Collectif du Lot — Cahors — semaine du lundi 23 novembre 2026"
     text: str = (
@@ -301,8 +301,8 @@ def wire_subject(raw: bytes) -> str:
 
 
 def digest_subject(collective: str, office: str, monday: date) -> str:
-    span = messages.span(monday, monday + timedelta(days=6))
-    return messages.DIGEST_SUBJECT.format(collective=collective, office=office, span=span)
+    span = french.span(monday, monday + timedelta(days=6))
+    return french.DIGEST_SUBJECT.format(collective=collective, office=office, span=span)
 
 
 DEMO = "Collectif des offices de tourisme du Lot"

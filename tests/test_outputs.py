@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import AS_OF
 
-from lotsync.outputs import read_balances_tab
+from lotsync.tabs.results import read_balances_tab
 
 
 def test_the_balances_a_sync_wrote_read_back_exactly(config: object, shared: Path) -> None:
@@ -14,7 +14,7 @@ def test_the_balances_a_sync_wrote_read_back_exactly(config: object, shared: Pat
 
     from openpyxl import load_workbook
 
-    from lotsync.sync import run_sync
+    from lotsync.app.sync import run_sync
 
     outcome = run_sync(config, as_of=date.fromisoformat(AS_OF), now=datetime(2026, 6, 30, 18, 5))  # type: ignore[arg-type]
     rows = [list(r) for r in load_workbook(shared)["Soldes"].iter_rows(values_only=True)]
@@ -28,7 +28,7 @@ def test_the_balances_a_sync_wrote_read_back_exactly(config: object, shared: Pat
 
 
 def test_a_tab_without_figures_reads_as_nothing(config: object) -> None:
-    from lotsync.model import Member
+    from lotsync.core.model import Member
 
     members = [Member("cahors", "OT Cahors"), Member("figeac", "OT Figeac")]
     placeholder = [
@@ -46,10 +46,10 @@ def test_no_cell_of_a_result_tab_is_longer_than_a_spreadsheet_accepts() -> None:
 
     from factories import MEMBERS
 
-    from lotsync.books import Books
-    from lotsync.dashboard import dashboard
-    from lotsync.model import Anomaly, AnomalyKind, Where
-    from lotsync.outputs import MAX_CELL_TEXT, anomalies_tab
+    from lotsync.core.books import Books
+    from lotsync.core.model import Anomaly, AnomalyKind, Where
+    from lotsync.core.turnover import dashboard
+    from lotsync.tabs.results import MAX_CELL_TEXT, anomalies_tab
 
     huge = "x" * 100_000  # a cell pasted from somewhere, quoted in the anomaly's message too
     anomaly = Anomaly(AnomalyKind.INVALID_AMOUNT, Where("c.xlsx", "Dossiers", 5), "Montant", huge, huge)

@@ -12,11 +12,11 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from conftest import AS_OF
 
-from lotsync.owned import fingerprint, hand_edits
+from lotsync.tabs.owned import fingerprint, hand_edits
 
 
 def sync(config: Path, *args: str) -> Result:
-    from lotsync.cli import cli
+    from lotsync.cli.commands import cli
 
     return CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", AS_OF, *args])
 
@@ -115,7 +115,7 @@ def test_deleting_the_edited_tab_lets_lotsync_recreate_it(books: Path, shared: P
 def test_a_workbook_written_before_fingerprints_existed_is_written_and_gets_one(
     books: Path, shared: Path
 ) -> None:
-    from lotsync.backends.xlsx import package_notes
+    from lotsync.adapters.backends.xlsx import package_notes
 
     assert sync(books).exit_code == 0
     from openpyxl import load_workbook

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from factories import MEMBERS, dossier, purchase, sale
 
-from lotsync.model import ReconStatus as S
-from lotsync.model import Status
-from lotsync.reconcile import reconcile
+from lotsync.core.model import ReconStatus as S
+from lotsync.core.model import Status
+from lotsync.core.reconcile import reconcile
 
 
 def only(lines):

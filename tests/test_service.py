@@ -22,13 +22,13 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from test_lock import held_by_another_process
 
-from lotsync.config import ConfigError, load_config
-from lotsync.config import cron_trigger as crontab
-from lotsync.demo import write_demo
-from lotsync.layout import OWNED_TABS
-from lotsync.lock import AlreadyRunning, ProcessLock, lock_is_held
-from lotsync.logs import setup_logging
-from lotsync.service import Service, fire_times, read_state
+from lotsync.adapters.config import ConfigError, load_config
+from lotsync.adapters.config import cron_trigger as crontab
+from lotsync.adapters.logs import setup_logging
+from lotsync.app.demo import write_demo
+from lotsync.app.lock import AlreadyRunning, ProcessLock, lock_is_held
+from lotsync.app.service import Service, fire_times, read_state
+from lotsync.core.layout import OWNED_TABS
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -84,11 +84,11 @@ def test_schedule_defaults_beside_the_config(demo: Path) -> None:
     assert config.schedule.digest_grace_days == 3
     assert config.schedule.failure_alert_after == 3
     assert Path(config.schedule.state_file) == demo.parent / "lotsync-state.json"
-    assert Path(config.schedule.lock_file) == demo.parent / "lotsync.lock"
+    assert Path(config.schedule.lock_file) == demo.parent / "lotsync.app.lock"
 
 
 def test_the_example_documents_the_schedule_defaults() -> None:
-    from lotsync.config import ScheduleConfig
+    from lotsync.adapters.config import ScheduleConfig
 
     example = load_config(Path(__file__).parent.parent / "config" / "lotsync.example.toml")
     defaults = ScheduleConfig()
@@ -476,7 +476,7 @@ def test_a_job_that_finds_another_command_at_work_fails_in_one_french_line(demo:
 def test_lotsync_status_reads_what_the_service_wrote(demo: Path) -> None:
     from click.testing import CliRunner
 
-    from lotsync.cli import cli
+    from lotsync.cli.commands import cli
 
     config = load_config(demo)
     service = background(config, sync_fn=lambda c, **k: SimpleNamespace(error=None, api_calls={"get": 3}))

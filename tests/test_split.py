@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lotsync.split import SplitKeyError, resolve_key, split_amount
+from lotsync.core.split import SplitKeyError, resolve_key, split_amount
 
 MEMBERS = ["cahors", "dordogne", "figeac"]
 EQUAL = dict.fromkeys(MEMBERS, Decimal(1))

@@ -1,4 +1,4 @@
-"""lotsync.status: the last runs from the state file, the next ones from cron, the lock."""
+"""lotsync.app.status: the last runs from the state file, the next ones from cron, the lock."""
 
 from __future__ import annotations
 
@@ -12,8 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lotsync.config import load_config
-from lotsync.status import cron_day_of_week, cron_trigger, lock_held, state_paths, status_data, status_text
+from lotsync.adapters.config import load_config
+from lotsync.app.status import (
+    cron_day_of_week,
+    cron_trigger,
+    lock_held,
+    state_paths,
+    status_data,
+    status_text,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 CONFIG = """\
@@ -63,14 +70,14 @@ def config(tmp_path: Path) -> Any:
 def test_paths_default_beside_the_configuration_file(config: Any, tmp_path: Path) -> None:
     state, lock = state_paths(config)
     assert state == tmp_path / "conf" / "lotsync-state.json"
-    assert lock == tmp_path / "conf" / "lotsync.lock"
+    assert lock == tmp_path / "conf" / "lotsync.app.lock"
 
 
 def test_paths_without_schedule_section_use_config_dir(tmp_path: Path) -> None:
     class Bare:  # a configuration from before [schedule] existed
         pass
 
-    assert state_paths(Bare(), tmp_path) == (tmp_path / "lotsync-state.json", tmp_path / "lotsync.lock")
+    assert state_paths(Bare(), tmp_path) == (tmp_path / "lotsync-state.json", tmp_path / "lotsync.app.lock")
 
 
 def test_paths_from_schedule_section(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """One sync from Python (`run_sync`) and its JSON report (`lotsync sync --format json`).
 
-The JSON schema is the one `lotsync.report` builds and the README documents.
+The JSON schema is the one `lotsync.cli.report` builds and the README documents.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, RESULT_TABS
 
-from lotsync.cli import cli
-from lotsync.report import books_json, outcome_json, outcome_text
-from lotsync.sync import run_sync
+from lotsync.app.sync import run_sync
+from lotsync.cli.commands import cli
+from lotsync.cli.report import books_json, outcome_json, outcome_text
 
 NOW = datetime(2026, 6, 30, 18, 5)
 MONEY = re.compile(r"-?\d+\.\d\d")

@@ -27,10 +27,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from test_mail import AMOUNT, CID, PNG, Rendered
 
-from lotsync.config import MailConfig
-from lotsync.mail import compose
-from lotsync.testing.fake_google import FakeGoogle, clients
-from lotsync.transports import (
+from fake_google import FakeGoogle, clients
+from lotsync.adapters.config import MailConfig
+from lotsync.adapters.mail import compose
+from lotsync.adapters.mail_transports import (
     Delivery,
     GmailTransport,
     OutboxTransport,
@@ -470,7 +470,7 @@ def test_gmail_without_the_send_scope_is_a_transport_error(google, sa_info) -> N
 
 
 def test_transport_for_gmail_uses_the_given_credentials_and_endpoint(google, sa_info) -> None:
-    from lotsync.config import Config, GoogleConfig, MemberConfig, SharedConfig
+    from lotsync.adapters.config import Config, GoogleConfig, MemberConfig, SharedConfig
 
     config = Config(
         google=GoogleConfig(endpoint=google.base_url),

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import AS_OF, OWNED_TABS, RESULT_TABS, TRICKY_TEXTS
 
-from lotsync.backends import WriteError
-from lotsync.backends.xlsx import XlsxBackend
-from lotsync.cli import cli
-from lotsync.outputs import JournalLine, Quantity
-from lotsync.sync import run_sync
+from lotsync.adapters.backends import WriteError
+from lotsync.adapters.backends.xlsx import XlsxBackend
+from lotsync.app.sync import run_sync
+from lotsync.cli.commands import cli
+from lotsync.tabs.results import JournalLine, Quantity
 
 MARKER = "Généré par lotsync le "
 
@@ -74,7 +74,7 @@ def look(sheet: Any) -> dict[str, Any]:
 
 def files_in(folder: Path) -> list[str]:
     """The folder's files, but the work lock a sync holds beside its configuration (it stays)."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("lotsync.lock"))
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("lotsync.app.lock"))
 
 
 def journal_line(now: datetime) -> JournalLine:
@@ -238,7 +238,7 @@ def test_refuses_to_write_a_workbook_open_in_a_spreadsheet_program(
 
 
 def test_refuses_to_write_a_workbook_modified_since_it_was_read(config: Any, shared: Path) -> None:
-    from lotsync.layout import OWNED_TABS as OWNED
+    from lotsync.core.layout import OWNED_TABS as OWNED
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
@@ -258,7 +258,7 @@ def test_refuses_to_write_a_workbook_modified_since_it_was_read(config: Any, sha
 
 
 def test_read_then_write_without_interference_writes_every_tab(config: Any, shared: Path) -> None:
-    from lotsync.layout import OWNED_TABS as OWNED
+    from lotsync.core.layout import OWNED_TABS as OWNED
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
@@ -358,12 +358,12 @@ FULL_DISK = """
 import os, sys
 from datetime import datetime
 from pathlib import Path
-from lotsync.backends import WriteError
-from lotsync.backends.xlsx import XlsxBackend
-from lotsync.config import load_config
-from lotsync.layout import OWNED_TABS
-from lotsync.outputs import JournalLine, Quantity
-from lotsync.sync import run_sync
+from lotsync.adapters.backends import WriteError
+from lotsync.adapters.backends.xlsx import XlsxBackend
+from lotsync.adapters.config import load_config
+from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs.results import JournalLine, Quantity
+from lotsync.app.sync import run_sync
 
 config, shared = load_config(sys.argv[1]), Path(sys.argv[2])
 now = datetime(2026, 6, 30, 9, 0)

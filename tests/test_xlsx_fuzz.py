@@ -1,6 +1,6 @@
 """Damaged workbooks, thrown by the hundred at `XlsxBackend().read`: rows or a SourceError, nothing else.
 
-Hypothesis damages a real demo workbook (`lotsync.demo.write_demo`) at the byte level (cut short,
+Hypothesis damages a real demo workbook (`lotsync.app.demo.write_demo`) at the byte level (cut short,
 bytes flipped) and inside its zip, in the sheet's XML: odd values in `<v>` (NaN, inf, text, huge
 numbers), odd cell types (`t="d"` with garbage, shared-string indexes out of range), odd
 references, garbage text, XML cut short. Each read must end within seconds with a ReadBook or a
@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lotsync.backends import ReadBook, SourceError
-from lotsync.backends.xlsx import XlsxBackend
-from lotsync.demo import DOSSIERS_TAB, write_demo
+from lotsync.adapters.backends import ReadBook, SourceError
+from lotsync.adapters.backends.xlsx import XlsxBackend
+from lotsync.app.demo import DOSSIERS_TAB, write_demo
 
 SHEET = "xl/worksheets/sheet1.xml"
 SHARED_STRINGS = (

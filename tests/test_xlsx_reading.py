@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lotsync.backends import ReadBook, SourceError, WriteError
-from lotsync.backends import xlsx as xlsx_module
-from lotsync.backends.xlsx import XlsxBackend, read_workbook_bytes
-from lotsync.cli import cli
+from lotsync.adapters.backends import ReadBook, SourceError, WriteError
+from lotsync.adapters.backends import xlsx as xlsx_module
+from lotsync.adapters.backends.xlsx import XlsxBackend, read_workbook_bytes
+from lotsync.cli.commands import cli
 
 SHEET = "xl/worksheets/sheet1.xml"
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -528,8 +528,8 @@ def test_corrupt_files_leave_nothing_on_stderr(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(content)
     program = (
         "import sys\n"
-        "from lotsync.backends import SourceError\n"
-        "from lotsync.backends.xlsx import XlsxBackend\n"
+        "from lotsync.adapters.backends import SourceError\n"
+        "from lotsync.adapters.backends.xlsx import XlsxBackend\n"
         "errors = []\n"
         "for path in sys.argv[1:]:\n"
         "    try:\n"
@@ -574,9 +574,9 @@ def test_a_fifo_in_place_of_an_office_becomes_an_anomaly_and_the_sync_still_writ
 def test_a_workbook_swapped_for_a_fifo_before_the_write_is_refused_without_hanging(
     config: Any, shared: Path
 ) -> None:
-    from lotsync.layout import OWNED_TABS
-    from lotsync.outputs import JournalLine, Quantity
-    from lotsync.sync import run_sync
+    from lotsync.app.sync import run_sync
+    from lotsync.core.layout import OWNED_TABS
+    from lotsync.tabs.results import JournalLine, Quantity
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs

@@ -37,11 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lotsync.config import load_config  # noqa: E402
-from lotsync.demo import write_demo  # noqa: E402
-from lotsync.digest import Week, collective_digest, office_digest  # noqa: E402
-from lotsync.digest_render import Rendered, render_collective, render_office  # noqa: E402
-from lotsync.sync import run_sync  # noqa: E402
+from lotsync.adapters.config import load_config  # noqa: E402
+from lotsync.adapters.digest_render import Rendered, render_collective, render_office  # noqa: E402
+from lotsync.app.demo import write_demo  # noqa: E402
+from lotsync.app.sync import run_sync  # noqa: E402
+from lotsync.core.digest import Week, collective_digest, office_digest  # noqa: E402
 
 AS_OF = date(2026, 11, 23)
 WEEK = Week.containing(AS_OF)

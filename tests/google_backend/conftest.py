@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 
-from lotsync.backends import Router
-from lotsync.backends.google import GoogleBackend
-from lotsync.config import Config, load_config
-from lotsync.demo_google import upload_demo
-from lotsync.sources import classify
-from lotsync.sync import SyncOutcome, run_sync
-from lotsync.testing.fake_google import FakeGoogle, clients, server
-from lotsync.testing.fake_google.store import Spreadsheet
+from fake_google import FakeGoogle, clients, server
+from fake_google.store import Spreadsheet
+from lotsync.adapters.backends import Router
+from lotsync.adapters.backends.google import GoogleBackend
+from lotsync.adapters.config import Config, load_config
+from lotsync.adapters.sources import classify
+from lotsync.app.demo_google import upload_demo
+from lotsync.app.sync import SyncOutcome, run_sync
 
 AS_OF = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 9, 0)
@@ -164,7 +164,7 @@ class Demo:
         """Put a demo .xlsx on Drive as it is (no conversion): a source lotsync reads as `drive:ID`."""
         from googleapiclient.http import MediaInMemoryUpload
 
-        from lotsync.demo_google import XLSX_MIME
+        from lotsync.app.demo_google import XLSX_MIME
 
         media = MediaInMemoryUpload((self.directory / name).read_bytes(), mimetype=XLSX_MIME)
         created = self.drive().files().create(body={"name": name}, media_body=media, fields="id").execute()

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lotsync.backends.google import SheetToken
-from lotsync.cli import cli
-from lotsync.config import ConfigError, load_config
-from lotsync.model import AnomalyKind
-from lotsync.report import books_json
-from lotsync.sync import run_sync
-from lotsync.testing.fake_google import server
+from fake_google import server
+from lotsync.adapters.backends.google import SheetToken
+from lotsync.adapters.config import ConfigError, load_config
+from lotsync.app.sync import run_sync
+from lotsync.cli.commands import cli
+from lotsync.cli.report import books_json
+from lotsync.core.model import AnomalyKind
 
 from .conftest import AS_OF, LATER, NOW, RESULT_TABS, SHARED, Demo, Sent
 

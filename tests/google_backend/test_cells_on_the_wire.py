@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from lotsync.backends.google import (
+from fake_google import clients
+from lotsync.adapters.backends.google import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     MONEY_FORMAT,
@@ -24,8 +25,7 @@ from lotsync.backends.google import (
     serial,
     wire_value,
 )
-from lotsync.outputs import Percent, Quantity
-from lotsync.testing.fake_google import clients
+from lotsync.tabs.results import Percent, Quantity
 
 from .conftest import SHARED, Demo, Sent
 

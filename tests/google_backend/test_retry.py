@@ -17,8 +17,8 @@ import pytest
 import requests
 from googleapiclient.errors import HttpError
 
-from lotsync.google.retry import RATE_LIMIT_TRIES, GaveUp, RetryPolicy, rate_limited, transient
-from lotsync.model import AnomalyKind
+from lotsync.adapters.google.retry import RATE_LIMIT_TRIES, GaveUp, RetryPolicy, rate_limited, transient
+from lotsync.core.model import AnomalyKind
 
 from .conftest import RESULT_TABS, SHARED, Demo, FakeClock, Uploaded
 

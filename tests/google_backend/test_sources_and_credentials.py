@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from lotsync.config import Config
-from lotsync.google.credentials import (
+from fake_google import clients
+from lotsync.adapters.config import Config
+from lotsync.adapters.google.credentials import (
     DRIVE_READONLY,
     ENV_KEY,
     GMAIL_SEND,
@@ -18,9 +19,8 @@ from lotsync.google.credentials import (
     load_credentials,
     scopes_for,
 )
-from lotsync.model import AnomalyKind
-from lotsync.sources import Source, classify
-from lotsync.testing.fake_google import clients
+from lotsync.adapters.sources import Source, classify
+from lotsync.core.model import AnomalyKind
 
 from .conftest import Demo
 

@@ -1,0 +1,1 @@
+"""The edges: configuration, spreadsheets (local and Google), mail, files, logs."""

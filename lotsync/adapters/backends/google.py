@@ -1,0 +1,600 @@
+"""Google Sheets (and Excel files on Drive) as lotsync's database.
+
+API calls are a cost, counted in `calls`:
+- an office's spreadsheet: one `spreadsheets.get` of its tab with grid data
+  (title and values at once; effective values, so numbers and dates arrive as
+  numbers and serials, never through a locale's text);
+- the shared spreadsheet: one metadata call and one `values:batchGet` of every
+  tab lotsync needs (UNFORMATTED_VALUE, SERIAL_NUMBER), then, to write, one
+  `values:batchGet` of lotsync's own tabs (were they edited by hand since?) and
+  one atomic `spreadsheets:batchUpdate` with everything;
+- an Excel file on Drive: its metadata and its bytes (lotsync never writes there).
+gspread's HTTP client carries the Sheets calls (never its `numericise`, never
+its back-off client); googleapiclient the Drive ones; `RetryPolicy` both.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple, TypeVar
+
+from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
+from lotsync.adapters.config import Config
+from lotsync.adapters.google.credentials import CredentialsError, load_credentials, scopes_for
+from lotsync.adapters.google.retry import GaveUp, RetryPolicy
+from lotsync.adapters.sources import Source, classify
+from lotsync.core import french
+from lotsync.core.cells import SERIAL_EPOCH, SERIAL_RANGE
+from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs.owned import foreign_refusal, is_marked, plain_rows, unchanged
+from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row
+
+T = TypeVar("T")
+
+MONEY_FORMAT = {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}
+PERCENT_FORMAT = {"type": "PERCENT", "pattern": "0.0%"}
+QUANTITY_FORMAT = {"type": "NUMBER", "pattern": "0.00"}
+DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
+DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
+CELL_FIELDS = "userEnteredValue,userEnteredFormat(numberFormat,textFormat)"
+MIN_ROWS, MIN_COLUMNS = 100, 26
+
+
+class SheetToken(NamedTuple):
+    """What a write needs to know of the shared spreadsheet as it was read."""
+
+    spreadsheet_id: str
+    sheets: dict[str, dict[str, Any]]
+    """Tab title → its `properties` (sheetId, index, gridProperties)."""
+
+
+def quote_tab(title: str) -> str:
+    """A tab name as an A1 range: `'Tableau de bord'`, quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def serial(day: date | datetime) -> int | Decimal:
+    """A date as the spreadsheet serial number Google stores."""
+    if isinstance(day, datetime):
+        midnight = datetime.combine(day.date(), datetime.min.time())
+        fraction = Decimal((day - midnight).total_seconds()) / 86400
+        return (day.date() - SERIAL_EPOCH).days + fraction.quantize(Decimal("0.00000001"))
+    return (day - SERIAL_EPOCH).days
+
+
+def wire_value(value: Any) -> Any:
+    """What Google returns, unformatted, for a cell lotsync wrote with `value`."""
+    if isinstance(value, datetime | date):
+        return serial(value)
+    return value
+
+
+def _json_number(value: int | Decimal) -> int | float:
+    """JSON carries numbers as doubles, as Google stores them; an amount to the cent (far below
+    2^53 cents) survives the trip exactly, and Google renders it back to the same cents."""
+    if isinstance(value, int) or value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def cell_data(value: Any, style: str) -> dict[str, Any]:
+    """A CellData for `updateCells`: typed values, and text always as text, never a formula."""
+    data: dict[str, Any] = {}
+    if value is None:
+        return data
+    number_format = None
+    if isinstance(value, bool):
+        data["userEnteredValue"] = {"boolValue": value}
+    elif isinstance(value, str):
+        data["userEnteredValue"] = {"stringValue": value}
+    elif isinstance(value, datetime | date):
+        data["userEnteredValue"] = {"numberValue": _json_number(serial(value))}
+        number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+    elif isinstance(value, int | Decimal):
+        data["userEnteredValue"] = {"numberValue": _json_number(value)}
+        if isinstance(value, Percent):
+            number_format = PERCENT_FORMAT
+        elif isinstance(value, Quantity):
+            number_format = QUANTITY_FORMAT
+        elif isinstance(value, Decimal):
+            number_format = MONEY_FORMAT
+    else:
+        data["userEnteredValue"] = {"stringValue": str(value)}
+    cell_format: dict[str, Any] = {}
+    if number_format:
+        cell_format["numberFormat"] = number_format
+    if style in ("header", "title", "total"):
+        cell_format["textFormat"] = {"bold": True}
+    if cell_format:
+        data["userEnteredFormat"] = cell_format
+    return data
+
+
+def _effective(cell: dict[str, Any]) -> Any:
+    value = cell.get("effectiveValue") or {}
+    for key in ("stringValue", "numberValue", "boolValue"):
+        if key in value:
+            if key == "numberValue":
+                return _dated(value[key], cell)
+            return value[key]
+    if "errorValue" in value:
+        return None
+    return None
+
+
+def _dated(number: Any, cell: dict[str, Any]) -> Any:
+    """A number under a date format as the date it shows, as a local workbook's date cell reads
+    (so that an anomaly on it says `2026-05-12`, not `46154`); any other number as it is."""
+    kinds = {
+        ((cell.get(key) or {}).get("numberFormat") or {}).get("type")
+        for key in ("effectiveFormat", "userEnteredFormat")
+    }
+    if not kinds & {"DATE", "DATE_TIME"} or not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1] + 1:
+        return number
+    days = int(number)
+    seconds = round((number - days) * 86400)
+    day = SERIAL_EPOCH + timedelta(days=days)
+    return datetime.combine(day, datetime.min.time()) + timedelta(seconds=seconds) if seconds else day
+
+
+class GoogleBackend:
+    """Reads and writes Google spreadsheets; reads Excel files on Drive."""
+
+    def __init__(self, config: Config, *, gmail: bool = False, sleep: Callable[[float], None] | None = None):
+        self.config = config
+        self.google = config.google
+        self.retry = RetryPolicy(max_tries=self.google.max_tries, max_seconds=self.google.max_seconds)
+        if sleep is not None:
+            self.retry.sleep = sleep
+        self.scopes = scopes_for(config, gmail=gmail)
+        self.calls: Counter[str] = Counter()
+        self.links: dict[tuple[str, str], str] = {}
+        """(spreadsheet title, tab) → its URL, for links in the digests."""
+        self._lock = threading.Lock()
+        self._credentials: Any = None
+        self.identity = ""
+        self._http: Any = None
+        self._drive: Any = None
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _client(self) -> Any:
+        with self._lock:
+            if self._http is None:
+                from gspread.http_client import HTTPClient
+
+                from lotsync.adapters.google.http import authorized_session, token_request
+
+                self._credentials, self.identity = load_credentials(self.config, self.scopes)
+                # One token before the reading threads start, rather than one each.
+                self.retry.call(lambda: self._credentials.refresh(token_request(self.google.endpoint)))
+                session = authorized_session(self._credentials, self.google.endpoint)
+                self._http = HTTPClient(self._credentials, session=session)
+                self._http.set_timeout(self.google.timeout)
+            return self._http
+
+    def _drive_service(self) -> Any:
+        self._client()
+        with self._lock:
+            if self._drive is None:
+                from lotsync.adapters.google.http import build_service
+
+                self._drive = build_service(
+                    "drive", "v3", self._credentials, self.google.endpoint, self.google.timeout
+                )
+            return self._drive
+
+    def _call(self, endpoint: str, action: Callable[[], T]) -> T:
+        def counted() -> T:
+            with self._lock:
+                self.calls[endpoint] += 1
+            return action()
+
+        return self.retry.call(counted)
+
+    def _explain(self, error: BaseException, source: Source, name: str | None = None) -> str:
+        """A French message that names the spreadsheet, its URL and whom to share it with."""
+        if isinstance(error, GaveUp):
+            return (
+                f"Google n'a pas répondu correctement après {error.tries} essais pour {source.url} "
+                f"({_status_text(error.last)}). Réessayez plus tard."
+            )
+        status = _status(error)
+        who = self.identity or "le compte de service de lotsync"
+        label = f"« {name} » ({source.url})" if name else source.url
+        if status == 403:
+            return (
+                f"Accès refusé au classeur {label} : partagez-le avec {who} "
+                "(lecteur pour le classeur d'un office, éditeur pour le classeur partagé)."
+            )
+        if status == 404:
+            return (
+                f"Classeur introuvable : {source.url}. Vérifiez l'identifiant dans la configuration et "
+                f"qu'il est partagé avec {who}."
+            )
+        return f"Erreur de Google pour {source.url} : {_status_text(error)}."
+
+    # -- reading --------------------------------------------------------------
+
+    def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
+        where = classify(source, self.config.backend)
+        try:
+            if where.kind == "drive":
+                return self._read_drive(source, where, tabs)
+            if any(t in OWNED_TABS for t in tabs):
+                return self._read_shared(source, where, tabs)
+            return self._read_office(source, where, tabs)
+        except SourceError:
+            raise
+        except CredentialsError as error:
+            raise SourceError(str(error)) from error
+        except Exception as error:  # any Google or network failure becomes a French message
+            if _is_programming_error(error):
+                raise
+            raise SourceError(self._explain(error, where)) from error
+
+    def _read_office(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
+        client = self._client()
+        fields = (
+            "properties.title,sheets(properties(sheetId,title,index),"
+            "data(startRow,startColumn,rowData(values(effectiveValue,"
+            "effectiveFormat(numberFormat(type)),userEnteredFormat(numberFormat(type))))))"
+        )
+        params = {"ranges": [quote_tab(t) for t in tabs], "includeGridData": "true", "fields": fields}
+        try:
+            answer = self._call(
+                "sheets.spreadsheets.get", lambda: client.fetch_sheet_metadata(where.ref, params=params)
+            )
+        except Exception as error:
+            if _status(error) != 400:
+                raise
+            # A tab that does not exist makes the range invalid: say which tabs there are.
+            meta = self._metadata(where)
+            names = [s["properties"]["title"] for s in meta.get("sheets", [])]
+            return ReadBook(source, meta["properties"]["title"], {}, names, None)
+        found: dict[str, list[list[Any]]] = {}
+        names = []
+        book_title = answer["properties"]["title"]
+        for sheet in answer.get("sheets", []):
+            title = sheet["properties"]["title"]
+            names.append(title)
+            self._remember_link(book_title, title, where, sheet["properties"].get("sheetId"))
+            if title in tabs:
+                found[title] = _grid_rows(sheet.get("data") or [])
+        return ReadBook(source, book_title, found, names, None)
+
+    def _remember_link(self, book: str, tab: str, where: Source, sheet_id: int | None) -> None:
+        with self._lock:
+            self.links[(book, tab)] = (
+                f"https://docs.google.com/spreadsheets/d/{where.ref}/edit#gid={sheet_id or 0}"
+            )
+
+    def locate(self, book: str, tab: str, row: int) -> str | None:
+        """A link that opens `row` of a tab lotsync read, in Google Sheets."""
+        base = self.links.get((book, tab))
+        return f"{base}&range=A{row}" if base else None
+
+    def _metadata(self, where: Source) -> dict[str, Any]:
+        client = self._client()
+        fields = (
+            "spreadsheetId,properties(title,locale,timeZone),"
+            "sheets(properties(sheetId,title,index,gridProperties))"
+        )
+        return self._call(
+            "sheets.spreadsheets.get",
+            lambda: client.fetch_sheet_metadata(where.ref, params={"fields": fields}),
+        )
+
+    def _batch_get(self, where: Source, titles: Sequence[str]) -> dict[str, list[list[Any]]]:
+        if not titles:
+            return {}
+        client = self._client()
+        params = {
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": "ROWS",
+        }
+        ranges = [quote_tab(t) for t in titles]
+        answer = self._call(
+            "sheets.values.batchGet", lambda: client.values_batch_get(where.ref, ranges, params=params)
+        )
+        return {
+            title: [list(r) for r in block.get("values", [])]
+            for title, block in zip(titles, answer.get("valueRanges", []), strict=True)
+        }
+
+    def _read_shared(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
+        meta = self._metadata(where)
+        sheets = {s["properties"]["title"]: s["properties"] for s in meta.get("sheets", [])}
+        for title, props in sheets.items():
+            self._remember_link(meta["properties"]["title"], title, where, props.get("sheetId"))
+        present = [t for t in tabs if t in sheets]
+        found = self._batch_get(where, present)
+        token = SheetToken(where.ref, sheets)
+        return ReadBook(source, meta["properties"]["title"], found, list(sheets), token)
+
+    def _read_drive(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
+        from lotsync.adapters.backends.xlsx import read_workbook_bytes
+
+        drive = self._drive_service()
+        meta = self._call(
+            "drive.files.get",
+            lambda: drive.files().get(fileId=where.ref, fields="id,name,mimeType").execute(),
+        )
+        data = self._call(
+            "drive.files.get.media", lambda: drive.files().get_media(fileId=where.ref).execute()
+        )
+        found, names = read_workbook_bytes(data, tabs)
+        return ReadBook(source, meta["name"], found, names, None)
+
+    # -- writing --------------------------------------------------------------
+
+    def write(
+        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
+    ) -> WriteReport:
+        where = classify(book.source, self.config.backend)
+        token = book.token
+        if where.kind != "sheet" or not isinstance(token, SheetToken):
+            raise WriteError(
+                french.WRITE_FAILED.format(path=book.name, reason="ce n'est pas un Google Sheets")
+            )
+        refusal = foreign_refusal(book.name, book.tabs, OWNED_TABS, book.tab_names)
+        if refusal:
+            raise WriteError(refusal)
+        try:
+            self._check_not_edited(book, where)
+            requests, rewritten, kept = self._requests(book, token, tabs, journal, generated)
+            self._send_write(token, where, requests, journal)
+        except WriteError:
+            raise
+        except CredentialsError as error:
+            raise WriteError(str(error)) from error
+        except Exception as error:  # nothing was applied: batchUpdate is all or nothing
+            if _is_programming_error(error):
+                raise
+            raise WriteError(self._explain(error, where, book.name) + " Rien n'a été écrit.") from error
+        return WriteReport(rewritten, kept)
+
+    def _send_write(
+        self, token: SheetToken, where: Source, requests: list[dict[str, Any]], journal: JournalLine
+    ) -> None:
+        """Send the one batchUpdate, safely even when an answer is lost.
+
+        Every request is idempotent (cells written at fixed places, the Journal line
+        included) except adding a tab, which Google refuses the second time. So a
+        write whose answer was lost can be sent again; and when the retry is refused,
+        or lotsync gives up, the Journal tells whether this run's line landed.
+        """
+        client = self._client()
+        try:
+            self._call(
+                "sheets.spreadsheets.batchUpdate",
+                lambda: client.batch_update(token.spreadsheet_id, {"requests": requests}),
+            )
+        except Exception as error:
+            if _is_programming_error(error) or not self._journal_has(where, journal):
+                raise
+
+    def _journal_has(self, where: Source, journal: JournalLine) -> bool:
+        """Whether the Journal already holds this run's line (its detail names the run)."""
+        try:
+            rows = self._batch_get(where, [french.TAB_JOURNAL]).get(french.TAB_JOURNAL, [])
+        except Exception:  # the check itself failed: assume nothing landed, and say so
+            return False
+        return any(row and row[-1] == journal.detail for row in rows[2:])
+
+    def _check_not_edited(self, book: ReadBook, where: Source) -> None:
+        """Refuse to write when one of lotsync's tabs changed since it was read."""
+        owned = [t for t in OWNED_TABS if t in book.tabs]
+        now = self._batch_get(where, owned)
+        changed: list[str] = []
+        for title in owned:
+            changed += _differences(title, book.tabs[title], now.get(title, []))
+        if changed:
+            shown = ", ".join(changed[:10]) + (" …" if len(changed) > 10 else "")
+            raise WriteError(
+                f"Rien n'a été écrit dans « {book.name} » : des onglets de lotsync ont été modifiés "
+                f"à la main pendant la synchronisation ({shown}). Relancez la synchronisation."
+            )
+
+    def _requests(
+        self,
+        book: ReadBook,
+        token: SheetToken,
+        tabs: Sequence[OutputTab],
+        journal: JournalLine,
+        generated: datetime,
+    ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+        requests: list[dict[str, Any]] = []
+        used_ids = {p["sheetId"] for p in token.sheets.values()}
+        marker = french.MARKER_LINE.format(when=french.timestamp(generated))
+        rewritten, kept = [], []
+        for tab in tabs:
+            existing = book.tabs.get(tab.name)
+            if unchanged_on_google(existing, tab):
+                kept.append(tab.name)
+                continue
+            rewritten.append(tab.name)
+            props = token.sheets.get(tab.name)
+            if tab.keep is not None and props is not None:
+                requests.append(_first_cell(props["sheetId"], tab.keep))  # the figures stay as they are
+                continue
+            rows = [Row("marker", (marker,)), *tab.rows]
+            requests += self._replace_tab(tab.name, rows, existing, token, used_ids)
+        requests += self._journal(book, token, journal, marker, used_ids)
+        return requests, rewritten, kept
+
+    def _replace_tab(
+        self,
+        title: str,
+        rows: list[Row],
+        existing: list[list[Any]] | None,
+        token: SheetToken,
+        used_ids: set[int],
+    ) -> list[dict[str, Any]]:
+        width = max((len(r.cells) for r in rows), default=1)
+        old_rows = len(existing or [])
+        old_width = max((len(r) for r in existing or []), default=0)
+        requests: list[dict[str, Any]] = []
+        props = token.sheets.get(title)
+        if props is None:
+            sheet_id = _new_sheet_id(used_ids)
+            grid = {"rowCount": max(len(rows) + 10, MIN_ROWS), "columnCount": max(width, MIN_COLUMNS)}
+            requests.append(
+                {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}}
+            )
+        else:
+            sheet_id = props["sheetId"]
+            grid = props.get("gridProperties", {})
+            need_rows, need_cols = max(len(rows), old_rows), max(width, old_width)
+            if grid.get("rowCount", 0) < need_rows or grid.get("columnCount", 0) < need_cols:
+                requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {
+                                    "rowCount": max(grid.get("rowCount", 0), need_rows),
+                                    "columnCount": max(grid.get("columnCount", 0), need_cols),
+                                },
+                            },
+                            "fields": "gridProperties(rowCount,columnCount)",
+                        }
+                    }
+                )
+        # One updateCells over the old and new extent: cells it does not cover are cleared.
+        requests.append(
+            {
+                "updateCells": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": 0,
+                        "endRowIndex": max(len(rows), old_rows),
+                        "startColumnIndex": 0,
+                        "endColumnIndex": max(width, old_width),
+                    },
+                    "rows": [{"values": [cell_data(v, r.style) for v in r.cells]} for r in rows],
+                    "fields": CELL_FIELDS,
+                }
+            }
+        )
+        return requests
+
+    def _journal(
+        self, book: ReadBook, token: SheetToken, journal: JournalLine, marker: str, used_ids: set[int]
+    ) -> list[dict[str, Any]]:
+        title = french.TAB_JOURNAL
+        existing = book.tabs.get(title)
+        line = {"values": [cell_data(v, "data") for v in journal.cells()]}
+        props = token.sheets.get(title)
+        if existing is not None and is_marked(existing) and props is not None:
+            # The line goes right under the last one read, at a fixed place: sending the same
+            # write twice (an answer lost on the way) leaves one line, not two.
+            sheet_id = props["sheetId"]
+            requests: list[dict[str, Any]] = []
+            grid = props.get("gridProperties", {})
+            if grid.get("rowCount", 0) <= len(existing):
+                requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_id,
+                                "gridProperties": {"rowCount": len(existing) + 100},
+                            },
+                            "fields": "gridProperties.rowCount",
+                        }
+                    }
+                )
+            return [
+                *requests,
+                _first_cell(sheet_id, marker),
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sheet_id, "rowIndex": len(existing), "columnIndex": 0},
+                        "rows": [line],
+                        "fields": CELL_FIELDS,
+                    }
+                },
+            ]
+        rows = [Row("marker", (marker,)), Row("header", JOURNAL_HEADER), Row("data", journal.cells())]
+        return self._replace_tab(title, rows, existing, token, used_ids)
+
+
+def _first_cell(sheet_id: int, text: str) -> dict[str, Any]:
+    """Rewrite a tab's first line only (its marker), nothing else."""
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [cell_data(text, "marker")]}],
+            "fields": CELL_FIELDS,
+        }
+    }
+
+
+def _grid_rows(data: list[dict[str, Any]]) -> list[list[Any]]:
+    """GridData → rows of raw values, row 1 first (leading empty rows and columns restored)."""
+    if not data:
+        return []
+    block = data[0]
+    start_row, start_col = block.get("startRow", 0), block.get("startColumn", 0)
+    rows: list[list[Any]] = [[] for _ in range(start_row)]
+    for row in block.get("rowData", []):
+        rows.append([None] * start_col + [_effective(c) for c in row.get("values", [])])
+    return rows
+
+
+def unchanged_on_google(existing: list[list[Any]] | None, tab: OutputTab) -> bool:
+    """`owned.unchanged`, comparing with what Google gives back for what lotsync writes
+    (dates come back as serial numbers)."""
+    rows = [row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
+    return unchanged(existing, tab._replace(rows=rows))
+
+
+def _differences(title: str, before: list[list[Any]], after: list[list[Any]]) -> list[str]:
+    from gspread.utils import rowcol_to_a1
+
+    old, new = plain_rows(before), plain_rows(after)
+    cells = []
+    for r in range(max(len(old), len(new))):
+        a = old[r] if r < len(old) else ()
+        b = new[r] if r < len(new) else ()
+        for c in range(max(len(a), len(b))):
+            if (a[c] if c < len(a) else None) != (b[c] if c < len(b) else None):
+                cells.append(f"{title}!{rowcol_to_a1(r + 1, c + 1)}")
+    return cells
+
+
+def _new_sheet_id(used: set[int]) -> int:
+    while True:
+        candidate = secrets.randbelow(2**31 - 1) + 1
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
+
+
+def _status(error: BaseException) -> int | None:
+    if isinstance(error, GaveUp):
+        return _status(error.last)
+    response = getattr(error, "response", None)
+    if response is not None and getattr(response, "status_code", None) is not None:
+        return int(response.status_code)
+    resp = getattr(error, "resp", None)
+    if resp is not None and getattr(resp, "status", None) is not None:
+        return int(resp.status)
+    return None
+
+
+def _status_text(error: BaseException) -> str:
+    status = _status(error)
+    if status is None:
+        return f"connexion impossible : {type(error).__name__}"
+    return f"HTTP {status}"
+
+
+def _is_programming_error(error: BaseException) -> bool:
+    return isinstance(error, TypeError | AttributeError | NameError | AssertionError | KeyError)

@@ -1,0 +1,583 @@
+"""The configuration: a TOML file, validated on load before anything is read.
+
+`load_config` returns a `Config` or raises `ConfigError`, whose lines each name
+the file, the key and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lotsync.adapters.sources import classify
+from lotsync.core import french, layout
+from lotsync.core.cells import Limits, normalize
+from lotsync.core.model import Member
+from lotsync.core.split import SplitKeyError, resolve_key
+
+ENV_VAR = "LOTSYNC_CONFIG"
+DEFAULT_PATHS = ("lotsync.toml", "config/lotsync.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `lines` say where and why, in French."""
+
+    def __init__(self, path: Path | str, lines: list[str]):
+        self.path = str(path)
+        self.lines = lines
+        super().__init__("\n".join(f"{self.path}: {line}" for line in lines))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CollectiveConfig(_Strict):
+    name: str = "Collectif des offices de tourisme du Lot"
+    timezone: str = "Europe/Paris"
+    financial_year_start_month: int = Field(1, ge=1, le=12)
+    emails: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"fuseau horaire inconnu : {value!r} (exemple : Europe/Paris)") from exc
+        return value
+
+
+def _tab_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError('nom d\'onglet vide (exemple : "Dossiers")')
+    return value
+
+
+class MemberConfig(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    source: str = Field(min_length=1)
+    tab: str = "Dossiers"
+    emails: list[str] = []
+
+    _tab = field_validator("tab")(_tab_name)
+
+    def member(self) -> Member:
+        return Member(self.id, self.name, tuple(self.aliases))
+
+
+class SharedConfig(_Strict):
+    source: str = Field(min_length=1)
+    expenses_tab: str = "Dépenses communes"
+    fees_tab: str = "Cotisations"
+
+    _tabs = field_validator("expenses_tab", "fees_tab")(_tab_name)
+
+
+class FeeConfig(_Strict):
+    name: str = "Cotisation Club Destination Groupes ADN Tourisme"
+    year: int = Field(ge=2000, le=2100)
+    amount: Decimal = Field(gt=0, decimal_places=2)
+    paid_by: str
+    key: str = "égale"
+    reimbursed: bool = False
+    on: date | None = None
+
+
+class GoogleConfig(_Strict):
+    """How to reach Google: credentials, and how long to insist on a bad day."""
+
+    credentials: str | None = None
+    """A service-account key file; else $GOOGLE_APPLICATION_CREDENTIALS; else `lotsync login`'s token."""
+    client_secrets: str | None = None
+    """The OAuth client file (Desktop app) that `lotsync login` uses."""
+    endpoint: str | None = None
+    """Only to try lotsync against the local emulator, e.g. "http://127.0.0.1:8765"."""
+    timeout: float = Field(30, gt=0, le=600)
+    """Seconds for one HTTP request."""
+    max_tries: int = Field(6, ge=1, le=20)
+    max_seconds: float = Field(120, gt=0, le=3600)
+    """Total time one call may take, retries included."""
+    concurrency: int = Field(4, ge=1, le=16)
+    """Spreadsheets read at the same time."""
+
+
+class MailConfig(_Strict):
+    """How the weekly digests leave: an outbox folder (default), SMTP, or Gmail."""
+
+    transport: Literal["outbox", "smtp", "gmail"] = "outbox"
+    sender: str = "lotsync <lotsync@localhost>"
+    outbox: str = "outbox"
+    """Folder of .eml files and .html previews (relative to the configuration file)."""
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user_env: str = "LOTSYNC_SMTP_USER"
+    """The environment variable holding the SMTP login (never the login itself)."""
+    smtp_password_env: str = "LOTSYNC_SMTP_PASSWORD"
+    smtp_timeout: float = Field(30, gt=0, le=600)
+    ledger: str | None = None
+    """Local backend: the file of sent digests (default: beside the shared workbook)."""
+
+
+_OFFICE_PREFIXES = (
+    "office de tourisme de ",
+    "office de tourisme du ",
+    "office de tourisme ",
+    "office du tourisme ",
+    "ot de ",
+    "ot du ",
+    "ot ",
+)
+
+
+def member_keys(word: str) -> set[str]:
+    """How a member may be written in a sheet: normalized, with and without an "OT" prefix."""
+    key = normalize(word)
+    keys = {key} if key else set()
+    for prefix in _OFFICE_PREFIXES:
+        if key.startswith(prefix) and key[len(prefix) :]:
+            keys.add(key[len(prefix) :])
+            break
+    return keys
+
+
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _cron_days(field: str) -> str:
+    """Crontab's day of week (0 or 7 = Sunday, 1 = Monday) as APScheduler's names.
+
+    APScheduler 3's `CronTrigger.from_crontab` keeps the numbers but counts from Monday = 0, so
+    "0 8 * * 1" would fire on Tuesdays: numbers, ranges and steps are spelt out as day names here.
+    """
+    days: list[int] = []
+    for part in field.split(","):
+        body, _, step_text = part.partition("/")
+        if not (body == "*" or body.replace("-", "").isdigit()) or (step_text and not step_text.isdigit()):
+            return field  # names (mon-fri) and anything else: APScheduler's own syntax and errors
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            first, last = 0, 6
+        elif "-" in body:
+            first_text, last_text = body.split("-", 1)
+            first, last = int(first_text), int(last_text)
+        else:
+            first = last = int(body)
+            if step_text:
+                last = 6
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last and step >= 1):
+            raise ValueError(f"jour de la semaine invalide : {part!r} (0 ou 7 = dimanche, 1 = lundi … 6)")
+        days.extend(day % 7 for day in range(first, last + 1, step))
+    return ",".join(_CRON_DAYS[day] for day in sorted(set(days)))
+
+
+def cron_trigger(expression: str, timezone: Any) -> Any:
+    """An APScheduler 3 CronTrigger for a standard five-field crontab expression (minute … day of week)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"il faut 5 champs, pas {len(fields)}")
+    minute, hour, day, month, day_of_week = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_cron_days(day_of_week),
+        timezone=timezone,
+    )
+
+
+class ScheduleConfig(_Strict):
+    """`lotsync run`: when to sync and send the digests, in the collective's time zone (cron syntax)."""
+
+    sync: str = "0 8-19 * * 1-6"
+    """Minute, hour, day of month, month, day of week: every hour from 8:00 to 19:00, Monday to Saturday."""
+    digest: str = "0 8 * * 1"
+    """Monday 8:00 (a sync runs first)."""
+    digest_grace_days: int = Field(3, ge=0, le=6)
+    """A digest missed while lotsync was stopped is still sent at start-up within this many days."""
+    failure_alert_after: int = Field(3, ge=1, le=1000)
+    """Consecutive failed syncs before an alert mail to the collective's addresses."""
+    state_file: str | None = None
+    """Default: lotsync-state.json beside the configuration file."""
+    lock_file: str | None = None
+    """Default: lotsync.app.lock beside the configuration file."""
+    lock_wait: float = Field(120, ge=0, le=3600)
+    """Seconds a command that writes or sends waits for another one to finish before giving up."""
+
+    @field_validator("sync", "digest")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        try:
+            cron_trigger(value, "UTC")
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"expression cron invalide {value!r} : {exc} "
+                '(cinq champs : minute heure jour mois jour-de-semaine, exemple : "0 8 * * 1")'
+            ) from exc
+        return value
+
+
+class LimitsConfig(_Strict):
+    """Beyond these a value is an anomaly, never a guess (see `lotsync.core.cells.Limits`)."""
+
+    max_amount: Decimal = Field(Decimal("10000000"), gt=0, le=Decimal("1000000000"), decimal_places=2)
+    """Euros: an amount above this in a sheet or in `[[fees]]` is refused."""
+    max_pax: int = Field(10_000, ge=1, le=1_000_000)
+    years_back: int = Field(30, ge=1, le=120)
+    """A date more than this many years before the as-of date is implausible."""
+    years_ahead: int = Field(10, ge=1, le=100)
+    """A date more than this many years after the as-of date is implausible."""
+
+    def window(self, as_of: date) -> Limits:
+        """The limits for a sync at `as_of` (never before 1 March 1900, Excel's first true date)."""
+        earliest = max(date(1900, 3, 1), _years_from(as_of, -self.years_back))
+        return Limits(self.max_amount, self.max_pax, earliest, _years_from(as_of, self.years_ahead))
+
+
+def _years_from(day: date, years: int) -> date:
+    year = min(max(day.year + years, 1), 9999)
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+class WordsConfig(_Strict):
+    status: dict[str, list[str]] = {}
+    kind: dict[str, list[str]] = {}
+    direction: dict[str, list[str]] = {}
+
+
+class Config(_Strict):
+    """The whole configuration. Paths of local sources are made absolute on load."""
+
+    backend: Literal["local", "google"] = "local"
+    """How to read a bare source: a local path, or a Google Sheet id. URLs always say themselves."""
+    collective: CollectiveConfig = CollectiveConfig()
+    google: GoogleConfig = GoogleConfig()
+    mail: MailConfig = MailConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    shared: SharedConfig
+    members: list[MemberConfig] = Field(min_length=2)
+    headers: dict[str, list[str]] = {}
+    expense_headers: dict[str, list[str]] = {}
+    fee_headers: dict[str, list[str]] = {}
+    words: WordsConfig = WordsConfig()
+    limits: LimitsConfig = LimitsConfig()
+    split_keys: dict[str, dict[str, Decimal]] = {}
+    fees: list[FeeConfig] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        ids = [m.id for m in self.members]
+        errors = []
+        if len(set(ids)) != len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            errors.append(f"members : identifiant en double {', '.join(twice)} (membres : {', '.join(ids)})")
+        for field, known in (
+            ("headers", layout.DOSSIER_HEADERS),
+            ("expense_headers", layout.EXPENSE_HEADERS),
+            ("fee_headers", layout.FEE_HEADERS),
+        ):
+            for key in getattr(self, field):
+                if key not in known:
+                    errors.append(f"{field}.{key} : champ inconnu (champs : {', '.join(known)})")
+        for name, weights in self.split_keys.items():
+            for member, weight in weights.items():
+                if member not in ids:
+                    errors.append(f"split_keys.{name}.{member} : membre inconnu ({', '.join(ids)})")
+                if not weight.is_finite() or not 0 <= weight <= MAX_WEIGHT:
+                    errors.append(f"split_keys.{name}.{member} : poids hors limites (de 0 à {MAX_WEIGHT})")
+            finite = [w for w in weights.values() if w.is_finite()]
+            if len(finite) == len(weights) and sum(finite) == 0:  # also an empty key: nobody would pay
+                errors.append(f"split_keys.{name} : tous les poids sont nuls")
+        errors += _ambiguous_names(self.members)
+        errors += _reserved_tabs(self.shared)
+        aliases = {normalize(word): m.id for m in self.members for word in (m.id, m.name, *m.aliases)}
+        for i, fee in enumerate(self.fees):
+            if fee.amount > self.limits.max_amount:
+                errors.append(
+                    f"fees.{i}.amount : {fee.amount} € dépasse la limite de {self.limits.max_amount} € "
+                    "([limits] max_amount)"
+                )
+            if fee.paid_by not in ids:
+                errors.append(f"fees.{i}.paid_by : membre inconnu {fee.paid_by!r} ({', '.join(ids)})")
+            try:
+                resolve_key(fee.key, ids, self.split_keys, aliases)
+            except SplitKeyError:
+                keys = ", ".join(self.split_keys) or "aucune"
+                errors.append(
+                    f"fees.{i}.key : répartition {fee.key!r} illisible (« égale », des poids comme "
+                    f"« {ids[0]}:2; {ids[1]}:1 » ou une clé de split_keys : {keys})"
+                )
+        for field, canonical in (
+            ("status", layout.STATUS_WORDS),
+            ("kind", layout.KIND_WORDS),
+            ("direction", layout.DIRECTION_WORDS),
+        ):
+            for key in getattr(self.words, field):
+                if key not in canonical:
+                    errors.append(f"words.{field}.{key} : valeur inconnue ({', '.join(canonical)})")
+        if classify(self.shared.source, self.backend).kind == "drive":
+            errors.append(
+                "shared.source : lotsync n'écrit jamais dans un fichier Excel stocké sur Drive ; "
+                "convertissez le classeur partagé en Google Sheets "
+                "(Fichier > Enregistrer au format Google Sheets)"
+            )
+        if errors:
+            # One line per problem; each names its own key (see `_describe`).
+            raise ValueError("\n".join(errors))
+        return self
+
+    # -- what the rest of lotsync asks of it ---------------------------------
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+    def core_members(self) -> tuple[Member, ...]:
+        return tuple(m.member() for m in self.members)
+
+    def dossier_headers(self) -> dict[str, list[str]]:
+        return {**layout.DOSSIER_HEADERS, **self.headers}
+
+    def expense_header_map(self) -> dict[str, list[str]]:
+        return {**layout.EXPENSE_HEADERS, **self.expense_headers}
+
+    def fee_header_map(self) -> dict[str, list[str]]:
+        return {**layout.FEE_HEADERS, **self.fee_headers}
+
+    def uses_google(self) -> bool:
+        return any(classify(s, self.backend).is_google for s in self.sources())
+
+    def sources(self) -> list[str]:
+        return [*(m.source for m in self.members), self.shared.source]
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.build(self)
+
+
+MAX_WEIGHT = Decimal(1_000_000)
+
+
+def _ambiguous_names(members: list[MemberConfig]) -> list[str]:
+    """A word that names two members would send a day to the wrong office: refuse it."""
+    owner: dict[str, tuple[str, str]] = {}
+    errors = []
+    for i, m in enumerate(members):
+        for field, word in (("id", m.id), ("name", m.name), *(("aliases", a) for a in m.aliases)):
+            for key in member_keys(word):
+                first = owner.setdefault(key, (m.id, word))
+                if first[0] != m.id:
+                    errors.append(
+                        f"members.{i}.{field} : « {word} » désigne aussi le membre {first[0]} "
+                        f"(« {first[1]} ») : chaque identifiant, nom ou alias doit désigner un seul office"
+                    )
+    return list(dict.fromkeys(errors))
+
+
+def _reserved_tabs(shared: SharedConfig) -> list[str]:
+    owned = {t.casefold() for t in layout.OWNED_TABS}
+    errors = [
+        f"shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
+        for field, tab in (("expenses_tab", shared.expenses_tab), ("fees_tab", shared.fees_tab))
+        if tab.strip().casefold() in owned
+    ]
+    if shared.expenses_tab.strip().casefold() == shared.fees_tab.strip().casefold():
+        errors.append("shared.fees_tab : même onglet que shared.expenses_tab")
+    return errors
+
+
+def _same_sources(config: Config) -> list[str]:
+    """Two readers of one tab count its rows twice; the shared workbook is never an office's."""
+
+    def identity(source: str) -> tuple[str, str]:
+        where = classify(source, config.backend)
+        if where.is_google:
+            return (where.kind if where.kind != "drive" else "sheet", where.ref)
+        return ("local", os.path.normcase(os.path.realpath(where.ref)))
+
+    shared = identity(config.shared.source)
+    errors = []
+    seen: dict[tuple[tuple[str, str], str], str] = {}
+    for i, m in enumerate(config.members):
+        source = identity(m.source)
+        if source == shared:
+            errors.append(
+                f"members.{i}.source : c'est le classeur partagé ; chaque office a son propre classeur"
+            )
+        key = (source, m.tab.strip().casefold())
+        if key in seen:
+            errors.append(
+                f"members.{i}.tab : le membre {seen[key]} lit déjà l'onglet « {m.tab} » de ce classeur"
+            )
+        seen.setdefault(key, m.id)
+    return errors
+
+
+class Vocabulary(BaseModel):
+    """Normalized word → canonical value maps, built once from the configuration."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: dict[str, str]
+    kind: dict[str, str]
+    direction: dict[str, str]
+    partner: dict[str, str]
+
+    @classmethod
+    def build(cls, config: Config) -> Vocabulary:
+        def words(defaults: dict[str, list[str]], custom: dict[str, list[str]]) -> dict[str, str]:
+            merged = {**defaults, **custom}
+            table = {normalize(str(k)): str(k) for k in merged}
+            for canonical, synonyms in merged.items():
+                table.update({normalize(w): str(canonical) for w in synonyms})
+            return table
+
+        partner: dict[str, str] = {}
+        for m in config.members:
+            for word in (m.id, m.name, *m.aliases):
+                partner.update(dict.fromkeys(member_keys(word), m.id))
+        return cls(
+            status=words(layout.STATUS_WORDS, config.words.status),
+            kind=words(layout.KIND_WORDS, config.words.kind),
+            direction=words(layout.DIRECTION_WORDS, config.words.direction),
+            partner=partner,
+        )
+
+
+_FRENCH_ERRORS = {
+    "missing": "clé obligatoire absente",
+    "extra_forbidden": "clé inconnue (faute de frappe ?)",
+    "string_type": "doit être un texte entre guillemets",
+    "int_type": "doit être un nombre entier",
+    "int_parsing": "doit être un nombre entier",
+    "decimal_parsing": 'doit être un montant (exemple : "3000.00")',
+    "decimal_type": 'doit être un montant (exemple : "3000.00")',
+    "decimal_max_places": "au plus deux décimales",
+    "finite_number": "doit être un nombre fini",
+    "greater_than": "doit être strictement positif",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "too_short": "liste trop courte (il faut au moins deux membres)",
+    "string_pattern_mismatch": "lettres minuscules, chiffres, - et _ seulement",
+    "literal_error": "valeur non prise en charge",
+    "bool_type": "doit être true ou false",
+    "bool_parsing": "doit être true ou false",
+    "list_type": "doit être une liste [ ... ]",
+    "dict_type": "doit être une table",
+    "date_from_datetime_parsing": "doit être une date AAAA-MM-JJ",
+    "date_type": "doit être une date AAAA-MM-JJ",
+}
+
+
+def _describe(error: dict[str, Any]) -> list[str]:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] in ("value_error", "assertion_error"):
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+    else:
+        message = _FRENCH_ERRORS.get(error["type"], error["msg"])
+    if not key:
+        # A check across keys (`Config._consistent`): each line already starts with its key.
+        return message.splitlines()
+    return [f"{key} : {message}"]
+
+
+def _toml_error(error: tomllib.TOMLDecodeError) -> str:
+    """tomllib says where in English ("(at line 5, column 8)"): say it in French, keep its detail."""
+    import re
+
+    text = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if not found:
+        return f"TOML invalide : {text}"
+    detail = text[: found.start()].strip()
+    return f"TOML invalide à la ligne {found[1]}, colonne {found[2]} (détail : {detail})"
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get(ENV_VAR):
+        return Path(env)
+    for candidate in DEFAULT_PATHS:
+        if Path(candidate).exists():
+            return Path(candidate)
+    return Path(DEFAULT_PATHS[0])
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate; local source paths become absolute, relative to the file."""
+    path = Path(path)
+    try:
+        kind = path.stat().st_mode
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise ConfigError(path, ["lecture impossible : c'est un dossier, pas un fichier"])
+    if kind is not None and not stat.S_ISREG(kind):
+        raise ConfigError(path, ["lecture impossible : ce n'est pas un fichier ordinaire"])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(path, ["fichier introuvable (option --config ou variable LOTSYNC_CONFIG)"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [_toml_error(exc)]) from exc
+    except OSError as exc:
+        raise ConfigError(path, [f"lecture impossible : {french.os_error(exc, path)}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            path, [f"lecture impossible : le fichier n'est pas en UTF-8 (octet {exc.start})"]
+        ) from exc
+    base = path.resolve().parent
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(path, [line for e in exc.errors() for line in _describe(e)]) from None
+    config = _resolve_paths(config, base)
+    if errors := _same_sources(config):
+        raise ConfigError(path, errors)
+    return config
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    def absolute(source: str) -> str:
+        if classify(source, config.backend).is_google:
+            return source
+        return str((base / Path(source).expanduser()).resolve())
+
+    def absolute_file(path: str | None) -> str | None:
+        return str((base / Path(path).expanduser()).resolve()) if path else None
+
+    members = [m.model_copy(update={"source": absolute(m.source)}) for m in config.members]
+    shared = config.shared.model_copy(update={"source": absolute(config.shared.source)})
+    mail = config.mail.model_copy(
+        update={"outbox": absolute_file(config.mail.outbox), "ledger": absolute_file(config.mail.ledger)}
+    )
+    google = config.google.model_copy(
+        update={
+            "credentials": absolute_file(config.google.credentials),
+            "client_secrets": absolute_file(config.google.client_secrets),
+        }
+    )
+    schedule = config.schedule.model_copy(
+        update={
+            "state_file": absolute_file(config.schedule.state_file or "lotsync-state.json"),
+            "lock_file": absolute_file(config.schedule.lock_file or "lotsync.app.lock"),
+        }
+    )
+    return config.model_copy(
+        update={"members": members, "shared": shared, "google": google, "mail": mail, "schedule": schedule}
+    )

@@ -1,0 +1,96 @@
+"""Who lotsync is on Google: a service account's key, or a person's account after `lotsync login`.
+
+Scopes are the least that work: Sheets read/write always; Drive read-only only
+when a source is an Excel file on Drive; Gmail send only when mail goes through
+Gmail. No secret ever reaches a message: errors name files, never their content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from lotsync.adapters.config import Config
+from lotsync.adapters.sources import classify
+
+SHEETS = "https://www.googleapis.com/auth/spreadsheets"
+DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
+GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
+ENV_KEY = "GOOGLE_APPLICATION_CREDENTIALS"
+
+
+class CredentialsError(Exception):
+    """No usable Google identity; the message is French and says what to do."""
+
+
+def scopes_for(config: Config, *, gmail: bool = False) -> list[str]:
+    scopes = [SHEETS]
+    if any(classify(s, config.backend).kind == "drive" for s in config.sources()):
+        scopes.append(DRIVE_READONLY)
+    if gmail:
+        scopes.append(GMAIL_SEND)
+    return scopes
+
+
+def token_cache_path() -> Path:
+    """Where `lotsync login` keeps a person's token: the user's config directory."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "lotsync" / "token.json"
+
+
+def load_credentials(config: Config, scopes: list[str]) -> tuple[Any, str]:
+    """google-auth credentials and the address to share sheets with."""
+    key_path = config.google.credentials or os.environ.get(ENV_KEY)
+    endpoint = config.google.endpoint
+    if key_path:
+        return _service_account(Path(key_path), scopes, endpoint)
+    cache = token_cache_path()
+    if cache.exists():
+        return _user(cache, scopes, endpoint)
+    raise CredentialsError(
+        "Aucun identifiant Google : indiquez la clé du compte de service dans [google] credentials "
+        f"(ou la variable {ENV_KEY}), ou connectez-vous avec `lotsync login`."
+    )
+
+
+def _service_account(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str]:
+    from google.oauth2 import service_account
+
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(info, dict):
+            raise ValueError("not a JSON object")
+        if endpoint:
+            info["token_uri"] = endpoint.rstrip("/") + "/token"
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=scopes)
+    except FileNotFoundError as exc:
+        raise CredentialsError(f"Clé de compte de service introuvable : {path}") from exc
+    except OSError as exc:  # a folder, a file the user may not read
+        raise CredentialsError(f"Clé de compte de service illisible : {path} ({exc.strerror}).") from exc
+    except (ValueError, KeyError) as exc:
+        # The message of a parsing error may quote the key: never show it.
+        raise CredentialsError(
+            f"{path} n'est pas une clé de compte de service Google valide (fichier JSON téléchargé "
+            "depuis la console Google Cloud, section « Clés » du compte de service)."
+        ) from exc
+    return credentials, credentials.service_account_email
+
+
+def _user(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str]:
+    from google.oauth2.credentials import Credentials
+
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise CredentialsError(f"Le jeton {path} est illisible : relancez `lotsync login`.") from exc
+    if endpoint:
+        info["token_uri"] = endpoint.rstrip("/") + "/token"
+    granted = set(info.get("scopes") or [])
+    if granted and not set(scopes) <= granted:
+        raise CredentialsError(
+            "Le jeton de `lotsync login` ne couvre pas tous les accès nécessaires : relancez-le."
+        )
+    credentials = Credentials.from_authorized_user_info(info, scopes=scopes)
+    return credentials, info.get("account") or "votre compte Google"

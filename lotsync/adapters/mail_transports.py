@@ -1,0 +1,511 @@
+"""How a composed message leaves: an outbox folder, an SMTP server, or the Gmail API.
+
+Every transport has `send(message) -> str`, which returns the message's id (its
+Message-ID header, or Gmail's id for the Gmail API) and raises `TransportError`,
+whose message is French and names where the mail was going, never a secret.
+`send_all` sends a batch: one message's failure is reported in its `Delivery`
+and does not stop the others.
+
+The SMTP login and password are read from the environment variables that the
+configuration names (`[mail] smtp_user_env`, `smtp_password_env`), never from
+the configuration file itself. The password is kept out of every message,
+exception and `repr`.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import re
+import smtplib
+import ssl
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage, Message
+from email.utils import make_msgid
+from html import escape
+from pathlib import Path
+from typing import Any, Protocol
+
+from lotsync.adapters.atomic import replace_file, temporary_copy
+from lotsync.adapters.mail import recipients_of
+from lotsync.core import french
+
+log = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class TransportError(Exception):
+    """A message could not be sent; the text is French and never holds a password."""
+
+
+class RecipientsRefused(TransportError):
+    """The server took the message for some recipients and refused the others.
+
+    `message_id` is the id of the message the others received; `refused` maps each
+    refused address to the server's reply.
+    """
+
+    def __init__(self, text: str, message_id: str, refused: Mapping[str, str]):
+        super().__init__(text)
+        self.message_id = message_id
+        self.refused = dict(refused)
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> str:
+        """Send one message; its id, or `TransportError`."""
+        ...
+
+    def close(self) -> None:
+        """Let go of connections, if any (`contextlib.closing(transport)`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message.
+
+    `message_id` is set when at least one recipient got it; `error` says what went
+    wrong, if anything; `refused` lists the recipients who did not get it.
+    """
+
+    recipients: tuple[str, ...]
+    message_id: str | None
+    error: str | None = None
+    refused: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def delivered(self) -> bool:
+        """Sent to at least one recipient (all of them when `ok`)."""
+        return self.message_id is not None
+
+
+def send_all(
+    transport: Transport,
+    messages: Iterable[EmailMessage],
+    *,
+    on_delivery: Callable[[Delivery], None] | None = None,
+) -> list[Delivery]:
+    """Send each message in turn; a failure is reported in its `Delivery`, and the next one goes.
+
+    `on_delivery` is called right after each message, so that a ledger can record a
+    send before the next one starts; an exception it raises stops the batch.
+    """
+    deliveries = []
+    for message in messages:
+        recipients = tuple(recipients_of(message))
+        try:
+            delivery = Delivery(recipients, transport.send(message))
+        except RecipientsRefused as exc:
+            delivery = Delivery(recipients, exc.message_id, str(exc), tuple(exc.refused))
+        except TransportError as exc:
+            delivery = Delivery(recipients, None, str(exc), recipients)
+        except Exception as exc:  # one odd message must not keep the others in the outbox
+            delivery = Delivery(
+                recipients, None, f"erreur inattendue ({type(exc).__name__}) : {exc}", recipients
+            )
+        if not delivery.ok:
+            log.warning("%s", delivery.error)
+        deliveries.append(delivery)
+        if on_delivery is not None:
+            on_delivery(delivery)
+    return deliveries
+
+
+def message_id_of(message: Message) -> str:
+    """The message's Message-ID, added first if it has none."""
+    if not message.get("Message-ID"):
+        message["Message-ID"] = make_msgid(domain="lotsync.local")
+    return str(message["Message-ID"]).strip()
+
+
+# -- outbox --------------------------------------------------------------------------------------
+
+
+class OutboxTransport:
+    """Each message as `<yyyymmdd-hhmmss>-<slug>.eml` plus an `.html` preview, in a folder.
+
+    Files appear whole (written aside, then linked into place) and a name is never
+    reused: a second message in the same second gets `-2`, then `-3`.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str], *, clock: Callable[[], datetime] = datetime.now):
+        self.folder = Path(folder)
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return f"OutboxTransport({str(self.folder)!r})"
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
+    def send(self, message: EmailMessage) -> str:
+        message_id = message_id_of(message)
+        self.write(message)
+        return message_id
+
+    def write(self, message: EmailMessage) -> tuple[Path, Path]:
+        """Write the message; the paths of its `.eml` file and of its `.html` preview."""
+        message_id_of(message)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stem = f"{self.clock():%Y%m%d-%H%M%S}-{slug(str(message.get('Subject', '')))}"
+            eml = _write_new(self.folder, stem, ".eml", message.as_bytes())
+            html = eml.with_suffix(".html")
+            replace_file(html, preview_html(message).encode("utf-8"))
+        except OSError as exc:
+            to = ", ".join(recipients_of(message)) or "?"
+            raise TransportError(
+                f"Écriture impossible dans la boîte d'envoi {self.folder} (message pour {to}) : "
+                f"{french.os_error(exc)}."
+            ) from exc
+        log.info("message pour %s écrit dans %s", ", ".join(recipients_of(message)), eml)
+        return eml, html
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """`Semaine 48 — Cahors` → `semaine-48-cahors`: ASCII, lower case, safe in any file system."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "message"
+
+
+def preview_html(message: Message) -> str:
+    """The HTML part with every `cid:` image made a `data:` URI, to open in a browser as is."""
+    images: dict[str, str] = {}
+    html: str | None = None
+    text: str | None = None
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        content_type = part.get_content_type()
+        if part.get("Content-ID"):
+            data = base64.b64encode(part.get_payload(decode=True) or b"").decode("ascii")
+            images[str(part["Content-ID"]).strip().strip("<>").lower()] = f"data:{content_type};base64,{data}"
+        elif content_type == "text/html" and html is None:
+            html = _text_of(part)
+        elif content_type == "text/plain" and text is None:
+            text = _text_of(part)
+    if html is None:
+        html = f'<!DOCTYPE html>\n<meta charset="utf-8">\n<pre>{escape(text or "")}</pre>\n'
+
+    def inline(found: re.Match[str]) -> str:
+        return images.get(found[1].lower(), "data:,")
+
+    html = re.sub(r"""cid:([^"'\s<>)]*)""", inline, html, flags=re.IGNORECASE)
+    if not re.search(r"<meta[^>]+charset", html[:2048], flags=re.IGNORECASE):
+        head = re.search(r"<head[^>]*>", html, flags=re.IGNORECASE)
+        at = head.end() if head else 0
+        html = f'{html[:at]}<meta charset="utf-8">{html[at:]}'
+    return html
+
+
+def _text_of(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""
+    return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+
+
+def _write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Write `data` under a name nobody has taken yet, whole or not at all."""
+    temporary = temporary_copy(folder, data)
+    try:
+        for n in range(1, 10_000):
+            target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            try:
+                os.link(temporary, target)  # atomic, and fails rather than replace
+                return target
+            except FileExistsError:
+                continue
+            except OSError:  # a file system without hard links: check, then rename
+                if target.exists():
+                    continue
+                os.replace(temporary, target)
+                return target
+        raise FileExistsError(f"trop de messages nommés {stem}")
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# -- SMTP ----------------------------------------------------------------------------------------
+
+
+class SmtpTransport:
+    """smtplib over STARTTLS (default), implicit TLS (`ssl`), or plain (`none`, loopback only with a login).
+
+    The certificate is checked with `ssl.create_default_context()` unless `ssl_context`
+    is given (a test's throwaway certificate, a private CA). One connection per message.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 587,
+        security: str = "starttls",
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 30,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ):
+        if security not in ("starttls", "ssl", "none"):
+            raise ValueError(f"Sécurité SMTP inconnue : {security!r} (starttls, ssl ou none).")
+        if bool(user) != bool(password):
+            raise ValueError("SMTP : il faut l'identifiant et le mot de passe, ou ni l'un ni l'autre.")
+        self.host = host
+        self.port = port
+        self.security = security
+        self.user = user or None
+        self.__password = password or None
+        self.timeout = timeout
+        self.ssl_context = ssl_context
+        self.local_hostname = local_hostname
+
+    def __repr__(self) -> str:
+        login = f", user={self.user!r}, password='***'" if self.user else ""
+        return f"SmtpTransport({self.host!r}, {self.port}, {self.security!r}{login})"
+
+    def close(self) -> None:
+        """Nothing to let go of: one connection per message."""
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def send(self, message: EmailMessage) -> str:
+        message_id = message_id_of(message)
+        recipients = recipients_of(message)
+        to = ", ".join(recipients) or "?"
+        if self.user and self.security == "none" and self.host not in LOOPBACK_HOSTS:
+            raise TransportError(
+                f"SMTP {self.where} : le mot de passe ne part pas en clair (message pour {to}) ; "
+                'choisissez smtp_security = "starttls" ou "ssl".'
+            )
+        step = "connexion"
+        try:
+            with self._connect() as smtp:
+                if self.user:
+                    step = "authentification"
+                    self._login(smtp)
+                step = "envoi"
+                refused = smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused: nothing was sent
+            raise TransportError(
+                f"SMTP {self.where} a refusé tous les destinataires ({self._replies(exc.recipients)})."
+            ) from None
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TransportError(
+                f"SMTP {self.where} a refusé l'identifiant {self.user!r} (message pour {to}) : "
+                f"{self._reply(exc.smtp_code, exc.smtp_error)}. Vérifiez les variables d'environnement "
+                "de l'identifiant et du mot de passe."
+            ) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise TransportError(
+                f"SMTP {self.where} ({step}, message pour {to}) : le serveur ne le permet pas "
+                f"({self._redact(str(exc))}) ; vérifiez smtp_security et smtp_port."
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            reply = self._reply(exc.smtp_code, exc.smtp_error)
+            raise TransportError(f"SMTP {self.where} ({step}, message pour {to}) : {reply}.") from None
+        except ssl.SSLError as exc:
+            raise TransportError(
+                f"SMTP {self.where} ({step}, message pour {to}) : échec TLS ({self._redact(str(exc))})."
+            ) from None
+        except UnicodeError as exc:  # never shown: its `object` may hold the password
+            raise TransportError(
+                f"SMTP {self.where} ({step}, message pour {to}) : caractères non pris en charge "
+                f"({type(exc).__name__})."
+            ) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            if isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, TimeoutError)):
+                detail = french.os_reason(exc)  # "connexion refusée", not "[Errno 111] Connection refused"
+            else:
+                detail = self._redact(str(exc)) or type(exc).__name__
+            raise TransportError(f"SMTP {self.where} ({step}, message pour {to}) : {detail}.") from None
+        if refused:
+            accepted = [r for r in recipients if r not in refused]
+            raise RecipientsRefused(
+                f"SMTP {self.where} a refusé {', '.join(refused)} ({self._replies(refused)}) ; "
+                f"message remis à {', '.join(accepted)}.",
+                message_id,
+                {address: self._reply(*reply) for address, reply in refused.items()},
+            )
+        log.info("message %s envoyé par %s à %s", message_id, self.where, to)
+        return message_id
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        user, password = self.user or "", self.__password or ""
+        if (user + password).isascii():
+            smtp.login(user, password)
+            return
+        # smtplib sends credentials as ASCII only; AUTH PLAIN (RFC 4616) carries UTF-8.
+        smtp.ehlo_or_helo_if_needed()
+        if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+            raise smtplib.SMTPNotSupportedError(
+                "identifiant ou mot de passe non ASCII, et le serveur ne propose pas AUTH PLAIN"
+            )
+        code, reply = smtp.docmd("AUTH", "PLAIN " + _b64(f"\0{user}\0{password}"))
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
+
+    def _connect(self) -> smtplib.SMTP:
+        context = self.ssl_context or ssl.create_default_context()
+        if self.security == "ssl":
+            return smtplib.SMTP_SSL(
+                self.host, self.port, self.local_hostname, timeout=self.timeout, context=context
+            )
+        smtp = smtplib.SMTP(self.host, self.port, self.local_hostname, timeout=self.timeout)
+        try:
+            if self.security == "starttls":
+                smtp.ehlo()
+                smtp.starttls(context=context)
+                smtp.ehlo()
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _replies(self, replies: Mapping[str, tuple[int, bytes | str]]) -> str:
+        return "; ".join(f"{address} : {self._reply(*reply)}" for address, reply in replies.items())
+
+    def _reply(self, code: int, text: bytes | str) -> str:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        return self._redact(f"{code} {' '.join(text.split())}")
+
+    def _redact(self, text: str) -> str:
+        """The text without the password, nor the encodings AUTH PLAIN and AUTH LOGIN give it."""
+        password = self.__password
+        if not password:
+            return text
+        secrets = {password, _b64(password)}
+        if self.user:
+            secrets.add(_b64(f"\0{self.user}\0{password}"))
+        for secret in sorted(secrets, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+# -- Gmail ---------------------------------------------------------------------------------------
+
+
+class GmailTransport:
+    """The Gmail API's `users.messages.send`, as the account of `credentials`.
+
+    Not retried: a send that timed out may have gone through, and the next run sends
+    what the ledger does not hold anyway. `endpoint` sends the calls to the emulator.
+    Call `close()` (or use it as a context manager) when done.
+    """
+
+    def __init__(self, credentials: Any, endpoint: str | None = None, *, timeout: float | None = 60):
+        self.credentials = credentials
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self._service: Any = None
+
+    def __repr__(self) -> str:
+        return f"GmailTransport(endpoint={self.endpoint!r})"
+
+    def __enter__(self) -> GmailTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP connections (httplib2 leaves them open); the next send opens new ones."""
+        if self._service is not None:
+            self._service.close()
+            self._service = None
+
+    def send(self, message: EmailMessage) -> str:
+        import httplib2
+        from google.auth.exceptions import GoogleAuthError
+        from googleapiclient.errors import HttpError
+
+        message_id_of(message)
+        to = ", ".join(recipients_of(message)) or "?"
+        raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
+        try:
+            if self._service is None:
+                from lotsync.adapters.google.http import build_service
+
+                self._service = build_service("gmail", "v1", self.credentials, self.endpoint, self.timeout)
+            sent = self._service.users().messages().send(userId="me", body={"raw": raw}).execute()
+        except HttpError as exc:
+            reason = exc.reason if isinstance(exc.reason, str) else ""
+            raise TransportError(
+                f"Gmail a refusé le message pour {to} : {exc.status_code} {reason}".rstrip() + "."
+            ) from None
+        except GoogleAuthError as exc:
+            raise TransportError(
+                f"Gmail : identifiants Google refusés (message pour {to}) : {str(exc)[:200]}. "
+                "Vérifiez la clé du compte de service ou relancez `lotsync login`."
+            ) from None
+        except (OSError, httplib2.HttpLib2Error) as exc:
+            detail = french.os_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
+            raise TransportError(f"Gmail injoignable (message pour {to}) : {detail}.") from None
+        gmail_id = str(sent.get("id", ""))
+        log.info("message %s envoyé par Gmail à %s", gmail_id, to)
+        return gmail_id
+
+
+# -- from the configuration ----------------------------------------------------------------------
+
+
+def transport_for(
+    config: Any, *, google_credentials: Any = None, env: Mapping[str, str] = os.environ
+) -> Transport:
+    """The transport `[mail] transport` names.
+
+    `config` is the whole `Config` (or its `MailConfig` alone, enough for the outbox
+    and SMTP). SMTP reads its login and password from the environment variables the
+    configuration names. Gmail uses `google_credentials` when given, else
+    `load_credentials` with the gmail.send scope.
+    """
+    mail = getattr(config, "mail", config)
+    if mail.transport == "outbox":
+        return OutboxTransport(mail.outbox)
+    if mail.transport == "smtp":
+        user = env.get(mail.smtp_user_env) or None
+        password = env.get(mail.smtp_password_env) or None
+        if user and not password:
+            raise TransportError(
+                f"SMTP : la variable d'environnement {mail.smtp_password_env} (mot de passe) est vide "
+                f"alors que {mail.smtp_user_env} (identifiant) est définie."
+            )
+        if password and not user:
+            raise TransportError(
+                f"SMTP : la variable d'environnement {mail.smtp_user_env} (identifiant) est vide "
+                f"alors que {mail.smtp_password_env} (mot de passe) est définie."
+            )
+        return SmtpTransport(
+            mail.smtp_host, mail.smtp_port, mail.smtp_security, user, password, mail.smtp_timeout
+        )
+    if mail.transport == "gmail":
+        google = getattr(config, "google", None)
+        endpoint = google.endpoint if google is not None else None
+        timeout = google.timeout if google is not None else 60
+        if google_credentials is None:
+            if google is None:
+                raise TransportError(
+                    "Gmail : il faut la configuration complète pour trouver les identifiants."
+                )
+            from lotsync.adapters.google.credentials import load_credentials, scopes_for
+
+            google_credentials, _ = load_credentials(config, scopes_for(config, gmail=True))
+        return GmailTransport(google_credentials, endpoint, timeout=timeout)
+    raise TransportError(f"Transport de courrier inconnu : {mail.transport!r} (outbox, smtp ou gmail).")

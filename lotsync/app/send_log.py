@@ -1,0 +1,300 @@
+"""The send log of digests: which office got which week's digest, with which Message-ID.
+
+It is what makes a digest go out once. Each digest is noted twice, one at a time:
+
+1. the intent, state "sending", with the Message-ID chosen in advance, BEFORE the mail leaves:
+   if it cannot be noted (full disk, Google refusing), the mail does not leave;
+2. the success, state "sent", right after the transport accepted the mail.
+
+A run that finds an intent without its success (a crash, or a failure, between the two) sends
+that digest again with the same Message-ID, which mail programs take for the same message.
+`entries()` gives one entry per Message-ID, in the last state it reached; `was_sent` counts only
+"sent" ones. A log that cannot be read raises `LedgerError` (French): without it nothing can be
+sent safely, so nothing is.
+
+It also keeps the live references of each digest, the "since" of the next one. Locally it is a
+JSON file beside the shared workbook, replaced atomically:
+
+    {"sent": [entry, ...], "sending": [entry, ...]}
+    entry = {"office", "week", "message_id", "sent_at", "live_refs", "state"}
+
+(a file written before intents existed has only "sent", without "state": all sent). On Google,
+lines of the shared spreadsheet's `Journal`, appended: column B says "récapitulatif en cours
+d'envoi" or "récapitulatif envoyé", the last column holds the entry as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+
+from lotsync.adapters.atomic import replace_file
+from lotsync.core import french
+
+COLLECTIVE = "collectif"
+"""The ledger's name for the collective digest."""
+SENDING, SENT = "sending", "sent"
+STATES = (SENDING, SENT)
+JOURNAL_OUTCOME = french.DIGEST_JOURNAL_SENT
+JOURNAL_OUTCOMES = {french.DIGEST_JOURNAL_SENDING: SENDING, french.DIGEST_JOURNAL_SENT: SENT}
+
+
+class LedgerError(Exception):
+    """The send log cannot be read or written; the text is French and names the file or tab."""
+
+
+class SentDigest(NamedTuple):
+    """One entry of the log: a digest about to leave (SENDING) or gone (SENT)."""
+
+    office: str
+    week: str
+    message_id: str
+    sent_at: datetime
+    live_refs: frozenset[str] = frozenset()
+    state: str = SENT
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "office": self.office,
+            "week": self.week,
+            "message_id": self.message_id,
+            "sent_at": self.sent_at.isoformat(timespec="seconds"),
+            "live_refs": sorted(self.live_refs),
+            "state": self.state,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, state: str | None = None) -> SentDigest:
+        """`state` overrides the entry's own (the list or Journal line it came from says it)."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        refs = data.get("live_refs", [])
+        if not isinstance(data["office"], str) or not isinstance(data["week"], str):
+            raise ValueError("office and week are text")
+        if not isinstance(refs, list):
+            raise ValueError("live_refs is a list")
+        found = state or str(data.get("state", SENT))
+        if found not in STATES:
+            raise ValueError(f"unknown state {found!r}")
+        return cls(
+            data["office"],
+            data["week"],
+            str(data.get("message_id", "")),
+            datetime.fromisoformat(str(data["sent_at"])),
+            frozenset(str(r) for r in refs),
+            found,
+        )
+
+
+class Ledger(Protocol):
+    def entries(self) -> list[SentDigest]:
+        """One entry per Message-ID, in its last state; `LedgerError` if unreadable."""
+        ...
+
+    def record(self, entry: SentDigest) -> None:
+        """Note an intent or a success; `LedgerError` if it could not be noted."""
+        ...
+
+
+def was_sent(entries: Sequence[SentDigest], office: str, week: str) -> bool:
+    return any(e.office == office and e.week == week and e.state == SENT for e in entries)
+
+
+def pending_for(entries: Sequence[SentDigest], office: str, week: str) -> SentDigest | None:
+    """The latest intent for this digest that never became "sent": its Message-ID is reused."""
+    waiting = [e for e in entries if e.office == office and e.week == week and e.state == SENDING]
+    return max(waiting, key=lambda e: e.sent_at) if waiting else None
+
+
+def last_for(entries: Sequence[SentDigest], office: str, before_week: str) -> SentDigest | None:
+    """The latest digest an office got for an earlier week: its references are the next "since"."""
+    earlier = [e for e in entries if e.office == office and e.week < before_week and e.state == SENT]
+    return max(earlier, key=lambda e: (e.week, e.sent_at)) if earlier else None
+
+
+def latest_states(entries: Iterable[SentDigest]) -> list[SentDigest]:
+    """One entry per Message-ID (the last one noted wins), in the order they first appeared."""
+    by_id: dict[str, SentDigest] = {}
+    anonymous: list[SentDigest] = []
+    for entry in entries:
+        if entry.message_id:
+            by_id[entry.message_id] = entry
+        else:
+            anonymous.append(entry)
+    return [*by_id.values(), *anonymous]
+
+
+class FileLedger:
+    """A JSON file, replaced in one step (`os.replace`) at each intent and each success."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"FileLedger({str(self.path)!r})"
+
+    def entries(self) -> list[SentDigest]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []  # no digest was ever sent from this configuration
+        except OSError as error:
+            raise self._unreadable(french.os_reason(error)) from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise self._unreadable(french.LEDGER_NOT_TEXT) from None
+        except json.JSONDecodeError as error:
+            raise self._unreadable(
+                french.LEDGER_NOT_JSON.format(line=error.lineno, column=error.colno)
+            ) from None
+        if not isinstance(data, dict) or not isinstance(data.get("sent", []), list):
+            raise self._unreadable(french.LEDGER_BAD_SHAPE)
+        found: list[SentDigest] = []
+        for key, state in (("sent", SENT), ("sending", SENDING)):
+            items = data.get(key, [])
+            if not isinstance(items, list):
+                raise self._unreadable(french.LEDGER_BAD_SHAPE)
+            for number, item in enumerate(items, 1):
+                try:
+                    found.append(SentDigest.from_dict(item, state))
+                except (KeyError, TypeError, ValueError):
+                    raise self._unreadable(french.LEDGER_BAD_ENTRY.format(number=number, key=key)) from None
+        return found
+
+    def record(self, entry: SentDigest) -> None:
+        kept = [e for e in self.entries() if e.message_id != entry.message_id or not entry.message_id]
+        entries = [*kept, entry]
+        data = {
+            "sent": [e.as_dict() for e in entries if e.state == SENT],
+            "sending": [e.as_dict() for e in entries if e.state == SENDING],
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(self.path, text.encode("utf-8"))
+        except OSError as error:
+            raise LedgerError(french.os_error(error, self.path)) from None
+
+    def _unreadable(self, reason: str) -> LedgerError:
+        return LedgerError(french.LEDGER_UNREADABLE.format(where=self.path, reason=reason))
+
+
+class JournalLedger:
+    """Lines of the shared spreadsheet's `Journal` on Google (read and appended as plain text)."""
+
+    def __init__(self, backend: Any, spreadsheet_id: str):
+        self.backend = backend
+        self.spreadsheet_id = spreadsheet_id
+
+    def __repr__(self) -> str:
+        return f"JournalLedger({self.spreadsheet_id!r})"
+
+    @property
+    def where(self) -> str:
+        return french.LEDGER_JOURNAL.format(tab=french.TAB_JOURNAL)
+
+    def entries(self) -> list[SentDigest]:
+        from lotsync.adapters.sources import Source
+
+        source = Source("sheet", self.spreadsheet_id)
+        try:
+            rows = self.backend._batch_get(source, [french.TAB_JOURNAL])
+        except Exception as error:
+            if _status(error) == 400:
+                return []  # no Journal yet: no digest was ever recorded
+            raise self._unreadable(self._explain(error)) from error
+        found = []
+        for number, row in enumerate(rows.get(french.TAB_JOURNAL, []), 1):
+            state = JOURNAL_OUTCOMES.get(row[1]) if number > 2 and len(row) > 1 else None
+            if state is None:
+                continue  # a sync's line, the marker or the header
+            try:
+                found.append(SentDigest.from_dict(json.loads(str(row[-1])), state))
+            except (KeyError, TypeError, ValueError):
+                reason = french.LEDGER_BAD_LINE.format(row=number, outcome=row[1])
+                raise self._unreadable(reason) from None
+        return latest_states(found)
+
+    def record(self, entry: SentDigest) -> None:
+        outcome = french.DIGEST_JOURNAL_SENDING if entry.state == SENDING else french.DIGEST_JOURNAL_SENT
+        line = [
+            entry.sent_at.isoformat(sep=" ", timespec="seconds"),
+            outcome,
+            entry.week,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            json.dumps(entry.as_dict(), ensure_ascii=False),
+        ]
+        try:
+            client = self.backend._client()
+            params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+
+            def append() -> Any:
+                return self.backend._call(
+                    "sheets.values.append",
+                    lambda: client.values_append(
+                        self.spreadsheet_id, f"'{french.TAB_JOURNAL}'!A:J", params, {"values": [line]}
+                    ),
+                )
+
+            try:
+                append()
+            except Exception as error:
+                if _status(error) != 400:
+                    raise
+                self._create_journal(client, entry.sent_at)
+                append()
+        except Exception as error:
+            if _is_programming_error(error):
+                raise
+            raise LedgerError(f"{self.where} : {self._explain(error)}") from error
+
+    def _create_journal(self, client: Any, when: datetime) -> None:
+        """The Journal as a sync would have made it: marker line and header, then lines."""
+        from lotsync.tabs.results import JOURNAL_HEADER
+
+        marker = french.MARKER_LINE.format(when=french.timestamp(when))
+        self.backend._call(
+            "sheets.spreadsheets.batchUpdate",
+            lambda: client.batch_update(
+                self.spreadsheet_id,
+                {"requests": [{"addSheet": {"properties": {"title": french.TAB_JOURNAL}}}]},
+            ),
+        )
+        self.backend._call(
+            "sheets.values.update",
+            lambda: client.values_update(
+                self.spreadsheet_id,
+                f"'{french.TAB_JOURNAL}'!A1",
+                params={"valueInputOption": "RAW"},
+                body={"values": [[marker], list(JOURNAL_HEADER)]},
+            ),
+        )
+
+    def _explain(self, error: BaseException) -> str:
+        """Google's refusal in French, as the backend says it for any spreadsheet."""
+        from lotsync.adapters.sources import Source
+
+        explain = getattr(self.backend, "_explain", None)
+        if explain is None:
+            return f"{type(error).__name__} : {error}"
+        return str(explain(error, Source("sheet", self.spreadsheet_id)))
+
+    def _unreadable(self, reason: str) -> LedgerError:
+        return LedgerError(french.LEDGER_UNREADABLE.format(where=self.where, reason=reason))
+
+
+def _status(error: BaseException) -> int | None:
+    return getattr(getattr(error, "response", None), "status_code", None)
+
+
+def _is_programming_error(error: BaseException) -> bool:
+    return isinstance(error, TypeError | AttributeError | NameError | AssertionError | KeyError)

@@ -1,0 +1,297 @@
+"""One sync: read every source through a backend, compute the books, write the results.
+
+This is the only place where the core meets I/O. Reading problems become
+anomalies and the sync goes on; a write either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from lotsync.adapters.backends import Backend, ReadBook, Router, SourceError, WriteError, WriteReport
+from lotsync.adapters.config import Config
+from lotsync.core import french
+from lotsync.core.books import Books, Inputs, compute_books
+from lotsync.core.dossiers import Sheet
+from lotsync.core.layout import OWNED_TABS
+from lotsync.core.model import Anomaly, AnomalyKind, Where
+from lotsync.tabs.owned import edited_by_hand, foreign_tabs, generated_on, hand_edit_refusal, holds_figures
+from lotsync.tabs.results import (
+    JournalLine,
+    LastComplete,
+    OutputTab,
+    Quantity,
+    Row,
+    read_balances_tab,
+    result_tabs,
+)
+
+
+class SyncOutcome(NamedTuple):
+    books: Books
+    tabs: list[OutputTab]
+    shared: str
+    """The shared spreadsheet's name."""
+    dry_run: bool
+    written: bool
+    report: WriteReport | None
+    error: str | None
+    """Why nothing was written (French), or None."""
+    seconds: Decimal
+    api_calls: dict[str, int]
+    """Google API calls by endpoint (empty for local workbooks)."""
+    last_complete: LastComplete | None = None
+    """When the books are incomplete: the last complete balances, read back from `Soldes`."""
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    @property
+    def complete(self) -> bool:
+        """False when something could not be read: the figures that depend on it were kept as they
+        were (the last complete ones), not recomputed."""
+        return self.books.complete
+
+    @property
+    def stale_tabs(self) -> list[str]:
+        return [t.name for t in self.tabs if t.name in self.books.stale_tabs()]
+
+
+def default_backend(config: Config) -> Router:
+    """Local files through openpyxl, Google sources through the Google backend."""
+    return Router(config)
+
+
+def _source_anomaly(kind: AnomalyKind, name: str, tab: str, message: str, office: str | None) -> Anomaly:
+    return Anomaly(kind, Where(name, tab, 1), "", "", message, office)
+
+
+def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | None]:
+    """Every office's tab and the shared spreadsheet, as raw rows; problems become anomalies."""
+    problems: list[Anomaly] = []
+    offices: dict[str, Sheet | None] = {}
+    # Spreadsheets are read at the same time: on Google each read is a round trip.
+    shared_problems: list[Anomaly] = []
+    with ThreadPoolExecutor(max_workers=config.google.concurrency) as pool:
+        shared_read = pool.submit(read_shared, config, backend, shared_problems)
+        reads = [
+            (member, pool.submit(_read_quietly, backend, member.source, [member.tab]))
+            for member in config.members
+        ]
+        for member, future in reads:
+            offices[member.id] = None
+            book, error = future.result()
+            if error is not None:
+                problems.append(
+                    _source_anomaly(
+                        AnomalyKind.SOURCE_UNREADABLE,
+                        _display(member.source),
+                        member.tab,
+                        str(error),
+                        member.id,
+                    )
+                )
+                continue
+            assert book is not None
+            if member.tab not in book.tabs:
+                problems.append(
+                    _source_anomaly(
+                        AnomalyKind.MISSING_TAB,
+                        book.name,
+                        member.tab,
+                        french.MISSING_TAB.format(tab=member.tab, tabs=", ".join(book.tab_names)),
+                        member.id,
+                    )
+                )
+                continue
+            offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
+        expenses, fees, shared = shared_read.result()
+    return Inputs(offices, expenses, fees, problems + shared_problems), shared
+
+
+def _read_quietly(
+    backend: Backend, source: str, tabs: list[str]
+) -> tuple[ReadBook | None, SourceError | None]:
+    try:
+        return backend.read(source, tabs), None
+    except SourceError as error:
+        return None, error
+
+
+def read_shared(
+    config: Config, backend: Backend, problems: list[Anomaly]
+) -> tuple[Sheet | None, Sheet | None, ReadBook | None]:
+    """The shared spreadsheet: its cost tabs as sheets, and the book itself (for writing)."""
+    shared_cfg = config.shared
+    shared: ReadBook | None = None
+    expenses = fees = None
+    try:
+        shared = backend.read(shared_cfg.source, [shared_cfg.expenses_tab, shared_cfg.fees_tab, *OWNED_TABS])
+    except SourceError as error:
+        problems.append(
+            _source_anomaly(
+                AnomalyKind.SOURCE_UNREADABLE,
+                _display(shared_cfg.source),
+                shared_cfg.expenses_tab,
+                str(error),
+                None,
+            )
+        )
+    else:
+        if shared_cfg.expenses_tab in shared.tabs:
+            expenses = Sheet(shared.name, shared_cfg.expenses_tab, shared.tabs[shared_cfg.expenses_tab])
+        else:
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.MISSING_TAB,
+                    shared.name,
+                    shared_cfg.expenses_tab,
+                    french.MISSING_TAB.format(tab=shared_cfg.expenses_tab, tabs=", ".join(shared.tab_names)),
+                    None,
+                )
+            )
+        if shared_cfg.fees_tab in shared.tabs:
+            fees = Sheet(shared.name, shared_cfg.fees_tab, shared.tabs[shared_cfg.fees_tab])
+        for tab in foreign_tabs(shared.tabs, OWNED_TABS, shared.tab_names):
+            problems.append(
+                _source_anomaly(
+                    AnomalyKind.FOREIGN_TAB, shared.name, tab, french.FOREIGN_TAB.format(tab=tab), None
+                )
+            )
+    return expenses, fees, shared
+
+
+def _display(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
+def run_sync(
+    config: Config,
+    *,
+    as_of: date,
+    now: datetime,
+    backend: Backend | None = None,
+    dry_run: bool = False,
+) -> SyncOutcome:
+    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line.
+
+    A sync that writes holds the configuration's work lock from its first read to its last write
+    (`lotsync.app.lock.work_lock`): two syncs, or a sync and a digest, never interleave. Raises
+    `lotsync.app.lock.LockError` when another command holds it longer than `[schedule] lock_wait`.
+    """
+    if dry_run:
+        return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=True)
+    from lotsync.app.lock import work_lock
+
+    with work_lock(config):
+        return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=False)
+
+
+def _sync(
+    config: Config, *, as_of: date, now: datetime, backend: Backend | None, dry_run: bool
+) -> SyncOutcome:
+    started = time.perf_counter()
+    backend = backend or default_backend(config)
+    inputs, shared = read_inputs(config, backend)
+    books = compute_books(inputs, config, as_of)
+    tabs = result_tabs(books)
+    if not books.complete:
+        previous = shared.tabs if shared else {}
+        stale = books.stale_tabs()
+        tabs = [stale_version(t, previous.get(t.name), stale[t.name]) if t.name in stale else t for t in tabs]
+    shared_name = shared.name if shared else _display(config.shared.source)
+
+    def elapsed() -> Decimal:
+        return Decimal(f"{time.perf_counter() - started:.2f}")
+
+    def calls() -> dict[str, int]:
+        return dict(getattr(backend, "calls", {}))
+
+    last_complete = None
+    if not books.complete and shared is not None:
+        edited = {tab for tab, _ in edited_by_hand(shared.tabs, shared.fingerprints)}
+        if french.TAB_BALANCES not in edited:  # figures someone changed are not read back
+            last_complete = read_balances_tab(shared.tabs.get(french.TAB_BALANCES) or [], books.members)
+
+    if dry_run:
+        return SyncOutcome(
+            books, tabs, shared_name, True, False, None, None, elapsed(), calls(), last_complete
+        )
+    if shared is None:
+        error = next(
+            a.message for a in books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE and a.office is None
+        )
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, error, elapsed(), calls(), last_complete
+        )
+
+    local_now = now.replace(tzinfo=None, microsecond=0)
+    detail = _status_summary(books)
+    if not books.complete:
+        detail = french.PARTIAL_SUMMARY.format(reasons=_reasons(books)) + " " + detail
+    journal = JournalLine(
+        local_now,
+        french.JOURNAL_OK if books.complete else french.JOURNAL_PARTIAL,
+        as_of,
+        len(config.members) + 1,
+        sum(books.rows_read.values()),
+        len(books.anomalies),
+        len(books.reconciliation),
+        "",
+        Quantity(elapsed()),
+        # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
+        f"{detail} · exécution {secrets.token_hex(4)}",
+    )
+    edits = edited_by_hand(shared.tabs, shared.fingerprints)
+    if edits:
+        error = hand_edit_refusal(shared.name, edits, shared.saved_by)
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, error, elapsed(), calls(), last_complete
+        )
+    try:
+        to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
+        journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
+        report = backend.write(shared, tabs, journal, local_now)
+    except WriteError as error:
+        return SyncOutcome(
+            books, tabs, shared_name, False, False, None, str(error), elapsed(), calls(), last_complete
+        )
+    return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls(), last_complete)
+
+
+def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: list[str]) -> OutputTab:
+    """What to write instead of figures computed without something unread: the last complete
+    figures, untouched, under a first line that says since when and why; or, when there never
+    were complete figures, a line that says so and no figure at all."""
+    why = " ; ".join(reasons)
+    if previous is not None and holds_figures(previous):
+        since = generated_on(previous) or french.UNKNOWN_DATE
+        keep = french.STALE_MARKER.format(since=since, reasons=why)
+        return OutputTab(tab.name, [], tab.widths, keep=keep)
+    return OutputTab(tab.name, [Row("title", (french.NEVER_COMPLETE.format(reasons=why),))], tab.widths)
+
+
+def _reasons(books: Books) -> str:
+    return " ; ".join(g.reason for g in books.gaps)
+
+
+def _same(config: Config, shared: ReadBook, tab: OutputTab) -> bool:
+    from lotsync.adapters.sources import classify
+    from lotsync.tabs.owned import unchanged
+
+    if classify(shared.source, config.backend).is_google:
+        from lotsync.adapters.backends.google import unchanged_on_google
+
+        return unchanged_on_google(shared.tabs.get(tab.name), tab)
+    return unchanged(shared.tabs.get(tab.name), tab)
+
+
+def _status_summary(books: Books) -> str:
+    counts = books.status_counts()
+    return "; ".join(f"{french.RECON_STATUSES[k]} : {v}" for k, v in counts.items())

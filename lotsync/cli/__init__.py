@@ -1,0 +1,1 @@
+"""The command line: click commands, their text and JSON output, exit codes."""

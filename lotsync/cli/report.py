@@ -1,0 +1,230 @@
+"""What `lotsync sync` prints: a short French summary, or the complete result as JSON.
+
+The JSON schema is documented in the README ("Le résultat en JSON"). Amounts are
+strings with two decimals ("1234.50") so that no reader turns them into floats.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from lotsync import __version__
+from lotsync.app.sync import SyncOutcome
+from lotsync.core import french
+from lotsync.core.books import Books
+from lotsync.core.model import Dossier, Split, Where
+from lotsync.core.turnover import OfficeYear
+
+SCHEMA_VERSION = 1
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _where(where: Where | None) -> dict[str, Any] | None:
+    return None if where is None else {"spreadsheet": where.spreadsheet, "tab": where.tab, "row": where.row}
+
+
+def dossier_json(d: Dossier | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {
+        "office": d.office,
+        "ref": d.ref,
+        "client": d.client,
+        "kind": d.kind.value,
+        "start": _day(d.start),
+        "end": _day(d.end),
+        "pax": d.pax,
+        "status": d.status.value,
+        "amount": _money(d.amount),
+        "partner": d.partner,
+        "direction": d.direction.value if d.direction else None,
+        "partner_ref": d.partner_ref,
+        "resale": _money(d.resale),
+        "source": _where(d.where),
+    }
+
+
+def _split_json(s: Split) -> dict[str, Any]:
+    e = s.expense
+    return {
+        "label": e.label,
+        "category": e.category,
+        "date": _day(e.on),
+        "year": e.year or None,
+        "amount": _money(e.amount),
+        "paid_by": e.paid_by,
+        "key": e.key,
+        "reimbursed": e.reimbursed,
+        "source": _where(e.where),
+        "shares": {sh.member: _money(sh.amount) for sh in s.shares},
+    }
+
+
+def _year_json(y: OfficeYear) -> dict[str, Any]:
+    return {
+        "office": y.office or None,
+        "turnover": _money(y.turnover),
+        "previous": _money(y.previous),
+        "change": None if y.change is None else str(y.change),
+        "by_kind": {k: _money(v) for k, v in y.by_kind.items()},
+        "previous_by_kind": {k: _money(v) for k, v in y.previous_by_kind.items()},
+        "dossiers": y.dossiers,
+        "previous_dossiers": y.previous_dossiers,
+        "pax": y.pax,
+        "previous_pax": y.previous_pax,
+    }
+
+
+def books_json(books: Books) -> dict[str, Any]:
+    board = books.dashboard
+    return {
+        "as_of": _day(books.as_of),
+        "members": [{"id": m.id, "name": m.name, "short": m.short} for m in books.members],
+        "rows_read": books.rows_read,
+        "dossiers": len(books.dossiers),
+        "reconciliation": {
+            "counts": books.status_counts(),
+            "lines": [
+                {
+                    "buyer": line.buyer,
+                    "seller": line.seller,
+                    "statuses": [s.value for s in line.statuses],
+                    "paired_by": line.paired_by,
+                    "owed": _money(line.owed),
+                    "explanation": line.explanation,
+                    "purchase": dossier_json(line.purchase),
+                    "sale": dossier_json(line.sale),
+                }
+                for line in books.reconciliation
+            ],
+        },
+        "balances": [
+            {
+                "member": b.member,
+                "receivable": _money(b.receivable),
+                "payable": _money(b.payable),
+                "net": _money(b.net),
+                "by_source": {k: _money(v) for k, v in b.by_source.items()},
+            }
+            for b in books.balances
+        ],
+        "transfers": [
+            {"from": t.debtor, "to": t.creditor, "amount": _money(t.amount)} for t in books.transfers
+        ],
+        "debts": [
+            {
+                "debtor": d.debtor,
+                "creditor": d.creditor,
+                "amount": _money(d.amount),
+                "source": d.source,
+                "label": d.label,
+            }
+            for d in books.debts
+        ],
+        "splits": [_split_json(s) for s in books.splits],
+        "turnover": {
+            "current": {"start": _day(board.current.start), "end": _day(board.current.end)},
+            "previous": {"start": _day(board.previous.start), "end": _day(board.previous.end)},
+            "offices": [_year_json(y) for y in board.offices],
+            "total": _year_json(board.total),
+            "months": [
+                {
+                    "office": m.office,
+                    "year": m.year,
+                    "month": m.month,
+                    "turnover": _money(m.turnover),
+                    "days": _money(m.days),
+                    "visits": _money(m.visits),
+                    "dossiers": m.dossiers,
+                    "pax": m.pax,
+                }
+                for m in board.months
+            ],
+        },
+        "anomalies": [
+            {
+                "kind": a.kind.value,
+                **(_where(a.where) or {}),
+                "column": a.column,
+                "value": a.value,
+                "message": a.message,
+                "office": a.office,
+            }
+            for a in books.anomalies
+        ],
+    }
+
+
+def outcome_json(outcome: SyncOutcome) -> dict[str, Any]:
+    return {
+        "lotsync": __version__,
+        "schema": SCHEMA_VERSION,
+        "dry_run": outcome.dry_run,
+        "written": outcome.written,
+        "error": outcome.error,
+        "shared": outcome.shared,
+        "tabs_rewritten": outcome.report.rewritten if outcome.report else [],
+        "tabs_unchanged": outcome.report.unchanged if outcome.report else [],
+        "seconds": str(outcome.seconds),
+        "api_calls": outcome.api_calls,
+        "complete": outcome.complete,
+        "gaps": [
+            {"office": g.source or None, "reason": g.reason, "tabs": list(g.tabs)} for g in outcome.books.gaps
+        ],
+        "tabs_kept": outcome.stale_tabs,
+        **books_json(outcome.books),
+    }
+
+
+def outcome_text(outcome: SyncOutcome) -> str:
+    books = outcome.books
+    names = {m.id: m.short for m in books.members}
+    width = max(len(n) for n in names.values())
+    lines = [f"lotsync — synchronisation au {french.long_date(books.as_of)}"]
+    read = ", ".join(f"{names[m]} {n}" for m, n in books.rows_read.items())
+    lines.append(f"Lignes lues : {read} ; {french.plural(len(books.dossiers), 'dossier')} retenus.")
+    counts = books.status_counts()
+    detail = ", ".join(f"{french.RECON_STATUSES[k].lower()} {v}" for k, v in counts.items()) or "aucune"
+    lines.append(
+        f"Rapprochement : {french.plural(len(books.reconciliation), 'journée')} entre offices ({detail})."
+    )
+    if not books.complete:
+        # Balances computed without an office are wrong money: they are not shown at all.
+        lines.append(french.PARTIAL_SUMMARY.format(reasons=" ; ".join(g.reason for g in books.gaps)))
+        lines.append(french.PARTIAL_KEPT.format(tabs=", ".join(outcome.stale_tabs)))
+    else:
+        lines.append("Soldes (positif : à recevoir, négatif : à payer) :")
+        for b in books.balances:
+            lines.append(f"  {names[b.member]:<{width}}  {french.money(b.net):>14}")
+        if books.transfers:
+            lines.append("Virements suggérés :")
+            lines += [
+                f"  {names[t.debtor]} → {names[t.creditor]} : {french.money(t.amount)}"
+                for t in books.transfers
+            ]
+        else:
+            lines.append(french.SECTION_NO_TRANSFER)
+    lines.append(
+        f"Anomalies : {len(books.anomalies)}"
+        + (f" (détail dans l'onglet « {french.TAB_ANOMALIES} »)." if books.anomalies else ".")
+    )
+    if outcome.dry_run:
+        lines.append("Simulation (--dry-run) : rien n'a été écrit.")
+    elif outcome.error:
+        lines.append(f"ÉCHEC : {outcome.error}")
+    elif outcome.report:
+        rewritten = ", ".join(outcome.report.rewritten) or "aucun onglet à réécrire (déjà à jour)"
+        lines.append(f"Écrit dans {outcome.shared} : {rewritten} ; ligne ajoutée au {french.TAB_JOURNAL}.")
+    if outcome.api_calls:
+        detail = ", ".join(f"{name} {count}" for name, count in sorted(outcome.api_calls.items()))
+        lines.append(f"Appels à Google : {sum(outcome.api_calls.values())} ({detail}).")
+    return "\n".join(lines)

@@ -1,0 +1,199 @@
+"""The collective's books: from raw sheets to every figure lotsync shows, in one pure function.
+
+`compute_books` takes what the backends read (plain cell values) and the
+configuration, and returns `Books`. No files, no Google, no clock: `as_of` is
+an input, so the same sheets and date always give the same books.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import NamedTuple
+
+from lotsync.adapters.config import Config
+from lotsync.core import balances as balances_mod
+from lotsync.core import french
+from lotsync.core.dossiers import Sheet, Words, parse_dossiers
+from lotsync.core.expenses import KeyContext, fee_expenses, parse_expenses
+from lotsync.core.layout import EXPENSE_REQUIRED, FEE_REQUIRED
+from lotsync.core.model import (
+    Anomaly,
+    AnomalyKind,
+    Balance,
+    Debt,
+    Dossier,
+    Member,
+    ReconLine,
+    ReconStatus,
+    Split,
+    Transfer,
+)
+from lotsync.core.reconcile import reconcile
+from lotsync.core.split import split_expenses
+from lotsync.core.turnover import Dashboard, dashboard
+
+
+class Inputs(NamedTuple):
+    """What the backends read: each office's dossier tab, the shared cost tabs, and the
+    problems met while reading (an unreadable file, a missing tab)."""
+
+    offices: Mapping[str, Sheet | None]
+    expenses: Sheet | None
+    fees: Sheet | None
+    read_anomalies: Sequence[Anomaly] = ()
+
+
+class Gap(NamedTuple):
+    """Something lotsync could not read, and the result tabs whose figures depend on it."""
+
+    source: str
+    """The member whose sheet is missing, or "" for the shared cost tabs."""
+    reason: str
+    """In French, for the tabs' first line and the digests: "le tableur de OT Figeac n'a pas pu être lu"."""
+    tabs: tuple[str, ...]
+
+
+OFFICE_TABS: tuple[str, ...] = (french.TAB_RECONCILIATION, french.TAB_BALANCES, french.TAB_DASHBOARD)
+"""What an office's sheet feeds: its days, everyone's balances, the turnover."""
+SHARED_TABS: tuple[str, ...] = (french.TAB_BALANCES, french.TAB_SPLITS)
+"""What the shared cost tabs feed."""
+_BLOCKING = {
+    AnomalyKind.SOURCE_UNREADABLE: french.GAP_UNREADABLE,
+    AnomalyKind.MISSING_TAB: french.GAP_MISSING_TAB,
+    AnomalyKind.MISSING_HEADER: french.GAP_MISSING_HEADER,
+    AnomalyKind.MISSING_COLUMN: french.GAP_MISSING_COLUMN,
+}
+"""Anomalies that stop a whole tab from being read (any other one leaves out a row only)."""
+
+
+def gaps(anomalies: Sequence[Anomaly], members: Sequence[Member], cost_tabs: Sequence[str]) -> list[Gap]:
+    """What could not be read, from the anomalies: one gap per office or shared tab concerned."""
+    names = {m.id: m.short for m in members}
+    found: dict[str, Gap] = {}
+    for a in anomalies:
+        template = _BLOCKING.get(a.kind)
+        if template is None:
+            continue
+        if a.office in names:
+            key, tabs, what = a.office, OFFICE_TABS, french.GAP_OFFICE.format(office=names[a.office])
+        elif a.office is None and a.where.tab in cost_tabs:
+            key, tabs, what = "", SHARED_TABS, french.GAP_SHARED.format(tab=a.where.tab)
+        else:
+            continue
+        if key not in found:
+            reason = template.format(what=what, tab=a.where.tab, column=a.column)
+            found[key] = Gap(key, reason, tabs)
+    return sorted(found.values(), key=lambda g: [m.id for m in members].index(g.source) if g.source else -1)
+
+
+class Books(NamedTuple):
+    as_of: date
+    members: tuple[Member, ...]
+    dossiers: list[Dossier]
+    rows_read: dict[str, int]
+    anomalies: list[Anomaly]
+    reconciliation: list[ReconLine]
+    splits: list[Split]
+    debts: list[Debt]
+    balances: list[Balance]
+    transfers: list[Transfer]
+    dashboard: Dashboard
+    gaps: tuple[Gap, ...] = ()
+    """What could not be read: the figures that depend on it are incomplete."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+    def stale_tabs(self) -> dict[str, list[str]]:
+        """Result tab → the reasons why its figures are incomplete."""
+        stale: dict[str, list[str]] = {}
+        for gap in self.gaps:
+            for tab in gap.tabs:
+                stale.setdefault(tab, []).append(gap.reason)
+        return stale
+
+    def status_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for line in self.reconciliation:
+            counts.update(s.value for s in line.statuses)
+        return {s.value: counts[s.value] for s in ReconStatus if counts[s.value]}
+
+
+def words_from(config: Config) -> Words:
+    vocabulary = config.vocabulary()
+    return Words(vocabulary.status, vocabulary.kind, vocabulary.direction, vocabulary.partner)
+
+
+def compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
+    # Parsing allocates hundreds of thousands of small immutable records and no cycles: the cyclic
+    # garbage collector would rescan them again and again for nothing (a quarter of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute_books(inputs, config, as_of)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
+    members = config.core_members()
+    ids = config.member_ids
+    words = words_from(config)
+    anomalies: list[Anomaly] = list(inputs.read_anomalies)
+    dossiers: list[Dossier] = []
+    duplicates: list[Dossier] = []
+    rows_read: dict[str, int] = {}
+    synonyms = config.dossier_headers()
+    limits = config.limits.window(as_of)
+    for member in ids:
+        sheet = inputs.offices.get(member)
+        if sheet is None:
+            rows_read[member] = 0
+            continue
+        parsed = parse_dossiers(sheet, member, synonyms, words, members, limits)
+        dossiers.extend(parsed.dossiers)
+        duplicates.extend(parsed.duplicates)
+        anomalies.extend(parsed.anomalies)
+        rows_read[member] = parsed.rows
+
+    context = KeyContext(ids, config.split_keys, words.partner)
+    expenses = fee_expenses(config.fees)
+    if inputs.expenses is not None:
+        found, problems = parse_expenses(
+            inputs.expenses, config.expense_header_map(), EXPENSE_REQUIRED, context, limits=limits
+        )
+        expenses.extend(found)
+        anomalies.extend(problems)
+    if inputs.fees is not None:
+        found, problems = parse_expenses(
+            inputs.fees, config.fee_header_map(), FEE_REQUIRED, context, fees=True, limits=limits
+        )
+        expenses.extend(found)
+        anomalies.extend(problems)
+
+    lines = reconcile(dossiers, members, duplicates)
+    splits = split_expenses(expenses, ids, config.split_keys, words.partner)
+    all_debts = balances_mod.debts(lines, splits)
+    all_balances = balances_mod.balances(all_debts, ids)
+    transfers = balances_mod.settle(all_balances)
+    board = dashboard(dossiers, ids, as_of, config.collective.financial_year_start_month)
+    cost_tabs = (config.shared.expenses_tab, config.shared.fees_tab)
+    return Books(
+        as_of,
+        members,
+        dossiers,
+        rows_read,
+        anomalies,
+        lines,
+        splits,
+        all_debts,
+        all_balances,
+        transfers,
+        board,
+        tuple(gaps(anomalies, members, cost_tabs)),
+    )

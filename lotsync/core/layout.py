@@ -1,0 +1,80 @@
+"""The layout of the sheets lotsync reads: fields, their default headers and words.
+
+Every header and every word here is only a default: the configuration may
+replace any list (see `config/lotsync.example.toml`).
+"""
+
+from __future__ import annotations
+
+from lotsync.core import french
+from lotsync.core.model import Direction, Kind, Status
+
+DOSSIER_HEADERS: dict[str, list[str]] = {
+    "ref": ["Référence", "Réf", "N° dossier", "Dossier", "No dossier", "N° de dossier"],
+    "client": ["Client", "Groupe", "Agence"],
+    "kind": ["Prestation", "Type", "Produit"],
+    "start": ["Date", "Date début", "Date d'arrivée"],
+    "end": ["Date fin", "Date de départ"],
+    "pax": ["Pax", "Nb pax", "Participants"],
+    "status": ["Statut", "État"],
+    "amount": ["Montant TTC", "Montant", "Prix", "Total"],
+    "partner": ["OT partenaire", "Partenaire"],
+    "direction": ["Sens", "Achat/Vente"],
+    "partner_ref": ["Réf. partenaire", "Réf. OT"],
+    "resale": ["Prix revente", "Prix client"],
+}
+DOSSIER_REQUIRED = ("ref", "start")
+
+EXPENSE_HEADERS: dict[str, list[str]] = {
+    "on": ["Date"],
+    "label": ["Libellé", "Objet"],
+    "amount": ["Montant", "Montant TTC"],
+    "paid_by": ["Payé par", "Payeur"],
+    "key": ["Répartition", "Clé"],
+    "category": ["Catégorie"],
+    "reimbursed": ["Remboursé", "Remboursée"],
+}
+EXPENSE_REQUIRED = ("on", "label", "amount", "paid_by")
+
+FEE_HEADERS: dict[str, list[str]] = {
+    "year": ["Année", "Exercice"],
+    "label": ["Libellé", "Cotisation"],
+    "amount": ["Montant", "Montant TTC"],
+    "paid_by": ["Payé par", "Payeur"],
+    "key": ["Répartition", "Clé"],
+    "reimbursed": ["Remboursé", "Remboursée"],
+}
+FEE_REQUIRED = ("year", "amount", "paid_by")
+
+STATUS_WORDS: dict[str, list[str]] = {
+    Status.QUOTE: ["devis", "estimation", "proposition"],
+    Status.OPTION: ["option", "optionné", "pré-réservation", "en option"],
+    Status.CONFIRMED: ["confirmé", "confirmée", "ok", "validé", "validée", "réservé"],
+    Status.INVOICED: ["facturé", "facturée", "facture envoyée"],
+    Status.PAID: ["soldé", "soldée", "payé", "payée", "réglé", "réglée", "encaissé"],
+    Status.CANCELLED: ["annulé", "annulée", "annulation"],
+}
+
+KIND_WORDS: dict[str, list[str]] = {
+    Kind.DAY: ["journée", "journee", "jour", "journée groupe", "excursion"],
+    Kind.VISIT: ["visite", "visite guidée", "visite de groupe", "visite groupe"],
+    Kind.STAY: ["séjour", "circuit", "week-end"],
+    Kind.BUSINESS: ["affaires", "tourisme d'affaires", "séminaire", "congrès"],
+}
+
+DIRECTION_WORDS: dict[str, list[str]] = {
+    Direction.PURCHASE: ["achat", "acheté", "achète", "a"],
+    Direction.SALE: ["vente", "vendu", "vend", "v"],
+}
+
+EQUAL_SPLIT_WORDS = ["égale", "egal", "égal", "parts égales", "équitable", ""]
+
+OWNED_TABS = (
+    french.TAB_RECONCILIATION,
+    french.TAB_BALANCES,
+    french.TAB_SPLITS,
+    french.TAB_DASHBOARD,
+    french.TAB_ANOMALIES,
+    french.TAB_JOURNAL,
+)
+"""Tabs of the shared spreadsheet that lotsync writes; it writes nowhere else."""

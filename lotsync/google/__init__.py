@@ -1,1 +1,0 @@
-"""Talking to Google: credentials, transports, retries. The backend itself is `lotsync.backends.google`."""

@@ -1,0 +1,205 @@
+"""The tabs lotsync owns: how it recognises them and tells whether they need rewriting."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from lotsync.core import french
+from lotsync.tabs.results import OutputTab
+
+
+def is_marked(rows: Sequence[Sequence[Any]]) -> bool:
+    """True when the tab's first cell says lotsync generated it."""
+    return bool(rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(french.MARKER))
+
+
+def foreign_tabs(
+    tabs: dict[str, list[list[Any]]], owned: Sequence[str], names: Sequence[str] = ()
+) -> list[str]:
+    """Tabs with an owned name that a person made: lotsync must not overwrite them. Names are
+    compared without regard to case, as Google does: a person's `soldes` is a person's tab."""
+    wanted = {t.casefold(): t for t in owned}
+    found = [name for name in owned if name in tabs and not is_marked(tabs[name])]
+    found += [n for n in names if n.casefold() in wanted and n not in wanted.values()]
+    return found
+
+
+def foreign_refusal(
+    book_name: str, tabs: dict[str, list[list[Any]]], owned: Sequence[str], names: Sequence[str] = ()
+) -> str | None:
+    """Why nothing may be written when people made tabs with lotsync's names, or None."""
+    foreign = foreign_tabs(tabs, owned, names)
+    if not foreign:
+        return None
+    return french.WRITE_REFUSED_FOREIGN.format(
+        path=book_name, tabs=", ".join(f"« {t} »" for t in foreign), verb="a" if len(foreign) == 1 else "ont"
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a comparable value, whatever the backend returned for it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, datetime):
+        return (
+            value.date() if value.hour == value.minute == value.second == 0 else value.replace(microsecond=0)
+        )
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | Decimal):
+        return Decimal(value).normalize()
+    if isinstance(value, float):
+        return Decimal(repr(value)).normalize()
+    return str(value)
+
+
+def plain_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    out = []
+    for row in rows:
+        cells = [_plain(v) for v in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append(tuple(cells))
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def unchanged(existing: Sequence[Sequence[Any]] | None, tab: OutputTab) -> bool:
+    """Whether the existing tab (marker line included) already holds exactly this content."""
+    if existing is None or not is_marked(existing):
+        return False
+    if tab.keep is not None:
+        return existing[0][0] == tab.keep
+    if is_stale(existing):
+        return False  # the same figures again, but now complete: the first line must say so
+    return plain_rows(existing[1:]) == plain_rows([row.cells for row in tab.rows])
+
+
+_GENERATED_ON = re.compile(re.escape(french.MARKER) + r" le (.+?)\.(?:\s|$)")
+
+
+def is_stale(rows: Sequence[Sequence[Any]]) -> bool:
+    """A tab of lotsync's that holds the last complete figures, not recomputed (see `OutputTab.keep`)."""
+    return is_marked(rows) and f". {french.STALE} " in rows[0][0]
+
+
+def generated_on(rows: Sequence[Sequence[Any]]) -> str | None:
+    """When lotsync last wrote complete figures in a tab, as its first line says."""
+    if not is_marked(rows):
+        return None
+    found = _GENERATED_ON.match(rows[0][0])
+    return found[1] if found else None
+
+
+def holds_figures(rows: Sequence[Sequence[Any]]) -> bool:
+    """A tab of lotsync's with figures under its first line (not the "not yet complete" placeholder)."""
+    if not is_marked(rows) or len(rows) < 2:
+        return False
+    first = rows[1][0] if rows[1] else None
+    return not (isinstance(first, str) and first.startswith(french.NEVER_COMPLETE.split(" :")[0]))
+
+
+# -- what lotsync last wrote: a fingerprint kept in the workbook ------------------------------------
+#
+# A tab's fingerprint is a short hash of each of its rows and of each of its columns, taken under
+# the first line (which changes at every sync). A person's edit changes the hash of its row and of
+# its column: comparing both names the cells, without keeping a copy of the tab.
+
+
+def _digest(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=4).hexdigest()
+
+
+_EMPTY_COLUMN = _digest([])
+
+
+def _columns(plain: Sequence[tuple[Any, ...]]) -> list[str]:
+    width = max((len(r) for r in plain), default=0)
+    return [
+        _digest([(i, row[c]) for i, row in enumerate(plain) if c < len(row) and row[c] is not None])
+        for c in range(width)
+    ]
+
+
+def fingerprint(rows: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
+    """The fingerprint of a tab's content under its first line (as written, or as read back)."""
+    plain = plain_rows(rows)
+    return {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+
+
+def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[str]:
+    """The cells (A1 notation, row numbers as people see them) that differ from what lotsync
+    wrote, given the tab's rows under its first line and the fingerprint kept at the last write."""
+    plain = plain_rows(rows)
+    now = {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+
+    def differing(axis: str) -> list[int]:
+        old, new = list(known.get(axis, [])), now[axis]
+        blank = _EMPTY_COLUMN if axis == "columns" else None
+        return [
+            i
+            for i in range(max(len(old), len(new)))
+            if (old[i] if i < len(old) else blank) != (new[i] if i < len(new) else blank)
+        ]
+
+    rows_changed, columns_changed = differing("rows"), differing("columns")
+    if not rows_changed:
+        return []
+    if not columns_changed:  # a whole row deleted or moved, say: name the rows
+        return [f"ligne {r + 2}" for r in rows_changed]
+    return [f"{_letters(c)}{r + 2}" for r in rows_changed for c in columns_changed]
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def fingerprints_after(existing: Mapping[str, Sequence[Sequence[Any]]], tabs: Sequence[OutputTab]) -> dict:
+    """What to keep in the workbook after writing `tabs`: each tab's fingerprint as it will be."""
+    found = {}
+    for tab in tabs:
+        before = existing.get(tab.name)
+        if tab.keep is not None or (before is not None and unchanged(before, tab)):
+            found[tab.name] = fingerprint(before[1:] if before else [])
+        else:
+            found[tab.name] = fingerprint([row.cells for row in tab.rows])
+    return {"version": 1, "tabs": found}
+
+
+def edited_by_hand(
+    existing: Mapping[str, Sequence[Sequence[Any]]], kept: Mapping[str, Any] | None
+) -> list[tuple[str, list[str]]]:
+    """lotsync's tabs that a person changed since lotsync wrote them, with the cells changed."""
+    known = (kept or {}).get("tabs") or {}
+    found = []
+    for name, fp in known.items():
+        rows = existing.get(name)
+        if rows is None or not is_marked(rows) or not isinstance(fp, Mapping):
+            continue
+        cells = hand_edits(rows[1:], fp)
+        if cells:
+            found.append((name, cells))
+    return found
+
+
+def hand_edit_refusal(book_name: str, edits: Sequence[tuple[str, list[str]]], saved_by: str | None) -> str:
+    """Why nothing was written: which tabs and cells a person changed, and what to do."""
+    shown = " ; ".join(
+        f"« {tab} » ({', '.join(cells[:8])}{' …' if len(cells) > 8 else ''})" for tab, cells in edits
+    )
+    who = french.HAND_EDIT_WHO.format(who=saved_by) if saved_by else ""
+    first = edits[0][0]
+    return french.HAND_EDIT_REFUSED.format(path=book_name, tabs=shown, who=who, tab=first)

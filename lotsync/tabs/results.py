@@ -1,0 +1,408 @@
+"""The tabs lotsync writes into the shared spreadsheet, as plain typed rows.
+
+Backends turn these into cells: `Decimal` is money (shown in euros), `Percent`
+a ratio, `date` a date, `str` always text (never a formula, whatever it begins
+with). The first line, the marker, is added by the backend with the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from lotsync.core import french
+from lotsync.core.books import Books
+from lotsync.core.model import Balance, Kind, Member, Transfer, Where
+
+
+class Percent(Decimal):
+    """A ratio shown as a percentage (0.125 → 12,5 %)."""
+
+
+class Quantity(Decimal):
+    """A number that is not money (a duration in seconds)."""
+
+
+class Row(NamedTuple):
+    style: str
+    """"title", "header", "data", "total" or "blank"."""
+    cells: tuple[Any, ...]
+
+
+class OutputTab(NamedTuple):
+    name: str
+    rows: list[Row]
+    widths: tuple[int, ...] = ()
+    keep: str | None = None
+    """When set, the tab's figures are incomplete: only its first line becomes this text, and
+    everything under it (the last complete figures) is left exactly as it is."""
+
+
+def _title(text: str) -> Row:
+    return Row("title", (text,))
+
+
+def _header(*labels: str) -> Row:
+    return Row("header", labels)
+
+
+MAX_CELL_TEXT = 32_000
+"""Excel refuses a file with a cell of more than 32,767 characters; a sheet's cell can be that long."""
+
+
+def _fit(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        return value[: MAX_CELL_TEXT - 1] + "…"
+    return value
+
+
+def _data(*cells: Any) -> Row:
+    return Row("data", tuple(_fit(c) for c in cells))
+
+
+def _total(*cells: Any) -> Row:
+    return Row("total", cells)
+
+
+_BLANK = Row("blank", ())
+
+
+def _where(where: Where | None) -> tuple[str, str, int | None]:
+    if where is None:
+        return ("configuration", "", None)
+    return (where.spreadsheet, where.tab, where.row)
+
+
+def _names(members: Sequence[Member]) -> dict[str, str]:
+    return {m.id: m.short for m in members}
+
+
+# -- Rapprochement ------------------------------------------------------------
+
+RECON_HEADER = (
+    "Statut", "Codes", "Acheteur", "Vendeur", "Date", "Client", "Réf. acheteur", "Réf. vendeur",
+    "Pax acheteur", "Pax vendeur", "Montant acheteur", "Montant vendeur",
+    "Statut acheteur", "Statut vendeur", "Reste dû", "Explication",
+    "Classeur achat", "Onglet achat", "Ligne achat", "Classeur vente", "Onglet vente", "Ligne vente",
+)  # fmt: skip
+
+
+def reconciliation_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [_header(*RECON_HEADER)]
+    for line in books.reconciliation:
+        p, s = line.purchase, line.sale
+        any_side = p or s
+        assert any_side is not None
+        rows.append(
+            _data(
+                ", ".join(french.RECON_STATUSES[st.value] for st in line.statuses),
+                " ".join(st.value for st in line.statuses),
+                names[line.buyer],
+                names[line.seller],
+                any_side.start,
+                any_side.client,
+                p.ref if p else None,
+                s.ref if s else None,
+                p.pax if p else None,
+                s.pax if s else None,
+                p.amount if p else None,
+                s.amount if s else None,
+                p.status.value if p else None,
+                s.status.value if s else None,
+                line.owed,
+                line.explanation,
+                *(_where(p.where) if p else (None, None, None)),
+                *(_where(s.where) if s else (None, None, None)),
+            )
+        )
+    widths = (24, 18, 18, 18, 12, 28, 14, 14, 8, 8, 14, 14, 12, 12, 12, 70, 18, 12, 8, 18, 12, 8)
+    return OutputTab(french.TAB_RECONCILIATION, rows, widths)
+
+
+# -- Soldes -------------------------------------------------------------------
+
+
+def balances_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [
+        _title(french.SECTION_BALANCES),
+        _header(
+            "Office",
+            "À recevoir",
+            "À payer",
+            "Solde net",
+            *(f"dont {french.SOURCE_LABELS[s].lower()}" for s in french.SOURCE_LABELS),
+        ),
+    ]
+    for b in books.balances:
+        rows.append(
+            _data(
+                names[b.member],
+                b.receivable,
+                b.payable,
+                b.net,
+                *(b.by_source[s] for s in french.SOURCE_LABELS),
+            )
+        )
+    rows += [_BLANK, _title(french.SECTION_TRANSFERS)]
+    if books.transfers:
+        rows.append(_header("De", "À", "Montant"))
+        rows += [_data(names[t.debtor], names[t.creditor], t.amount) for t in books.transfers]
+    else:
+        rows.append(_data(french.SECTION_NO_TRANSFER))
+    rows += [
+        _BLANK,
+        _title(french.SECTION_DEBTS),
+        _header("Qui doit", "À qui", "Montant", "Origine", "Référence ou libellé"),
+    ]
+    for d in sorted(books.debts, key=lambda d: (d.debtor, d.creditor, d.source, d.label)):
+        rows.append(
+            _data(names[d.debtor], names[d.creditor], d.amount, french.SOURCE_LABELS[d.source], d.label)
+        )
+    return OutputTab(french.TAB_BALANCES, rows, (26, 16, 16, 16, 20, 22, 20))
+
+
+# -- Répartition --------------------------------------------------------------
+
+
+def splits_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    ids = [m.id for m in books.members]
+    rows = [
+        _header(
+            "Libellé",
+            "Catégorie",
+            "Date",
+            "Année",
+            "Montant",
+            "Payé par",
+            "Répartition",
+            *(names[m] for m in ids),
+            "Remboursé",
+            "Classeur",
+            "Onglet",
+            "Ligne",
+        )
+    ]
+    totals = dict.fromkeys(ids, Decimal("0.00"))
+    grand = Decimal("0.00")
+    for split in sorted(books.splits, key=lambda s: (s.expense.year, s.expense.on or date.min)):
+        e = split.expense
+        shares = {s.member: s.amount for s in split.shares}
+        for m in ids:
+            totals[m] += shares.get(m, Decimal("0.00"))
+        grand += e.amount
+        rows.append(
+            _data(
+                e.label,
+                e.category,
+                e.on,
+                e.year or None,
+                e.amount,
+                names[e.paid_by],
+                e.key,
+                *(shares.get(m, Decimal("0.00")) for m in ids),
+                "oui" if e.reimbursed else "non",
+                *_where(e.where),
+            )
+        )
+    rows.append(_total("Total", None, None, None, grand, None, None, *(totals[m] for m in ids)))
+    return OutputTab(french.TAB_SPLITS, rows, (44, 16, 12, 8, 14, 18, 28, *(16 for _ in ids), 10, 18, 18, 8))
+
+
+# -- Tableau de bord ----------------------------------------------------------
+
+
+def dashboard_tab(books: Books) -> OutputTab:
+    board = books.dashboard
+    names = {**_names(books.members), "": "Collectif"}
+    current, previous = board.current, board.previous
+    rows = [
+        _title(
+            french.SECTION_YTD.format(
+                start=french.short_date(current.start),
+                as_of=french.short_date(current.end),
+                previous=previous.start.year
+                if previous.start.year == previous.end.year
+                else f"{previous.start.year}-{previous.end.year}",
+            )
+        ),
+        _header(
+            "Office",
+            "Chiffre d'affaires",
+            "Même période N-1",
+            "Évolution",
+            "Journées",
+            "Journées N-1",
+            "Visites de groupe",
+            "Visites N-1",
+            "Dossiers",
+            "Dossiers N-1",
+            "Pax",
+            "Pax N-1",
+        ),
+    ]
+    for year in (*board.offices, board.total):
+        change = year.change
+        cells = (
+            names[year.office],
+            year.turnover,
+            year.previous,
+            Percent(change) if change is not None else None,
+            year.by_kind[Kind.DAY],
+            year.previous_by_kind[Kind.DAY],
+            year.by_kind[Kind.VISIT],
+            year.previous_by_kind[Kind.VISIT],
+            year.dossiers,
+            year.previous_dossiers,
+            year.pax,
+            year.previous_pax,
+        )
+        rows.append(_total(*cells) if year is board.total else _data(*cells))
+
+    rows += [_BLANK, _title(french.SECTION_KIND), _header("Office", *(k.value for k in Kind), "Total")]
+    for year in (*board.offices, board.total):
+        cells = (names[year.office], *(year.by_kind[k] for k in Kind), year.turnover)
+        rows.append(_total(*cells) if year is board.total else _data(*cells))
+
+    ids = [m.id for m in books.members]
+    rows += [
+        _BLANK,
+        _title(french.SECTION_MONTHLY),
+        _header("Mois", *(names[m] for m in ids), "Total", "dont journées", "dont visites"),
+    ]
+    by_month: dict[tuple[int, int], dict[str, Any]] = {}
+    for m in board.months:
+        by_month.setdefault((m.year, m.month), {})[m.office] = m
+    for (year_n, month), per_office in by_month.items():
+        values = [per_office[o].turnover for o in ids]
+        rows.append(
+            _data(
+                f"{french.month_name(month)} {year_n}",
+                *values,
+                sum(values, Decimal("0.00")),
+                sum((per_office[o].days for o in ids), Decimal("0.00")),
+                sum((per_office[o].visits for o in ids), Decimal("0.00")),
+            )
+        )
+    return OutputTab(french.TAB_DASHBOARD, rows, (24, *(18 for _ in range(11))))
+
+
+# -- Anomalies ----------------------------------------------------------------
+
+ANOMALY_HEADER = ("Classeur", "Onglet", "Ligne", "Colonne", "Valeur", "Problème", "Que faire", "Office")
+
+
+def anomalies_tab(books: Books) -> OutputTab:
+    names = _names(books.members)
+    rows = [_header(*ANOMALY_HEADER)]
+    for a in books.anomalies:
+        rows.append(
+            _data(
+                a.where.spreadsheet,
+                a.where.tab,
+                a.where.row,
+                a.column,
+                a.value,
+                french.ANOMALY_KINDS[a.kind.value],
+                a.message,
+                names.get(a.office or "", ""),
+            )
+        )
+    return OutputTab(french.TAB_ANOMALIES, rows, (18, 18, 8, 18, 22, 30, 90, 18))
+
+
+# -- Journal ------------------------------------------------------------------
+
+JOURNAL_HEADER = (
+    "Date et heure", "Résultat", "Date de référence", "Classeurs lus", "Lignes lues", "Anomalies",
+    "Lignes de rapprochement", "Onglets réécrits", "Durée (s)", "Détail",
+)  # fmt: skip
+JOURNAL_WIDTHS = (20, 12, 16, 14, 12, 12, 14, 40, 10, 60)
+
+
+class JournalLine(NamedTuple):
+    when: datetime
+    outcome: str
+    as_of: date
+    sources: int
+    rows: int
+    anomalies: int
+    lines: int
+    rewritten: str
+    seconds: Quantity
+    detail: str
+
+    def cells(self) -> tuple[Any, ...]:
+        return tuple(self)
+
+
+def result_tabs(books: Books) -> list[OutputTab]:
+    """Every tab but the Journal, in the order they appear in the spreadsheet."""
+    return [
+        reconciliation_tab(books),
+        balances_tab(books),
+        splits_tab(books),
+        dashboard_tab(books),
+        anomalies_tab(books),
+    ]
+
+
+class LastComplete(NamedTuple):
+    """The balances and transfers of the last complete `Soldes` tab, read back from it."""
+
+    since: str
+    """When they were computed, as the tab's first line says."""
+    balances: list[Balance]
+    transfers: list[Transfer]
+
+
+def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) -> LastComplete | None:
+    """The figures of a `Soldes` tab lotsync wrote (`balances_tab`), or None if it holds none.
+
+    Used when this week's balances cannot be computed (an office's sheet unread): the digests
+    then show the last complete ones, dated. Only a tab whose fingerprint matched (so nobody
+    edited it) is ever read back; anything that does not read cleanly gives None.
+    """
+    from lotsync.tabs.owned import generated_on, holds_figures
+
+    if not holds_figures(rows):
+        return None
+    since = generated_on(rows) or french.UNKNOWN_DATE
+    ids = {m.short: m.id for m in members}
+    sources = list(french.SOURCE_LABELS)
+    balances: list[Balance] = []
+    transfers: list[Transfer] = []
+    section = ""
+    try:
+        for row in rows[1:]:
+            cells = list(row) + [None] * 8
+            first = cells[0]
+            if first == "Office" and cells[1] == "À recevoir":
+                section = "balances"
+            elif first == "De" and cells[1] == "À":
+                section = "transfers"
+            elif not isinstance(first, str) or not first:
+                section = ""
+            elif section == "balances" and first in ids:
+                receivable, payable = _cents(cells[1]), _cents(cells[2])
+                by_source = {s: _cents(cells[4 + i]) for i, s in enumerate(sources)}
+                balances.append(Balance(ids[first], receivable, payable, by_source))
+            elif section == "transfers" and first in ids and cells[1] in ids:
+                transfers.append(Transfer(ids[first], ids[cells[1]], _cents(cells[2])))
+            elif section in ("balances", "transfers"):
+                section = ""
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if len(balances) != len(members):
+        return None
+    return LastComplete(since, balances, transfers)
+
+
+def _cents(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("not a figure lotsync wrote")
+    return Decimal(repr(value) if isinstance(value, float) else value).quantize(Decimal("0.01"))

@@ -1,1 +1,0 @@
-"""Test helpers shipped with lotsync: the local Google emulator."""

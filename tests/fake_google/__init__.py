@@ -1,4 +1,0 @@
-"""Tests of the Google emulator (lotsync.testing.fake_google).
-
-A package, so that its conftest does not shadow tests/conftest.py, which other tests import.
-"""
