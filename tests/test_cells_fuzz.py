@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from lotsync.adapters.config import Config
 from lotsync.core import french
-from lotsync.core.books import words_from
 from lotsync.core.cells import (
     CellError,
     Limits,
@@ -152,7 +151,7 @@ CONFIG = Config.model_validate(
         ],
     }
 )
-WORDS = words_from(CONFIG)
+WORDS = CONFIG.rules().words
 DOSSIER_HEADER = [
     "Référence", "Client", "Prestation", "Date", "Date fin", "Pax", "Statut", "Montant TTC",
     "OT partenaire", "Sens", "Réf. partenaire", "Prix revente",

@@ -8,7 +8,7 @@ import pytest
 from factories import IDS, MEMBERS, dossier, purchase, sale
 
 from lotsync.core.balances import balances, debts, settle
-from lotsync.core.books import OFFICE_TABS, Books, Gap
+from lotsync.core.books import OFFICE_TABS, Books, Gap, LastComplete
 from lotsync.core.digest import (
     ARRIVAL_DAYS,
     Arrival,
@@ -23,7 +23,6 @@ from lotsync.core.model import Anomaly, AnomalyKind, Dossier, Expense, ReconStat
 from lotsync.core.reconcile import reconcile
 from lotsync.core.split import split_expenses
 from lotsync.core.turnover import dashboard
-from lotsync.tabs.results import LastComplete
 
 MONDAY = date(2026, 11, 23)
 WEEK = Week(2026, 48)

@@ -7,7 +7,6 @@ import pytest
 from factories import MEMBERS
 
 from lotsync.adapters.config import Config
-from lotsync.core.books import words_from
 from lotsync.core.cells import Limits
 from lotsync.core.dossiers import Sheet, parse_dossiers
 from lotsync.core.layout import DOSSIER_HEADERS
@@ -23,7 +22,7 @@ CONFIG = Config.model_validate(
         ],
     }
 )
-WORDS = words_from(CONFIG)
+WORDS = CONFIG.rules().words
 HEADER = [
     "N° dossier",
     "Groupe",

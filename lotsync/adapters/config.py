@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from lotsync.adapters.sources import classify
 from lotsync.core import french, layout
-from lotsync.core.cells import Limits, normalize
+from lotsync.core.books import Rules
+from lotsync.core.cells import Bounds, normalize
+from lotsync.core.dossiers import Words
 from lotsync.core.model import Member
 from lotsync.core.split import SplitKeyError, resolve_key
 
@@ -243,15 +245,8 @@ class LimitsConfig(_Strict):
     years_ahead: int = Field(10, ge=1, le=100)
     """A date more than this many years after the as-of date is implausible."""
 
-    def window(self, as_of: date) -> Limits:
-        """The limits for a sync at `as_of` (never before 1 March 1900, Excel's first true date)."""
-        earliest = max(date(1900, 3, 1), _years_from(as_of, -self.years_back))
-        return Limits(self.max_amount, self.max_pax, earliest, _years_from(as_of, self.years_ahead))
-
-
-def _years_from(day: date, years: int) -> date:
-    year = min(max(day.year + years, 1), 9999)
-    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+    def bounds(self) -> Bounds:
+        return Bounds(self.max_amount, self.max_pax, self.years_back, self.years_ahead)
 
 
 class WordsConfig(_Strict):
@@ -367,6 +362,24 @@ class Config(_Strict):
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(self)
+
+    def rules(self) -> Rules:
+        """What the core needs, as plain data: `compute_books(inputs, config.rules(), as_of)`."""
+        from lotsync.core.expenses import fee_expenses
+
+        vocabulary = self.vocabulary()
+        return Rules(
+            members=self.core_members(),
+            words=Words(vocabulary.status, vocabulary.kind, vocabulary.direction, vocabulary.partner),
+            dossier_headers=self.dossier_headers(),
+            expense_headers=self.expense_header_map(),
+            fee_headers=self.fee_header_map(),
+            split_keys=self.split_keys,
+            fees=tuple(fee_expenses(self.fees)),
+            financial_year_start_month=self.collective.financial_year_start_month,
+            bounds=self.limits.bounds(),
+            cost_tabs=(self.shared.expenses_tab, self.shared.fees_tab),
+        )
 
 
 MAX_WEIGHT = Decimal(1_000_000)

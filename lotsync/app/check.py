@@ -182,7 +182,7 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
             expenses = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
             if config.shared.fees_tab in book.tabs:
                 fees = Sheet(book.name, config.shared.fees_tab, book.tabs[config.shared.fees_tab])
-    books = compute_books(Inputs(offices, expenses, fees), config, as_of)
+    books = compute_books(Inputs(offices, expenses, fees), config.rules(), as_of)
     for entry, book in inspected:
         entry["anomalies"] = []
         if book is None:

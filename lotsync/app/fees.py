@@ -16,7 +16,7 @@ from lotsync.core.model import Anomaly, Split
 def shared_splits(config: Config, year: int | None) -> tuple[list[Split], list[Anomaly]]:
     problems: list[Anomaly] = []
     expenses, fee_rows, _ = read_shared(config, default_backend(config), problems)
-    books = compute_books(Inputs({}, expenses, fee_rows, problems), config, date(year or 2000, 1, 1))
+    books = compute_books(Inputs({}, expenses, fee_rows, problems), config.rules(), date(year or 2000, 1, 1))
     splits = [s for s in books.splits if year is None or s.expense.year == year]
     problems = [a for a in books.anomalies if a.office is None]
     return splits, problems

@@ -6,8 +6,10 @@ anomalies and the sync goes on; a write either lands whole or not at all.
 
 from __future__ import annotations
 
+import gc
 import secrets
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
@@ -199,7 +201,7 @@ def _sync(
     started = time.perf_counter()
     backend = backend or default_backend(config)
     inputs, shared = read_inputs(config, backend)
-    books = compute_books(inputs, config, as_of)
+    books = _without_cyclic_gc(lambda: compute_books(inputs, config.rules(), as_of))
     tabs = result_tabs(books)
     if not books.complete:
         previous = shared.tabs if shared else {}
@@ -263,6 +265,18 @@ def _sync(
             books, tabs, shared_name, False, False, None, str(error), elapsed(), calls(), last_complete
         )
     return SyncOutcome(books, tabs, shared_name, False, True, report, None, elapsed(), calls(), last_complete)
+
+
+def _without_cyclic_gc(compute: Callable[[], Books]) -> Books:
+    """Parsing makes hundreds of thousands of small immutable records and no cycles: the cyclic
+    garbage collector would rescan them for nothing (`bench/core.py --gc` shows what it costs)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return compute()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: list[str]) -> OutputTab:

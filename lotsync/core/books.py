@@ -1,23 +1,24 @@
 """The collective's books: from raw sheets to every figure lotsync shows, in one pure function.
 
-`compute_books` takes what the backends read (plain cell values) and the
-configuration, and returns `Books`. No files, no Google, no clock: `as_of` is
-an input, so the same sheets and date always give the same books.
+`compute_books(inputs, rules, as_of)` takes what the backends read (plain cell values) and the
+collective's `Rules` (plain data, built by the configuration), and returns `Books`. No files, no
+Google, no configuration loader, no clock: `as_of` is an input, so the same sheets, rules and date
+always give the same books.
 """
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import NamedTuple
 
-from lotsync.adapters.config import Config
 from lotsync.core import balances as balances_mod
 from lotsync.core import french
+from lotsync.core.cells import Bounds
 from lotsync.core.dossiers import Sheet, Words, parse_dossiers
-from lotsync.core.expenses import KeyContext, fee_expenses, parse_expenses
+from lotsync.core.expenses import KeyContext, parse_expenses
 from lotsync.core.layout import EXPENSE_REQUIRED, FEE_REQUIRED
 from lotsync.core.model import (
     Anomaly,
@@ -25,6 +26,7 @@ from lotsync.core.model import (
     Balance,
     Debt,
     Dossier,
+    Expense,
     Member,
     ReconLine,
     ReconStatus,
@@ -34,6 +36,38 @@ from lotsync.core.model import (
 from lotsync.core.reconcile import reconcile
 from lotsync.core.split import split_expenses
 from lotsync.core.turnover import Dashboard, dashboard
+
+
+class Rules(NamedTuple):
+    """What the core needs to know of the collective, as plain data (the configuration builds it)."""
+
+    members: tuple[Member, ...]
+    """In the order that breaks ties of cents."""
+    words: Words
+    """Accepted words for statuses, kinds, directions and partners."""
+    dossier_headers: Mapping[str, Sequence[str]]
+    expense_headers: Mapping[str, Sequence[str]]
+    fee_headers: Mapping[str, Sequence[str]]
+    split_keys: Mapping[str, Mapping[str, Decimal]]
+    fees: tuple[Expense, ...] = ()
+    """Fees given in the configuration rather than in a tab."""
+    financial_year_start_month: int = 1
+    bounds: Bounds = Bounds()
+    cost_tabs: tuple[str, ...] = ("Dépenses communes", "Cotisations")
+    """The shared spreadsheet's input tabs: a gap in them makes the balances incomplete."""
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+
+class LastComplete(NamedTuple):
+    """The balances and transfers of the last complete `Soldes` tab (read back from it)."""
+
+    since: str
+    """When they were computed, as the tab's first line says."""
+    balances: list[Balance]
+    transfers: list[Transfer]
 
 
 class Inputs(NamedTuple):
@@ -123,66 +157,47 @@ class Books(NamedTuple):
         return {s.value: counts[s.value] for s in ReconStatus if counts[s.value]}
 
 
-def words_from(config: Config) -> Words:
-    vocabulary = config.vocabulary()
-    return Words(vocabulary.status, vocabulary.kind, vocabulary.direction, vocabulary.partner)
-
-
-def compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
-    # Parsing allocates hundreds of thousands of small immutable records and no cycles: the cyclic
-    # garbage collector would rescan them again and again for nothing (a quarter of the time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute_books(inputs, config, as_of)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
-    members = config.core_members()
-    ids = config.member_ids
-    words = words_from(config)
+def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
+    members = rules.members
+    ids = rules.member_ids
+    words = rules.words
     anomalies: list[Anomaly] = list(inputs.read_anomalies)
     dossiers: list[Dossier] = []
     duplicates: list[Dossier] = []
     rows_read: dict[str, int] = {}
-    synonyms = config.dossier_headers()
-    limits = config.limits.window(as_of)
+    limits = rules.bounds.window(as_of)
     for member in ids:
         sheet = inputs.offices.get(member)
         if sheet is None:
             rows_read[member] = 0
             continue
-        parsed = parse_dossiers(sheet, member, synonyms, words, members, limits)
+        parsed = parse_dossiers(sheet, member, rules.dossier_headers, words, members, limits)
         dossiers.extend(parsed.dossiers)
         duplicates.extend(parsed.duplicates)
         anomalies.extend(parsed.anomalies)
         rows_read[member] = parsed.rows
 
-    context = KeyContext(ids, config.split_keys, words.partner)
-    expenses = fee_expenses(config.fees)
+    context = KeyContext(ids, rules.split_keys, words.partner)
+    expenses = list(rules.fees)
     if inputs.expenses is not None:
         found, problems = parse_expenses(
-            inputs.expenses, config.expense_header_map(), EXPENSE_REQUIRED, context, limits=limits
+            inputs.expenses, rules.expense_headers, EXPENSE_REQUIRED, context, limits=limits
         )
         expenses.extend(found)
         anomalies.extend(problems)
     if inputs.fees is not None:
         found, problems = parse_expenses(
-            inputs.fees, config.fee_header_map(), FEE_REQUIRED, context, fees=True, limits=limits
+            inputs.fees, rules.fee_headers, FEE_REQUIRED, context, fees=True, limits=limits
         )
         expenses.extend(found)
         anomalies.extend(problems)
 
     lines = reconcile(dossiers, members, duplicates)
-    splits = split_expenses(expenses, ids, config.split_keys, words.partner)
+    splits = split_expenses(expenses, ids, rules.split_keys, words.partner)
     all_debts = balances_mod.debts(lines, splits)
     all_balances = balances_mod.balances(all_debts, ids)
     transfers = balances_mod.settle(all_balances)
-    board = dashboard(dossiers, ids, as_of, config.collective.financial_year_start_month)
-    cost_tabs = (config.shared.expenses_tab, config.shared.fees_tab)
+    board = dashboard(dossiers, ids, as_of, rules.financial_year_start_month)
     return Books(
         as_of,
         members,
@@ -195,5 +210,5 @@ def _compute_books(inputs: Inputs, config: Config, as_of: date) -> Books:
         all_balances,
         transfers,
         board,
-        tuple(gaps(anomalies, members, cost_tabs)),
+        tuple(gaps(anomalies, members, rules.cost_tabs)),
     )

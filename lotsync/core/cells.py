@@ -60,6 +60,29 @@ class Limits(NamedTuple):
 DEFAULT_LIMITS = Limits()
 
 
+class Bounds(NamedTuple):
+    """The configured bounds (`[limits]`): the date window moves with the as-of date."""
+
+    max_amount: Decimal = Decimal("10000000")
+    max_pax: int = 10_000
+    years_back: int = 30
+    years_ahead: int = 10
+
+    def window(self, as_of: date) -> Limits:
+        """The limits for books at `as_of` (never before 1 March 1900, Excel's first true date)."""
+        earliest = max(FIRST_TRUE_DATE, _years_from(as_of, -self.years_back))
+        return Limits(self.max_amount, self.max_pax, earliest, _years_from(as_of, self.years_ahead))
+
+
+FIRST_TRUE_DATE = date(1900, 3, 1)
+"""Serial 61: before it, spreadsheets count a 29 February 1900 that never was."""
+
+
+def _years_from(day: date, years: int) -> date:
+    year = min(max(day.year + years, 1), 9999)
+    return day.replace(year=year, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
 def normalize(value: Any) -> str:
     """Fold case, accents, punctuation and spacing so that "Réf. OT " == "ref ot".
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from lotsync.core import french
-from lotsync.core.books import Books
+from lotsync.core.books import Books, LastComplete
 from lotsync.core.expenses import FEE_CATEGORY
 from lotsync.core.model import (
     LIVE_STATUSES,
@@ -33,7 +33,6 @@ from lotsync.core.model import (
     Where,
 )
 from lotsync.core.turnover import OfficeYear, Period
-from lotsync.tabs.results import LastComplete
 
 ARRIVAL_DAYS = 14
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from lotsync.core import french
-from lotsync.core.books import Books
+from lotsync.core.books import Books, LastComplete
 from lotsync.core.model import Balance, Kind, Member, Transfer, Where
 
 
@@ -349,15 +349,6 @@ def result_tabs(books: Books) -> list[OutputTab]:
         dashboard_tab(books),
         anomalies_tab(books),
     ]
-
-
-class LastComplete(NamedTuple):
-    """The balances and transfers of the last complete `Soldes` tab, read back from it."""
-
-    since: str
-    """When they were computed, as the tab's first line says."""
-    balances: list[Balance]
-    transfers: list[Transfer]
 
 
 def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) -> LastComplete | None:
