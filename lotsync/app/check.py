@@ -66,9 +66,9 @@ def _http_status(error: BaseException) -> int | None:
     cause = error.__cause__
     if cause is None:
         return None
-    from lotsync.adapters.backends.google import _status
+    from lotsync.adapters.backends.google import http_status
 
-    return _status(cause)
+    return http_status(cause)
 
 
 def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str, Any], Any]:

@@ -198,17 +198,14 @@ class JournalLedger:
         return french.LEDGER_JOURNAL.format(tab=french.TAB_JOURNAL)
 
     def entries(self) -> list[SentDigest]:
-        from lotsync.adapters.sources import Source
+        from lotsync.adapters.backends import SourceError
 
-        source = Source("sheet", self.spreadsheet_id)
         try:
-            rows = self.backend._batch_get(source, [french.TAB_JOURNAL])
-        except Exception as error:
-            if _status(error) == 400:
-                return []  # no Journal yet: no digest was ever recorded
-            raise self._unreadable(self._explain(error)) from error
+            rows = self.backend.journal_rows(self.spreadsheet_id)
+        except SourceError as error:
+            raise self._unreadable(str(error)) from error
         found = []
-        for number, row in enumerate(rows.get(french.TAB_JOURNAL, []), 1):
+        for number, row in enumerate(rows or [], 1):
             state = JOURNAL_OUTCOMES.get(row[1]) if number > 2 and len(row) > 1 else None
             if state is None:
                 continue  # a sync's line, the marker or the header
@@ -220,81 +217,17 @@ class JournalLedger:
         return latest_states(found)
 
     def record(self, entry: SentDigest) -> None:
+        from lotsync.adapters.backends import WriteError
+        from lotsync.tabs.results import journal_note
+
         outcome = french.DIGEST_JOURNAL_SENDING if entry.state == SENDING else french.DIGEST_JOURNAL_SENT
-        line = [
-            entry.sent_at.isoformat(sep=" ", timespec="seconds"),
-            outcome,
-            entry.week,
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            json.dumps(entry.as_dict(), ensure_ascii=False),
-        ]
+        detail = json.dumps(entry.as_dict(), ensure_ascii=False)
         try:
-            client = self.backend._client()
-            params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
-
-            def append() -> Any:
-                return self.backend._call(
-                    "sheets.values.append",
-                    lambda: client.values_append(
-                        self.spreadsheet_id, f"'{french.TAB_JOURNAL}'!A:J", params, {"values": [line]}
-                    ),
-                )
-
-            try:
-                append()
-            except Exception as error:
-                if _status(error) != 400:
-                    raise
-                self._create_journal(client, entry.sent_at)
-                append()
-        except Exception as error:
-            if _is_programming_error(error):
-                raise
-            raise LedgerError(f"{self.where} : {self._explain(error)}") from error
-
-    def _create_journal(self, client: Any, when: datetime) -> None:
-        """The Journal as a sync would have made it: marker line and header, then lines."""
-        from lotsync.tabs.results import JOURNAL_HEADER
-
-        marker = french.MARKER_LINE.format(when=french.timestamp(when))
-        self.backend._call(
-            "sheets.spreadsheets.batchUpdate",
-            lambda: client.batch_update(
-                self.spreadsheet_id,
-                {"requests": [{"addSheet": {"properties": {"title": french.TAB_JOURNAL}}}]},
-            ),
-        )
-        self.backend._call(
-            "sheets.values.update",
-            lambda: client.values_update(
-                self.spreadsheet_id,
-                f"'{french.TAB_JOURNAL}'!A1",
-                params={"valueInputOption": "RAW"},
-                body={"values": [[marker], list(JOURNAL_HEADER)]},
-            ),
-        )
-
-    def _explain(self, error: BaseException) -> str:
-        """Google's refusal in French, as the backend says it for any spreadsheet."""
-        from lotsync.adapters.sources import Source
-
-        explain = getattr(self.backend, "_explain", None)
-        if explain is None:
-            return f"{type(error).__name__} : {error}"
-        return str(explain(error, Source("sheet", self.spreadsheet_id)))
+            self.backend.append_journal(
+                self.spreadsheet_id, journal_note(entry.sent_at, outcome, entry.week, detail), entry.sent_at
+            )
+        except WriteError as error:
+            raise LedgerError(f"{self.where} : {error}") from error
 
     def _unreadable(self, reason: str) -> LedgerError:
         return LedgerError(french.LEDGER_UNREADABLE.format(where=self.where, reason=reason))
-
-
-def _status(error: BaseException) -> int | None:
-    return getattr(getattr(error, "response", None), "status_code", None)
-
-
-def _is_programming_error(error: BaseException) -> bool:
-    return isinstance(error, TypeError | AttributeError | NameError | AssertionError | KeyError)

@@ -340,6 +340,22 @@ class JournalLine(NamedTuple):
         return tuple(self)
 
 
+def journal_note(when: datetime, outcome: str, reference: str, detail: str) -> tuple[Any, ...]:
+    """A Journal line that is not a sync's (a digest sent, say): its time, what happened, a reference
+    in the "Date de référence" column, and the detail in the last one; the other columns empty."""
+    blanks = ("",) * (len(JOURNAL_HEADER) - 4)
+    return (when.isoformat(sep=" ", timespec="seconds"), outcome, reference, *blanks, detail)
+
+
+def journal_tab(lines: Sequence[Sequence[Any]]) -> OutputTab:
+    """The Journal as lotsync makes it when there is none: the header, then `lines`."""
+    return OutputTab(
+        french.TAB_JOURNAL,
+        [Row("header", JOURNAL_HEADER), *(Row("data", tuple(c)) for c in lines)],
+        JOURNAL_WIDTHS,
+    )
+
+
 def result_tabs(books: Books) -> list[OutputTab]:
     """Every tab but the Journal, in the order they appear in the spreadsheet."""
     return [

@@ -32,7 +32,7 @@ from lotsync.core import french
 from lotsync.core.cells import SERIAL_EPOCH, SERIAL_RANGE
 from lotsync.core.layout import OWNED_TABS
 from lotsync.tabs.owned import foreign_refusal, is_marked, plain_rows, unchanged
-from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row
+from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row, journal_tab
 
 T = TypeVar("T")
 
@@ -204,7 +204,7 @@ class GoogleBackend:
                 f"Google n'a pas répondu correctement après {error.tries} essais pour {source.url} "
                 f"({_status_text(error.last)}). Réessayez plus tard."
             )
-        status = _status(error)
+        status = http_status(error)
         who = self.identity or "le compte de service de lotsync"
         label = f"« {name} » ({source.url})" if name else source.url
         if status == 403:
@@ -251,7 +251,7 @@ class GoogleBackend:
                 "sheets.spreadsheets.get", lambda: client.fetch_sheet_metadata(where.ref, params=params)
             )
         except Exception as error:
-            if _status(error) != 400:
+            if http_status(error) != 400:
                 raise
             # A tab that does not exist makes the range invalid: say which tabs there are.
             meta = self._metadata(where)
@@ -521,8 +521,81 @@ class GoogleBackend:
                     }
                 },
             ]
-        rows = [Row("marker", (marker,)), Row("header", JOURNAL_HEADER), Row("data", journal.cells())]
-        return self._replace_tab(title, rows, existing, token, used_ids)
+        fresh = journal_tab([journal.cells()])
+        return self._replace_tab(title, [Row("marker", (marker,)), *fresh.rows], existing, token, used_ids)
+
+    # -- the Journal, for the digests' send log ----------------------------------
+
+    def journal_rows(self, spreadsheet_id: str) -> list[list[Any]] | None:
+        """The shared spreadsheet's Journal as unformatted values, or None when it has none yet.
+
+        Raises `SourceError` (French, naming the spreadsheet) when Google refuses.
+        """
+        where = Source("sheet", spreadsheet_id)
+        try:
+            return self._batch_get(where, [french.TAB_JOURNAL]).get(french.TAB_JOURNAL, [])
+        except Exception as error:
+            if _is_programming_error(error):
+                raise
+            if http_status(error) == 400:
+                return None  # "Unable to parse range": no Journal tab
+            raise SourceError(self._explain(error, where)) from error
+
+    def append_journal(self, spreadsheet_id: str, cells: Sequence[Any], when: datetime) -> None:
+        """Append one line to the Journal, made first (marker and header) as a sync would make it.
+
+        Raises `WriteError` (French) when Google refuses.
+        """
+        where = Source("sheet", spreadsheet_id)
+        title = french.TAB_JOURNAL
+        last_column = chr(ord("A") + len(JOURNAL_HEADER) - 1)
+        params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+        try:
+            client = self._client()
+
+            def append() -> Any:
+                return self._call(
+                    "sheets.values.append",
+                    lambda: client.values_append(
+                        spreadsheet_id,
+                        f"{quote_tab(title)}!A:{last_column}",
+                        params,
+                        {"values": [list(cells)]},
+                    ),
+                )
+
+            try:
+                append()
+            except Exception as error:
+                if _is_programming_error(error) or http_status(error) != 400:
+                    raise
+                self._create_journal(client, spreadsheet_id, when)
+                append()
+        except CredentialsError as error:
+            raise WriteError(str(error)) from error
+        except Exception as error:
+            if _is_programming_error(error):
+                raise
+            raise WriteError(self._explain(error, where)) from error
+
+    def _create_journal(self, client: Any, spreadsheet_id: str, when: datetime) -> None:
+        marker = french.MARKER_LINE.format(when=french.timestamp(when))
+        header = [list(row.cells) for row in journal_tab([]).rows]
+        self._call(
+            "sheets.spreadsheets.batchUpdate",
+            lambda: client.batch_update(
+                spreadsheet_id, {"requests": [{"addSheet": {"properties": {"title": french.TAB_JOURNAL}}}]}
+            ),
+        )
+        self._call(
+            "sheets.values.update",
+            lambda: client.values_update(
+                spreadsheet_id,
+                f"{quote_tab(french.TAB_JOURNAL)}!A1",
+                params={"valueInputOption": "RAW"},
+                body={"values": [[marker], *header]},
+            ),
+        )
 
 
 def _first_cell(sheet_id: int, text: str) -> dict[str, Any]:
@@ -577,9 +650,10 @@ def _new_sheet_id(used: set[int]) -> int:
             return candidate
 
 
-def _status(error: BaseException) -> int | None:
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status Google answered with, whichever client library raised `error` (None: no answer)."""
     if isinstance(error, GaveUp):
-        return _status(error.last)
+        return http_status(error.last)
     response = getattr(error, "response", None)
     if response is not None and getattr(response, "status_code", None) is not None:
         return int(response.status_code)
@@ -590,7 +664,7 @@ def _status(error: BaseException) -> int | None:
 
 
 def _status_text(error: BaseException) -> str:
-    status = _status(error)
+    status = http_status(error)
     if status is None:
         return f"connexion impossible : {type(error).__name__}"
     return f"HTTP {status}"

@@ -35,13 +35,12 @@ from lotsync.core import french
 from lotsync.core.layout import OWNED_TABS
 from lotsync.tabs.owned import fingerprints_after, foreign_refusal, is_marked, unchanged
 from lotsync.tabs.results import (
-    JOURNAL_HEADER,
-    JOURNAL_WIDTHS,
     JournalLine,
     OutputTab,
     Percent,
     Quantity,
     Row,
+    journal_tab,
 )
 
 MONEY_FORMAT = '#,##0.00\\ "€"'
@@ -541,9 +540,4 @@ def _append_journal(workbook: Any, book: ReadBook, journal: JournalLine, generat
         sheet.cell(row=1, column=1).value = french.MARKER_LINE.format(when=french.timestamp(generated))
         _write_rows(sheet, [Row("data", journal.cells())], sheet.max_row + 1, _styles())
         return
-    sheet = _fresh_sheet(workbook, name)
-    _write_tab(
-        sheet,
-        OutputTab(name, [Row("header", JOURNAL_HEADER), Row("data", journal.cells())], JOURNAL_WIDTHS),
-        generated,
-    )
+    _write_tab(_fresh_sheet(workbook, name), journal_tab([journal.cells()]), generated)
