@@ -8,7 +8,7 @@
 #   docker run --rm lotsync demo --dir /tmp/demo        # the demo, nothing mounted
 #
 # Nothing secret is in the image: the configuration, the service-account key and the state
-# (lotsync-state.json, lotsync.app.lock, outbox/) live in the /config volume, writable by uid 10001.
+# (lotsync-state.json, lotsync.lock, outbox/) live in the /config volume, writable by uid 10001.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY lotsync ./lotsync
+COPY fake_google ./fake_google
 RUN pip install . \
     && rm -rf /src \
     && groupadd --system --gid 10001 lotsync \

@@ -47,10 +47,11 @@ from typing import Any, TypeVar
 
 import gspread
 
-from fake_google import FakeGoogle, clients
+from fake_google import FakeGoogle
 from lotsync.adapters.backends import Router
 from lotsync.adapters.config import Config, load_config
 from lotsync.adapters.sources import classify
+from lotsync.app import emulator_clients as clients
 from lotsync.app.demo import CONFIG_FILE as LOCAL_CONFIG
 from lotsync.app.demo_google import KEY_FILE, upload_demo
 from lotsync.app.sync import SyncOutcome, run_sync

@@ -137,7 +137,7 @@ def rss_kib(pid: int) -> int | None:
 
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="lotsync-soak-"))
-    state_file, lock_file = work / "lotsync-state.json", work / "lotsync.app.lock"
+    state_file, lock_file = work / "lotsync-state.json", work / "lotsync.lock"
     log_file = work / "lotsync-run.log"
     with FakeGoogle() as google:
         config_file = upload_demo(work / "demo", google.base_url)

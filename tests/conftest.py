@@ -233,9 +233,11 @@ def config(books: Path) -> Any:
 
 @pytest.fixture
 def google() -> Iterator[FakeGoogle]:
-    """A started Google emulator on a free port of 127.0.0.1, stopped after the test."""
+    """A started Google emulator on a free port of 127.0.0.1, its faults cleared and stopped after
+    the test: the one emulator fixture of every test (tests/emulator and tests/google_backend too)."""
     emulator = FakeGoogle().start()
     try:
         yield emulator
     finally:
+        emulator.faults.clear()
         emulator.stop()

@@ -17,7 +17,9 @@ def nets(all_balances):
 
 
 def fee(amount: str, paid_by: str, reimbursed: bool = False, category: str = "Cotisation") -> Expense:
-    return Expense("Club ADN", Decimal(amount), paid_by, "égale", category, None, 2026, reimbursed, None)
+    """A fee, as `Cotisations` and `[[fees]]` make them."""
+    shared = Expense("Club ADN", Decimal(amount), paid_by, "égale", category, None, 2026, reimbursed, None)
+    return shared._replace(fee=True)
 
 
 def splits_of(*expenses):
@@ -53,6 +55,33 @@ def test_an_unreimbursed_fee_makes_each_other_office_owe_its_share_to_the_payer(
     assert nets(result)["dordogne"] == Decimal("2000.00")
     assert result[1].by_source["fee"] == Decimal("2000.00")
     assert settle(result) and sum(t.amount for t in settle(result)) == Decimal("2000.00")
+
+
+def test_a_shared_expense_typed_cotisation_is_owed_as_an_expense_not_a_fee():
+    from lotsync.core.dossiers import Sheet
+    from lotsync.core.expenses import KeyContext, parse_expenses
+    from lotsync.core.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED
+
+    header = ["Date", "Libellé", "Montant", "Payé par", "Répartition", "Catégorie", "Remboursé"]
+    row = ["03/02/2026", "Adhésion Lot Tourisme", "3000", "dordogne", "égale", "Cotisation", ""]
+    context = KeyContext(IDS, {}, {m: m for m in IDS})
+    [typed], _ = parse_expenses(
+        Sheet("collectif.xlsx", "Dépenses communes", [header, row]),
+        EXPENSE_HEADERS,
+        EXPENSE_REQUIRED,
+        context,
+    )
+    all_debts = debts([], splits_of(typed))
+    assert {d.source for d in all_debts} == {"expense"}
+    assert balances(all_debts, IDS)[1].by_source == {
+        "day": Decimal("0.00"),
+        "expense": Decimal("2000.00"),
+        "fee": Decimal("0.00"),
+    }
+    # And a fee is a fee whatever its category says.
+    assert {d.source for d in debts([], splits_of(fee("3000.00", "dordogne", category="Adhésion")))} == {
+        "fee"
+    }
 
 
 def test_a_reimbursed_expense_is_owed_by_no_one():

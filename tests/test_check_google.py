@@ -18,7 +18,7 @@ from fake_google import FakeGoogle
 from lotsync.adapters.config import load_config
 from lotsync.adapters.sources import classify
 from lotsync.app.check import check_report
-from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.app.demo_google import upload_demo
 from lotsync.cli.commands import cli
 
 SERVICE_ACCOUNT = "lotsync-demo@fake-project.iam.gserviceaccount.com"
@@ -43,7 +43,7 @@ def run(*args: str) -> Result:
 def source_id(config_path: Path, member: str | None) -> str:
     config = load_config(config_path)
     if member is None:
-        return shared_spreadsheet_id(config)
+        return classify(config.shared.source, config.backend).ref
     source = next(m.source for m in config.members if m.id == member)
     return classify(source, config.backend).ref
 

@@ -407,3 +407,10 @@ def test_a_sync_while_another_command_holds_the_lock_says_so_in_french(books: Pa
     assert "Une autre commande lotsync" in result.output
     assert "Traceback" not in result.output
     assert run("sync", "--config", str(books), "--as-of", AS_OF).exit_code == 0  # once it is free
+
+
+def test_fees_of_every_year_leaves_out_no_dated_expense(books: Path) -> None:
+    every = json.loads(run("fees", "--config", str(books), "--format", "json").stdout)
+
+    assert every["anomalies"] == []  # read as of today, not as of 2000: 2026's costs are plausible
+    assert {s["label"] for s in every["splits"]} >= {"Salon Rendez-vous en France", "Brochure collective"}

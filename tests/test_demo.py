@@ -13,8 +13,8 @@ from lotsync.adapters.config import load_config
 from lotsync.app.demo import write_demo
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
-from lotsync.core.layout import OWNED_TABS
 from lotsync.core.model import AnomalyKind, ReconStatus, Status
+from lotsync.tabs.results import OWNED_TABS
 
 AS_OF = date(2026, 11, 26)
 OFFICES = ("cahors", "dordogne", "figeac")

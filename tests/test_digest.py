@@ -64,8 +64,11 @@ def expense(
     category: str = "Brochure",
     year: int = 2026,
     reimbursed: bool = False,
+    fee: bool = False,
 ) -> Expense:
-    return Expense(label, Decimal(amount), paid_by, "égale", category, None, year, reimbursed, None)
+    """A line of `Dépenses communes`, or with `fee` a fee (of `Cotisations` or `[[fees]]`)."""
+    shared = Expense(label, Decimal(amount), paid_by, "égale", category, None, year, reimbursed, None)
+    return shared._replace(fee=True) if fee else shared
 
 
 def anomaly(office: str | None, row: int, message: str = "Montant illisible") -> Anomaly:
@@ -249,7 +252,7 @@ def test_fee_shares_say_which_are_settled_the_fee_first():
         [],
         expenses=[
             expense("Salon", "300.00", "cahors"),
-            expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation"),
+            expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation", fee=True),
             expense("Brochure", "1000.00", "figeac", reimbursed=True),
             expense("Salon 2025", "900.00", "figeac", year=2025),
         ],
@@ -266,8 +269,29 @@ def test_fee_shares_say_which_are_settled_the_fee_first():
     assert fee_shares(books.splits, "figeac", 2025)[0].share.amount == Decimal("300.00")
 
 
+def test_a_shared_expense_typed_cotisation_is_shown_as_an_expense_not_first_as_a_fee():
+    books = make_books(
+        [],
+        expenses=[
+            expense("Brochure", "900.00", "figeac"),
+            expense("Adhésion Lot Tourisme", "600.00", "dordogne", category="Cotisation"),
+            expense("Club ADN", "3000.00", "dordogne", category="Adhésion", fee=True),
+        ],
+    )
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    assert [f.split.expense.label for f in cahors.fee_shares] == [
+        "Club ADN",
+        "Adhésion Lot Tourisme",
+        "Brochure",
+    ]
+    assert cahors.balance.by_source["fee"] == Decimal("-1000.00")
+    assert cahors.balance.by_source["expense"] == Decimal("-500.00")
+
+
 def test_the_balance_and_the_transfers_are_the_office_own():
-    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    books = make_books(
+        [], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation", fee=True)]
+    )
     cahors = office_digest(books, "cahors", WEEK, seen=None)
     assert cahors.balance.payable == Decimal("1000.00")
     assert [(t.debtor, t.creditor, t.amount) for t in cahors.transfers] == [
@@ -347,7 +371,9 @@ FIGEAC_UNREAD = Gap("figeac", "le tableur de OT Figeac n'a pas pu être lu", OFF
 
 
 def test_balances_computed_without_an_office_are_never_shown_the_last_complete_ones_are():
-    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    books = make_books(
+        [], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation", fee=True)]
+    )
     last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
     wrong = make_books([])._replace(gaps=(FIGEAC_UNREAD,))  # this week: nothing owed, as if
 
@@ -362,7 +388,9 @@ def test_balances_computed_without_an_office_are_never_shown_the_last_complete_o
 
 
 def test_without_any_complete_figures_the_digest_shows_no_balance_and_says_why():
-    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    books = make_books(
+        [], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation", fee=True)]
+    )
     incomplete = books._replace(gaps=(FIGEAC_UNREAD,))
 
     cahors = office_digest(incomplete, "cahors", WEEK, seen=None)
@@ -388,7 +416,9 @@ def test_an_unread_office_has_no_turnover_figure_and_the_collective_no_total():
 def test_the_rendered_digest_says_plainly_why_the_figures_are_old():
     from lotsync.adapters.digest_render import render_collective, render_office
 
-    books = make_books([], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation")])
+    books = make_books(
+        [], expenses=[expense("Cotisation", "3000.00", "dordogne", category="Cotisation", fee=True)]
+    )
     last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
     wrong = make_books([])._replace(gaps=(FIGEAC_UNREAD,))
     figeac = office_digest(wrong, "figeac", WEEK, seen=None, last_complete=last)

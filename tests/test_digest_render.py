@@ -21,7 +21,6 @@ from test_digest import MONDAY, WEEK, anomaly, expense, make_books
 
 from lotsync.adapters.digest_render import (
     environment,
-    money_values,
     one_line,
     render_collective,
     render_office,
@@ -41,6 +40,11 @@ SECTIONS = [
     "Votre part des frais communs 2026",
     "Votre chiffre d'affaires depuis le 1er janvier 2026",
 ]
+
+
+def money_values(text: str) -> list[str]:
+    """Every amount written in `text` (`1 234,50 €`): to compare the HTML and the text alternative."""
+    return re.findall(r"-?\d{1,3}(?:\u202f\d{3})*,\d{2}\u00a0€", text)
 
 
 def euros(text: str) -> str:
@@ -74,7 +78,7 @@ def hand_built_books(client: str = "Autocars du Quercy", label: str = "Brochure"
     ]
     problem = anomaly("cahors", 12, f"« {client} » : ce n'est pas un montant en euros")
     costs = [
-        expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation"),
+        expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation", fee=True),
         expense(label, "900.00", "cahors"),
     ]
     return make_books(rows, anomalies=[problem], expenses=costs)
@@ -278,6 +282,21 @@ def test_the_hand_built_week_has_the_right_figures_in_french():
         assert line in text, line
     for line in both + html_only:
         assert line in shown, line
+
+
+def test_only_a_fee_says_cotisation_whatever_a_shared_expense_is_typed():
+    books = make_books(
+        [],
+        expenses=[
+            expense("Adhésion Lot Tourisme", "600.00", "dordogne", category="Cotisation"),
+            expense("Club ADN", "3000.00", "dordogne", category="Adhésion", fee=True),
+        ],
+    )
+    rendered = render_office(office_digest(books, "cahors", WEEK, seen=None), COLLECTIVE)
+    assert f"Club ADN (cotisation, {euros('3000.00')} payés par OT Dordogne)" in rendered.text
+    assert f"Adhésion Lot Tourisme ({euros('600.00')} payés par OT Dordogne)" in rendered.text
+    assert f"Dépenses communes : vous devez {euros('200.00')}" in rendered.text
+    assert f"Cotisations : vous devez {euros('1000.00')}" in rendered.text
 
 
 def test_the_html_has_every_section_in_order_and_semantic_tags():

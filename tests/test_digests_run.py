@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import errno
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from test_lock import held_by_another_process
 from test_transports import Mailbox, free_port
 
 from lotsync.adapters.config import load_config
+from lotsync.app import emulator_clients as clients
 from lotsync.app.demo import write_demo
 from lotsync.app.digests import ledger_for, run_digests
 from lotsync.app.lock import Busy
@@ -97,6 +99,38 @@ def test_a_crash_between_sending_and_recording_resends_at_most_that_message(conf
     first, again = message_ids(config, "dordogne")
     assert first == again, "with the same Message-ID: mail programs show one message"
     assert [len(message_ids(config, o)) for o in ("cahors", "figeac", COLLECTIVE)] == [1, 1, 1]
+
+
+def connections_to(port: int) -> list[str]:
+    """The established TCP connections to 127.0.0.1:`port`, client side (Linux: /proc/net/tcp)."""
+    remote = f"0100007F:{port:04X}"
+    lines = Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]
+    return [line for line in lines if line.split()[2] == remote and line.split()[3] == "01"]
+
+
+def test_the_transport_a_run_opens_is_closed_even_when_the_run_is_cut_short(config, google) -> None:
+    """The Gmail transport keeps its HTTP connection open between mails; the run must close it."""
+    key = Path(config.shared.source).with_name("gmail-key.json")
+    key.write_text(json.dumps(clients.service_account_info(google.base_url)), encoding="utf-8")
+    config = configured(
+        config,
+        '[mail]\ntransport = "gmail"\nsender = "Collectif <collectif@example.org>"\n\n'
+        f'[google]\ncredentials = "{key.name}"\nendpoint = "{google.base_url}"\n',
+    )
+    port = int(google.base_url.rsplit(":", 1)[1])
+
+    done = run_digests(config, week=WEEK, now=NOW, office="cahors")
+    assert statuses(done) == {"cahors": "sent"} and len(google.sent_messages()) == 1
+    assert connections_to(port) == [], "closed after a run that went to its end"
+
+    def power_cut(result) -> None:
+        raise KeyboardInterrupt("power cut")
+
+    with pytest.raises(KeyboardInterrupt) as caught:  # `caught` keeps the run's frames alive
+        run_digests(config, week=WEEK, now=NOW, office="figeac", after_send=power_cut)
+    assert len(google.sent_messages()) == 2
+    assert connections_to(port) == [], "closed after a run cut short after a mail left"
+    del caught
 
 
 def test_the_intent_is_noted_before_the_mail_leaves_and_the_success_after(config) -> None:

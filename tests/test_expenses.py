@@ -101,6 +101,17 @@ def test_fees_tab_has_a_year_per_row():
     )
     [fee], anomalies = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
     assert anomalies == [] and fee.year == 2026 and fee.category == FEE_CATEGORY
+    assert fee.fee is True
+
+
+def test_a_shared_expense_typed_cotisation_is_not_a_fee():
+    """Being a fee is where the row comes from (`Cotisations`, `[[fees]]`), not what its category says."""
+    expenses, anomalies = parse(
+        [date(2026, 2, 3), "Adhésion Lot Tourisme", "600", "cahors", "égale", "Cotisation", ""],
+        [date(2026, 2, 3), "Brochure", "900", "figeac", "égale", "cotisation", ""],
+    )
+    assert anomalies == []
+    assert [(e.category, e.fee) for e in expenses] == [("Cotisation", False), ("cotisation", False)]
 
 
 @pytest.mark.parametrize(
@@ -130,3 +141,4 @@ def test_fees_from_the_configuration():
 
     [fee] = fee_expenses([Fee()])
     assert (fee.year, fee.amount, fee.where, fee.category) == (2026, Decimal("3000.00"), None, FEE_CATEGORY)
+    assert fee.fee is True

@@ -20,7 +20,7 @@ import pytest
 
 from lotsync.adapters.atomic import LEFTOVER, remove_leftovers, replace_file, temporary_copy, temporary_path
 from lotsync.app.demo import SHARED_FILE, write_demo
-from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs.results import OWNED_TABS
 
 AS_OF = "2026-11-26"
 MARKER = "Généré par lotsync le "

@@ -13,7 +13,7 @@ import pytest
 from lotsync.adapters.config import load_config
 from lotsync.app.demo import write_demo
 from lotsync.app.sync import run_sync
-from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs.results import OWNED_TABS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 ALL_SHEETS_CSV = "csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,true,false,false,false,-1"

@@ -98,8 +98,8 @@ def config(config_path: Path) -> Any:
 
 
 def test_the_work_lock_is_a_file_beside_the_schedulers_lock(config: Any, tmp_path: Path) -> None:
-    assert Path(config.schedule.lock_file) == tmp_path / "conf" / "lotsync.app.lock"
-    assert work_lock_path(config) == tmp_path / "conf" / "lotsync.app.lock.work"
+    assert Path(config.schedule.lock_file) == tmp_path / "conf" / "lotsync.lock"
+    assert work_lock_path(config) == tmp_path / "conf" / "lotsync.lock.work"
 
 
 def test_the_holder_writes_its_pid_and_lets_go_at_the_end(config: Any) -> None:
@@ -164,15 +164,15 @@ def test_a_killed_holder_leaves_no_lock_behind(config_path: Path, config: Any) -
 
 
 def test_the_lock_folder_is_created(tmp_path: Path) -> None:
-    config = load_config(write_config(tmp_path / "conf", 'lock_file = "var/run/lotsync.app.lock"'))
+    config = load_config(write_config(tmp_path / "conf", 'lock_file = "var/run/lotsync.lock"'))
     with work_lock(config) as path:
-        assert path == tmp_path / "conf" / "var" / "run" / "lotsync.app.lock.work"
+        assert path == tmp_path / "conf" / "var" / "run" / "lotsync.lock.work"
 
 
 @pytest.mark.parametrize(
     ("lock_file", "reason"),
     [
-        ("fichier/sous-dossier/lotsync.app.lock", "un élément du chemin n'est pas un dossier"),
+        ("fichier/sous-dossier/lotsync.lock", "un élément du chemin n'est pas un dossier"),
         ("dossier.lock", "c'est un dossier, pas un fichier"),
     ],
 )

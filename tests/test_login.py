@@ -32,12 +32,20 @@ from click.testing import CliRunner, Result
 from fake_google import FakeGoogle
 from fake_google.auth import TEST_USER
 from lotsync.adapters.config import load_config
-from lotsync.adapters.google.credentials import DRIVE_READONLY, SHEETS, load_credentials, token_cache_path
+from lotsync.adapters.google.credentials import (
+    DRIVE_READONLY,
+    GMAIL_SEND,
+    SHEETS,
+    load_credentials,
+    token_cache_path,
+)
 from lotsync.adapters.google.login import LoginError, LoginResult, login
 from lotsync.adapters.sources import classify
-from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.app.demo_google import upload_demo
+from lotsync.app.digests import run_digests
 from lotsync.app.sync import run_sync
 from lotsync.cli.commands import cli
+from lotsync.core.digest import Week
 
 USER = "marine@cahors.example.org"
 CLIENT_ID = "123-lotsync.apps.googleusercontent.com"
@@ -66,7 +74,7 @@ def setup(google: FakeGoogle, tmp_path: Path, xdg: Path) -> Path:
     text = text.replace('credentials = "google-demo-key.json"\n', 'client_secrets = "client_secret.json"\n')
     config_path.write_text(text, encoding="utf-8")
     config = load_config(config_path)
-    shared = shared_spreadsheet_id(config)
+    shared = classify(config.shared.source, config.backend).ref
     with google.store.lock:
         for source in config.sources():
             ref = classify(source, config.backend).ref
@@ -199,6 +207,51 @@ def test_login_replaces_the_previous_token_and_tightens_an_open_directory(
     assert mode(xdg / "lotsync") == 0o700
     assert mode(token_cache_path()) == 0o600
     assert json.loads(token_cache_path().read_text(encoding="utf-8"))["account"] == USER
+
+
+def mail_through_gmail(config_path: Path) -> None:
+    """`[mail] transport = "gmail"` added to the configuration."""
+    text = config_path.read_text(encoding="utf-8")
+    text += '\n[mail]\ntransport = "gmail"\nsender = "Collectif <collectif@example.org>"\n'
+    config_path.write_text(text, encoding="utf-8")
+
+
+WEEK = Week.parse("2026-W48")
+NOW = datetime(2026, 11, 23, 8, 0)
+
+
+def test_with_mail_through_gmail_login_asks_for_gmail_send_and_the_digests_leave(
+    google: FakeGoogle, setup: Path
+) -> None:
+    mail_through_gmail(setup)
+
+    result, url, _ = logged_in(setup, login_hint=USER)
+
+    assert parse_qs(urlsplit(url).query)["scope"] == [f"{SHEETS} {GMAIL_SEND}"]
+    assert result.scopes == [SHEETS, GMAIL_SEND]
+    assert json.loads(token_cache_path().read_text(encoding="utf-8"))["scopes"] == [SHEETS, GMAIL_SEND]
+    [sent] = run_digests(load_config(setup), week=WEEK, now=NOW, office="cahors")
+    assert (sent.status, sent.error) == ("sent", None)
+    [stored] = google.store.messages
+    assert stored.user == USER  # sent from the Gmail account of the person who logged in
+
+
+def test_a_token_from_before_gmail_names_the_missing_access_and_a_new_login_gives_it(
+    google: FakeGoogle, setup: Path
+) -> None:
+    logged_in(setup, login_hint=USER)  # mail did not go through Gmail yet: Sheets only
+    mail_through_gmail(setup)
+
+    [refused] = run_digests(load_config(setup), week=WEEK, now=NOW, office="cahors")
+
+    assert refused.status == "failed"
+    assert "Gmail (envoi des récapitulatifs seulement)" in refused.error
+    assert "relancez `lotsync login`" in refused.error
+    assert google.store.messages == []
+    logged_in(setup, login_hint=USER)  # what the message says to do: now it helps
+    [sent] = run_digests(load_config(setup), week=WEEK, now=NOW, office="cahors")
+    assert (sent.status, sent.error) == ("sent", None)
+    assert len(google.store.messages) == 1
 
 
 # -- the command line ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""lotsync.app.status: the last runs from the state file, the next ones from cron, the lock."""
+"""lotsync.app.status (and lotsync.app.schedule): the last runs from the state file, the next ones
+from cron, the lock."""
 
 from __future__ import annotations
 
@@ -13,14 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lotsync.adapters.config import load_config
-from lotsync.app.status import (
-    cron_day_of_week,
-    cron_trigger,
-    lock_held,
-    state_paths,
-    status_data,
-    status_text,
-)
+from lotsync.adapters.cron import cron_day_of_week, cron_trigger
+from lotsync.app.lock import lock_is_held
+from lotsync.app.schedule import state_paths
+from lotsync.app.status import status_data, status_text
 
 PARIS = ZoneInfo("Europe/Paris")
 CONFIG = """\
@@ -70,14 +67,14 @@ def config(tmp_path: Path) -> Any:
 def test_paths_default_beside_the_configuration_file(config: Any, tmp_path: Path) -> None:
     state, lock = state_paths(config)
     assert state == tmp_path / "conf" / "lotsync-state.json"
-    assert lock == tmp_path / "conf" / "lotsync.app.lock"
+    assert lock == tmp_path / "conf" / "lotsync.lock"
 
 
 def test_paths_without_schedule_section_use_config_dir(tmp_path: Path) -> None:
     class Bare:  # a configuration from before [schedule] existed
         pass
 
-    assert state_paths(Bare(), tmp_path) == (tmp_path / "lotsync-state.json", tmp_path / "lotsync.app.lock")
+    assert state_paths(Bare(), tmp_path) == (tmp_path / "lotsync-state.json", tmp_path / "lotsync.lock")
 
 
 def test_paths_from_schedule_section(tmp_path: Path) -> None:
@@ -168,17 +165,17 @@ def held_lock(config: Any) -> Iterator[Path]:
 def test_lock_held_by_a_scheduler(config: Any, held_lock: Path) -> None:
     state, _ = state_paths(config)
     state.write_text(json.dumps(STATE), encoding="utf-8")
-    assert lock_held(held_lock) is True
+    assert lock_is_held(held_lock) is True
     data = status_data(config)
     assert data["scheduler"] == {"running": True, "pid": 4242, "started_at": "2026-11-20T07:30:00+01:00"}
     assert "un planificateur tourne (pid 4242, démarré le 20/11/2026 07:30)" in status_text(config)
-    assert lock_held(held_lock) is True  # status released its own try at once
+    assert lock_is_held(held_lock) is True  # status released its own try at once
 
 
 def test_lock_file_left_by_a_stopped_scheduler(config: Any) -> None:
     _, lock = state_paths(config)
     lock.write_text("4242\n")
-    assert lock_held(lock) is False
+    assert lock_is_held(lock) is False
     assert "aucun planificateur ne tourne" in status_text(config)
     # Checking must not take the lock for itself.
     with open(lock) as handle:
@@ -186,7 +183,7 @@ def test_lock_file_left_by_a_stopped_scheduler(config: Any) -> None:
 
 
 def test_missing_lock_file_means_no_scheduler(tmp_path: Path) -> None:
-    assert lock_held(tmp_path / "absent.lock") is False
+    assert lock_is_held(tmp_path / "absent.lock") is False
     assert not (tmp_path / "absent.lock").exists()
 
 
@@ -198,6 +195,9 @@ def test_missing_lock_file_means_no_scheduler(tmp_path: Path) -> None:
         ("7", "sun"),
         ("1-6", "mon,tue,wed,thu,fri,sat"),
         ("1-5/2", "mon,wed,fri"),
+        ("1/2", "mon,wed,fri"),  # from Monday to the end of the week, as 1-6/2; not Sunday
+        ("*/2", "sun,tue,thu,sat"),
+        ("1-7/2", "mon,wed,fri,sun"),
         ("0,6", "sun,sat"),
         ("*", "*"),
         ("mon-fri", "mon-fri"),
@@ -206,6 +206,19 @@ def test_missing_lock_file_means_no_scheduler(tmp_path: Path) -> None:
 def test_cron_days_of_week_as_cron_means_them(field: str, words: str) -> None:
     # APScheduler 3's from_crontab would read "1" as Tuesday (its Monday is 0).
     assert cron_day_of_week(field) == words
+
+
+def test_status_reads_a_step_of_days_as_the_service_fires_it(tmp_path: Path) -> None:
+    config = _config(tmp_path, '\n[schedule]\nsync = "0 8 * * 1/2"\n')  # Monday, Wednesday, Friday
+    friday = datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)
+    data = status_data(config, now=friday)
+    assert data["next"]["sync"]["at"] == "2026-11-30T08:00:00+01:00"  # Monday, not Sunday the 29th
+    from lotsync.app.service import Service
+
+    service = Service(config, scheduler=object())
+    assert service.trigger_factory("sync", config.schedule.sync, PARIS).get_next_fire_time(
+        None, friday
+    ) == datetime.fromisoformat(data["next"]["sync"]["at"])
 
 
 def test_monday_digest_fires_on_monday() -> None:

@@ -27,19 +27,18 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from test_mail import AMOUNT, CID, PNG, Rendered
 
-from fake_google import FakeGoogle, clients
 from lotsync.adapters.config import MailConfig
 from lotsync.adapters.mail import compose
 from lotsync.adapters.mail_transports import (
-    Delivery,
     GmailTransport,
     OutboxTransport,
+    RecipientsRefused,
     SmtpTransport,
     TransportError,
     preview_html,
-    send_all,
     transport_for,
 )
+from lotsync.app import emulator_clients as clients
 
 USER = "digest@ot-lot.fr"
 PASSWORD = "Ça-reste-entre-nous-42"
@@ -271,7 +270,6 @@ def test_a_wrong_password_is_reported_without_the_password(smtp_server, certific
 
     with pytest.raises(TransportError) as caught:
         transport.send(digest())
-    [delivery] = send_all(transport, [digest()])
 
     error = caught.value
     text = str(error)
@@ -279,7 +277,6 @@ def test_a_wrong_password_is_reported_without_the_password(smtp_server, certific
     assert "florence@ot-cahors.fr" in text
     assert "identifiant" in text and USER in text
     everything = "".join(traceback.format_exception(error)) + repr(error) + repr(transport) + caplog.text
-    everything += str(delivery)
     secrets = (
         wrong,
         base64.b64encode(wrong.encode()).decode(),
@@ -288,7 +285,6 @@ def test_a_wrong_password_is_reported_without_the_password(smtp_server, certific
     for secret in secrets:
         assert secret not in everything
     assert error.__cause__ is None and error.__suppress_context__
-    assert not delivery.delivered and delivery.error
     assert server.mailbox.received == []
 
 
@@ -349,47 +345,24 @@ def test_nothing_listening_is_reported_with_host_and_port(certificate) -> None:
         smtp(certificate, port).send(digest())
 
 
-def test_send_all_goes_on_past_a_refused_recipient(smtp_server, certificate) -> None:
+def test_refused_recipients_are_named_and_the_others_get_the_message(smtp_server, certificate) -> None:
     server = smtp_server(refuse=(REFUSED,))
     transport = smtp(certificate, server.port)
-    messages = [
-        digest("florence@ot-cahors.fr"),
-        digest(REFUSED),
-        digest("marine@ot-figeac.fr", REFUSED),
-        digest("isabelle@ot-dordogne.fr"),
-    ]
-    seen: list[Delivery] = []
+    alone, partly = digest(REFUSED), digest("marine@ot-figeac.fr", REFUSED)
 
-    deliveries = send_all(transport, messages, on_delivery=seen.append)
+    with pytest.raises(TransportError) as everyone:
+        transport.send(alone)
+    with pytest.raises(RecipientsRefused) as some:
+        transport.send(partly)
 
-    assert seen == deliveries
-    first, alone, partly, last = deliveries
-    assert first == Delivery(("florence@ot-cahors.fr",), messages[0]["Message-ID"])
-    assert last == Delivery(("isabelle@ot-dordogne.fr",), messages[3]["Message-ID"])
-    assert first.ok and last.ok
-    assert not alone.delivered and alone.refused == (REFUSED,)
-    assert REFUSED in alone.error and "550" in alone.error
-    assert partly.delivered and not partly.ok
-    assert partly.message_id == messages[2]["Message-ID"]
-    assert partly.refused == (REFUSED,)
-    assert REFUSED in partly.error and "marine@ot-figeac.fr" in partly.error
+    assert not isinstance(everyone.value, RecipientsRefused)  # nobody got it
+    assert REFUSED in str(everyone.value) and "550" in str(everyone.value)
+    assert some.value.message_id == partly["Message-ID"]
+    assert list(some.value.refused) == [REFUSED]
+    assert REFUSED in str(some.value) and "marine@ot-figeac.fr" in str(some.value)
     got = [(r.rcpt_tos, r.message["Message-ID"]) for r in server.mailbox.received]
-    assert got == [
-        (["florence@ot-cahors.fr"], messages[0]["Message-ID"]),
-        (["marine@ot-figeac.fr"], messages[2]["Message-ID"]),
-        (["isabelle@ot-dordogne.fr"], messages[3]["Message-ID"]),
-    ]
-    assert all(PASSWORD not in (d.error or "") for d in deliveries)
-
-
-def test_send_all_reports_every_message_when_the_server_is_down(certificate) -> None:
-    deliveries = send_all(smtp(certificate, free_port()), [digest("a@ot-lot.fr"), digest("b@ot-lot.fr")])
-
-    assert [(d.recipients, d.delivered) for d in deliveries] == [
-        (("a@ot-lot.fr",), False),
-        (("b@ot-lot.fr",), False),
-    ]
-    assert all("connexion" in d.error for d in deliveries)
+    assert got == [(["marine@ot-figeac.fr"], partly["Message-ID"])]
+    assert PASSWORD not in str(everyone.value) + str(some.value)
 
 
 def test_transport_for_smtp_reads_login_and_password_from_the_environment(smtp_server, certificate) -> None:
@@ -433,15 +406,6 @@ def sa_info() -> dict[str, Any]:
     return clients.service_account_info("http://127.0.0.1:1")  # one throwaway RSA key for the module
 
 
-@pytest.fixture
-def google() -> Iterator[FakeGoogle]:
-    emulator = FakeGoogle().start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
-
-
 def test_gmail_sends_the_very_same_message(google, sa_info) -> None:
     credentials = clients.service_account_credentials(google.base_url, sa_info)
     message = digest("florence@ot-cahors.fr", "accueil@ot-cahors.fr")
@@ -457,16 +421,51 @@ def test_gmail_sends_the_very_same_message(google, sa_info) -> None:
     assert google.log.by_endpoint() == {"gmail.users.messages.send": 1}
 
 
-def test_gmail_without_the_send_scope_is_a_transport_error(google, sa_info) -> None:
-    sheets_only = clients.service_account_credentials(
-        google.base_url, sa_info, scopes=("https://www.googleapis.com/auth/spreadsheets",)
-    )
-    with GmailTransport(sheets_only, endpoint=google.base_url) as transport:
-        [delivery] = send_all(transport, [digest("florence@ot-cahors.fr")])
+SHEETS_ONLY = ("https://www.googleapis.com/auth/spreadsheets",)
 
-    assert not delivery.delivered
-    assert delivery.error.startswith("Gmail a refusé le message pour florence@ot-cahors.fr : 403")
+
+def test_gmail_without_the_send_scope_says_to_log_in_again(google) -> None:
+    """A person's token from a `lotsync login` that did not ask for Gmail (or that was unticked)."""
+    sheets_only = clients.user_credentials(google.base_url, "marine@ot-lot.fr", SHEETS_ONLY)
+
+    with (
+        GmailTransport(sheets_only, endpoint=google.base_url) as transport,
+        pytest.raises(TransportError) as caught,
+    ):
+        transport.send(digest("florence@ot-cahors.fr"))
+
+    text = str(caught.value)
+    assert text.startswith("Gmail a refusé le message pour florence@ot-cahors.fr : ")
+    assert "« Gmail (envoi des récapitulatifs seulement) »" in text
+    assert "Relancez `lotsync login`" in text and 'transport = "gmail"' in text
     assert google.store.messages == []
+
+
+def test_a_key_without_the_send_scope_names_the_scope(google, sa_info) -> None:
+    sheets_only = clients.service_account_credentials(google.base_url, sa_info, scopes=SHEETS_ONLY)
+
+    with (
+        GmailTransport(sheets_only, endpoint=google.base_url) as transport,
+        pytest.raises(TransportError) as caught,
+    ):
+        transport.send(digest("florence@ot-cahors.fr"))
+
+    text = str(caught.value)
+    assert text.startswith("Gmail a refusé le message pour florence@ot-cahors.fr : ")
+    assert "https://www.googleapis.com/auth/gmail.send" in text
+    assert "lotsync login" not in text  # no login in use: that advice would not help
+    assert google.store.messages == []
+
+
+def test_gmail_refusing_for_another_reason_says_what_google_said(google) -> None:
+    credentials = clients.user_credentials(google.base_url, "marine@ot-lot.fr")
+    with (
+        GmailTransport(credentials, endpoint=google.base_url) as transport,
+        pytest.raises(TransportError) as caught,
+    ):
+        transport.send(EmailMessage())  # no recipient: Google refuses the message itself
+
+    assert str(caught.value) == "Gmail a refusé le message pour ? : 400 Invalid To header."
 
 
 def test_transport_for_gmail_uses_the_given_credentials_and_endpoint(google, sa_info) -> None:
@@ -546,10 +545,10 @@ def test_outbox_that_cannot_be_written_is_a_transport_error(tmp_path) -> None:
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
 
-    [delivery] = send_all(OutboxTransport(blocker / "outbox"), [digest()])
+    with pytest.raises(TransportError) as caught:
+        OutboxTransport(blocker / "outbox").send(digest())
 
-    assert not delivery.delivered
-    assert "boîte d'envoi" in delivery.error and "florence@ot-cahors.fr" in delivery.error
+    assert "boîte d'envoi" in str(caught.value) and "florence@ot-cahors.fr" in str(caught.value)
 
 
 def test_preview_of_a_text_only_message_is_escaped() -> None:

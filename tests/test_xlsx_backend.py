@@ -22,6 +22,7 @@ from lotsync.adapters.backends import WriteError
 from lotsync.adapters.backends.xlsx import XlsxBackend
 from lotsync.app.sync import run_sync
 from lotsync.cli.commands import cli
+from lotsync.tabs.owned import write_plan
 from lotsync.tabs.results import JournalLine, Quantity
 
 MARKER = "Généré par lotsync le "
@@ -74,7 +75,7 @@ def look(sheet: Any) -> dict[str, Any]:
 
 def files_in(folder: Path) -> list[str]:
     """The folder's files, but the work lock a sync holds beside its configuration (it stays)."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("lotsync.app.lock"))
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("lotsync.lock"))
 
 
 def journal_line(now: datetime) -> JournalLine:
@@ -238,7 +239,7 @@ def test_refuses_to_write_a_workbook_open_in_a_spreadsheet_program(
 
 
 def test_refuses_to_write_a_workbook_modified_since_it_was_read(config: Any, shared: Path) -> None:
-    from lotsync.core.layout import OWNED_TABS as OWNED
+    from lotsync.tabs.results import OWNED_TABS as OWNED
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
@@ -251,21 +252,21 @@ def test_refuses_to_write_a_workbook_modified_since_it_was_read(config: Any, sha
     edited = shared.read_bytes()
 
     with pytest.raises(WriteError, match="a été modifié pendant la synchronisation"):
-        backend.write(book, tabs, journal_line(now), now)
+        backend.write(book, write_plan(book.tabs, tabs), journal_line(now), now)
 
     assert shared.read_bytes() == edited
     assert not [name for name in files_in(shared.parent) if name.endswith(".tmp")]
 
 
 def test_read_then_write_without_interference_writes_every_tab(config: Any, shared: Path) -> None:
-    from lotsync.core.layout import OWNED_TABS as OWNED
+    from lotsync.tabs.results import OWNED_TABS as OWNED
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
     backend = XlsxBackend()
     book = backend.read(str(shared), ["Dépenses communes", *OWNED])
 
-    report = backend.write(book, tabs, journal_line(now), now)
+    report = backend.write(book, write_plan(book.tabs, tabs), journal_line(now), now)
 
     assert report.rewritten == list(RESULT_TABS)
     assert report.unchanged == []
@@ -361,9 +362,9 @@ from pathlib import Path
 from lotsync.adapters.backends import WriteError
 from lotsync.adapters.backends.xlsx import XlsxBackend
 from lotsync.adapters.config import load_config
-from lotsync.core.layout import OWNED_TABS
-from lotsync.tabs.results import JournalLine, Quantity
 from lotsync.app.sync import run_sync
+from lotsync.tabs.owned import write_plan
+from lotsync.tabs.results import OWNED_TABS, JournalLine, Quantity
 
 config, shared = load_config(sys.argv[1]), Path(sys.argv[2])
 now = datetime(2026, 6, 30, 9, 0)
@@ -374,7 +375,7 @@ book = backend.read(str(shared), ["Dépenses communes", *OWNED_TABS])
 (shared.parent / f".{shared.name}.lotsync-{os.getpid()}.tmp").symlink_to("/dev/full")
 journal = JournalLine(now, "réussie", now.date(), 4, 14, 4, 4, "", Quantity("0.10"), "")
 try:
-    backend.write(book, tabs, journal, now)
+    backend.write(book, write_plan(book.tabs, tabs), journal, now)
 except WriteError as error:
     print(error)
 """

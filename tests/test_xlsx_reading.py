@@ -30,6 +30,7 @@ from lotsync.adapters.backends import ReadBook, SourceError, WriteError
 from lotsync.adapters.backends import xlsx as xlsx_module
 from lotsync.adapters.backends.xlsx import XlsxBackend, read_workbook_bytes
 from lotsync.cli.commands import cli
+from lotsync.tabs.owned import write_plan
 
 SHEET = "xl/worksheets/sheet1.xml"
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -575,8 +576,7 @@ def test_a_workbook_swapped_for_a_fifo_before_the_write_is_refused_without_hangi
     config: Any, shared: Path
 ) -> None:
     from lotsync.app.sync import run_sync
-    from lotsync.core.layout import OWNED_TABS
-    from lotsync.tabs.results import JournalLine, Quantity
+    from lotsync.tabs.results import OWNED_TABS, JournalLine, Quantity
 
     now = datetime(2026, 6, 30, 9, 0)
     tabs = run_sync(config, as_of=now.date(), now=now, dry_run=True).tabs
@@ -587,7 +587,7 @@ def test_a_workbook_swapped_for_a_fifo_before_the_write_is_refused_without_hangi
     journal = JournalLine(now, "réussie", now.date(), 4, 14, 4, 4, "", Quantity("0.10"), "")
 
     with within(10), pytest.raises(WriteError) as caught:
-        backend.write(book, tabs, journal, now)
+        backend.write(book, write_plan(book.tabs, tabs), journal, now)
 
     assert str(caught.value) == (
         f"Écriture impossible dans collectif.xlsx : {shared} est un tube nommé (FIFO), pas un fichier. "

@@ -16,11 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lotsync.adapters.cron import DEFAULT_DIGEST, DEFAULT_SYNC, cron_trigger
 from lotsync.adapters.sources import classify
 from lotsync.core import french, layout
 from lotsync.core.books import Rules
 from lotsync.core.cells import Bounds, normalize
 from lotsync.core.dossiers import Words
+from lotsync.core.errors import UsageError
 from lotsync.core.model import Member
 from lotsync.core.split import SplitKeyError, resolve_key
 
@@ -28,7 +30,7 @@ ENV_VAR = "LOTSYNC_CONFIG"
 DEFAULT_PATHS = ("lotsync.toml", "config/lotsync.toml")
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """The configuration cannot be used; `lines` say where and why, in French."""
 
     def __init__(self, path: Path | str, lines: list[str]):
@@ -155,60 +157,12 @@ def member_keys(word: str) -> set[str]:
     return keys
 
 
-_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def _cron_days(field: str) -> str:
-    """Crontab's day of week (0 or 7 = Sunday, 1 = Monday) as APScheduler's names.
-
-    APScheduler 3's `CronTrigger.from_crontab` keeps the numbers but counts from Monday = 0, so
-    "0 8 * * 1" would fire on Tuesdays: numbers, ranges and steps are spelt out as day names here.
-    """
-    days: list[int] = []
-    for part in field.split(","):
-        body, _, step_text = part.partition("/")
-        if not (body == "*" or body.replace("-", "").isdigit()) or (step_text and not step_text.isdigit()):
-            return field  # names (mon-fri) and anything else: APScheduler's own syntax and errors
-        step = int(step_text) if step_text else 1
-        if body == "*":
-            first, last = 0, 6
-        elif "-" in body:
-            first_text, last_text = body.split("-", 1)
-            first, last = int(first_text), int(last_text)
-        else:
-            first = last = int(body)
-            if step_text:
-                last = 6
-        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last and step >= 1):
-            raise ValueError(f"jour de la semaine invalide : {part!r} (0 ou 7 = dimanche, 1 = lundi … 6)")
-        days.extend(day % 7 for day in range(first, last + 1, step))
-    return ",".join(_CRON_DAYS[day] for day in sorted(set(days)))
-
-
-def cron_trigger(expression: str, timezone: Any) -> Any:
-    """An APScheduler 3 CronTrigger for a standard five-field crontab expression (minute … day of week)."""
-    from apscheduler.triggers.cron import CronTrigger
-
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ValueError(f"il faut 5 champs, pas {len(fields)}")
-    minute, hour, day, month, day_of_week = fields
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_cron_days(day_of_week),
-        timezone=timezone,
-    )
-
-
 class ScheduleConfig(_Strict):
     """`lotsync run`: when to sync and send the digests, in the collective's time zone (cron syntax)."""
 
-    sync: str = "0 8-19 * * 1-6"
+    sync: str = DEFAULT_SYNC
     """Minute, hour, day of month, month, day of week: every hour from 8:00 to 19:00, Monday to Saturday."""
-    digest: str = "0 8 * * 1"
+    digest: str = DEFAULT_DIGEST
     """Monday 8:00 (a sync runs first)."""
     digest_grace_days: int = Field(3, ge=0, le=6)
     """A digest missed while lotsync was stopped is still sent at start-up within this many days."""
@@ -217,7 +171,7 @@ class ScheduleConfig(_Strict):
     state_file: str | None = None
     """Default: lotsync-state.json beside the configuration file."""
     lock_file: str | None = None
-    """Default: lotsync.app.lock beside the configuration file."""
+    """Default: lotsync.lock beside the configuration file."""
     lock_wait: float = Field(120, ge=0, le=3600)
     """Seconds a command that writes or sends waits for another one to finish before giving up."""
 
@@ -402,7 +356,9 @@ def _ambiguous_names(members: list[MemberConfig]) -> list[str]:
 
 
 def _reserved_tabs(shared: SharedConfig) -> list[str]:
-    owned = {t.casefold() for t in layout.OWNED_TABS}
+    from lotsync.tabs.results import OWNED_TABS
+
+    owned = {t.casefold() for t in OWNED_TABS}
     errors = [
         f"shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
         for field, tab in (("expenses_tab", shared.expenses_tab), ("fees_tab", shared.fees_tab))
@@ -588,7 +544,7 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     schedule = config.schedule.model_copy(
         update={
             "state_file": absolute_file(config.schedule.state_file or "lotsync-state.json"),
-            "lock_file": absolute_file(config.schedule.lock_file or "lotsync.app.lock"),
+            "lock_file": absolute_file(config.schedule.lock_file or "lotsync.lock"),
         }
     )
     return config.model_copy(

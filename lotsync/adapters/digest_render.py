@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lotsync.core import french
 from lotsync.core.digest import ARRIVAL_DAYS, CollectiveDigest, Fix, OfficeDigest, Week, owed_total
-from lotsync.core.expenses import FEE_CATEGORY
 from lotsync.core.model import Direction, Dossier, Kind
 from lotsync.core.turnover import OfficeYear, Period
 
@@ -199,7 +197,7 @@ def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
     shares = [
         {
             "label": f.split.expense.label,
-            "fee": f.split.expense.category == FEE_CATEGORY,
+            "fee": f.split.expense.fee,
             "payer": french.DIGEST_YOU
             if f.split.expense.paid_by == office
             else d.name(f.split.expense.paid_by),
@@ -385,8 +383,3 @@ def chart_png(view: Turnover) -> bytes:
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=_DPI, metadata={"Software": None})
     return out.getvalue()
-
-
-def money_values(text: str) -> Sequence[str]:
-    """Every amount written in `text` (`1 234,50 €`): to compare the HTML and the text alternative."""
-    return re.findall(r"-?\d{1,3}(?:\u202f\d{3})*,\d{2}\u00a0€", text)

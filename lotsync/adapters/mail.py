@@ -16,7 +16,7 @@ word of its own, whose following space every conforming decoder then drops
 resend carries the same one. Nothing that comes
 from a spreadsheet can add a header: line breaks in the subject and in names
 become spaces, and an address that does not parse as exactly one address is
-refused with a `ValueError` in French.
+refused with a `MailError` in French.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
+from lotsync.core.errors import LotsyncError
+
 CHART_FILENAME = "graphique.png"
 
 # Every character `str.splitlines` breaks on, and the other C0/C1 controls: none belongs in a header.
@@ -43,6 +45,10 @@ _MAX_LINE = 78
 _FIRST_WORD = _MAX_LINE - len("Subject: ")
 _NEXT_WORD = 75  # RFC 2047 §2: an encoded word is at most 75 characters; " " + 75 < 78
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII but "<", ">" and spaces
+
+
+class MailError(LotsyncError, ValueError):
+    """A message that cannot be composed (an address that is not one, no recipient); French."""
 
 
 class Renderable(Protocol):
@@ -67,7 +73,7 @@ def compose(
     """The message for `recipients`, with Subject, From, To, Date and Message-ID set.
 
     `message_id` (`<…@…>`, from `new_message_id`) is used as is: the send log's, when a
-    digest is sent again after a crash. Raises `ValueError` (French message) when the
+    digest is sent again after a crash. Raises `MailError` (French message) when the
     sender or a recipient is not one valid address, when there is no recipient at all,
     or when `message_id` is not one.
     """
@@ -75,7 +81,7 @@ def compose(
         recipients = [recipients]
     to = _unique(parse_address(r, role="destinataire") for r in recipients)
     if not to:
-        raise ValueError("Aucun destinataire : indiquez au moins une adresse e-mail.")
+        raise MailError("Aucun destinataire : indiquez au moins une adresse e-mail.")
     message_id = (
         _checked_message_id(message_id) if message_id is not None else new_message_id(message_id_domain)
     )
@@ -116,7 +122,7 @@ def new_message_id(domain: str = "lotsync.local") -> str:
     """A fresh `<…@domain>`, to note in the send log before the message is composed and sent."""
     bare = clean_header(domain).replace(" ", "")
     if not bare or not bare.isascii() or any(c in bare for c in "<>@"):
-        raise ValueError(f"Domaine d'identifiant de message invalide : {domain!r}.")
+        raise MailError(f"Domaine d'identifiant de message invalide : {domain!r}.")
     return make_msgid(domain=bare)
 
 
@@ -160,9 +166,7 @@ def _checked_message_id(value: str) -> str:
     if text and not text.startswith("<"):
         text = f"<{text}>"
     if not _MESSAGE_ID.fullmatch(text) or text.count("@") != 1:
-        raise ValueError(
-            f"Identifiant de message invalide : {value!r} (exemple : <1234.5678@lotsync.local>)."
-        )
+        raise MailError(f"Identifiant de message invalide : {value!r} (exemple : <1234.5678@lotsync.local>).")
     return text
 
 
@@ -172,9 +176,9 @@ def clean_header(value: str) -> str:
 
 
 def parse_address(value: str, *, role: str = "adresse") -> Address:
-    """Exactly one address (`a@b.fr` or `Nom <a@b.fr>`), ASCII on the wire, or `ValueError`."""
+    """Exactly one address (`a@b.fr` or `Nom <a@b.fr>`), ASCII on the wire, or `MailError`."""
     text = clean_header(value)
-    refused = ValueError(f"Adresse e-mail invalide ({role}) : {text!r} (exemple : « Nom <nom@exemple.fr> »).")
+    refused = MailError(f"Adresse e-mail invalide ({role}) : {text!r} (exemple : « Nom <nom@exemple.fr> »).")
     if not text:
         raise refused
     try:
@@ -219,5 +223,5 @@ def _unique(addresses: Iterable[Address]) -> list[Address]:
 def _content_id(cid: str) -> str:
     bare = clean_header(cid).strip("<>").strip()
     if not bare or not bare.isascii() or any(c in bare for c in ' <>"\\'):
-        raise ValueError(f"Identifiant d'image invalide : {cid!r} (exemple : graphique@lotsync).")
+        raise MailError(f"Identifiant d'image invalide : {cid!r} (exemple : graphique@lotsync).")
     return bare

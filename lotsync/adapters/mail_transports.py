@@ -3,8 +3,6 @@
 Every transport has `send(message) -> str`, which returns the message's id (its
 Message-ID header, or Gmail's id for the Gmail API) and raises `TransportError`,
 whose message is French and names where the mail was going, never a secret.
-`send_all` sends a batch: one message's failure is reported in its `Delivery`
-and does not stop the others.
 
 The SMTP login and password are read from the environment variables that the
 configuration names (`[mail] smtp_user_env`, `smtp_password_env`), never from
@@ -21,8 +19,7 @@ import re
 import smtplib
 import ssl
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.message import EmailMessage, Message
 from email.utils import make_msgid
@@ -33,13 +30,14 @@ from typing import Any, Protocol
 from lotsync.adapters.atomic import replace_file, temporary_copy
 from lotsync.adapters.mail import recipients_of
 from lotsync.core import french
+from lotsync.core.errors import LotsyncError
 
 log = logging.getLogger(__name__)
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-class TransportError(Exception):
+class TransportError(LotsyncError):
     """A message could not be sent; the text is French and never holds a password."""
 
 
@@ -64,61 +62,6 @@ class Transport(Protocol):
     def close(self) -> None:
         """Let go of connections, if any (`contextlib.closing(transport)`)."""
         ...
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What became of one message.
-
-    `message_id` is set when at least one recipient got it; `error` says what went
-    wrong, if anything; `refused` lists the recipients who did not get it.
-    """
-
-    recipients: tuple[str, ...]
-    message_id: str | None
-    error: str | None = None
-    refused: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def delivered(self) -> bool:
-        """Sent to at least one recipient (all of them when `ok`)."""
-        return self.message_id is not None
-
-
-def send_all(
-    transport: Transport,
-    messages: Iterable[EmailMessage],
-    *,
-    on_delivery: Callable[[Delivery], None] | None = None,
-) -> list[Delivery]:
-    """Send each message in turn; a failure is reported in its `Delivery`, and the next one goes.
-
-    `on_delivery` is called right after each message, so that a ledger can record a
-    send before the next one starts; an exception it raises stops the batch.
-    """
-    deliveries = []
-    for message in messages:
-        recipients = tuple(recipients_of(message))
-        try:
-            delivery = Delivery(recipients, transport.send(message))
-        except RecipientsRefused as exc:
-            delivery = Delivery(recipients, exc.message_id, str(exc), tuple(exc.refused))
-        except TransportError as exc:
-            delivery = Delivery(recipients, None, str(exc), recipients)
-        except Exception as exc:  # one odd message must not keep the others in the outbox
-            delivery = Delivery(
-                recipients, None, f"erreur inattendue ({type(exc).__name__}) : {exc}", recipients
-            )
-        if not delivery.ok:
-            log.warning("%s", delivery.error)
-        deliveries.append(delivery)
-        if on_delivery is not None:
-            on_delivery(delivery)
-    return deliveries
 
 
 def message_id_of(message: Message) -> str:
@@ -446,6 +389,8 @@ class GmailTransport:
                 self._service = build_service("gmail", "v1", self.credentials, self.endpoint, self.timeout)
             sent = self._service.users().messages().send(userId="me", body={"raw": raw}).execute()
         except HttpError as exc:
+            if _lacks_scope(exc):
+                raise TransportError(self._scope_missing(to)) from None
             reason = exc.reason if isinstance(exc.reason, str) else ""
             raise TransportError(
                 f"Gmail a refusé le message pour {to} : {exc.status_code} {reason}".rstrip() + "."
@@ -461,6 +406,30 @@ class GmailTransport:
         gmail_id = str(sent.get("id", ""))
         log.info("message %s envoyé par Gmail à %s", gmail_id, to)
         return gmail_id
+
+    def _scope_missing(self, to: str) -> str:
+        """What to do when the credentials lack gmail.send: log in again, or give the key the scope."""
+        from google.oauth2.credentials import Credentials as PersonsCredentials
+
+        from lotsync.adapters.google.credentials import GMAIL_SEND, SCOPE_NAMES
+
+        if isinstance(self.credentials, PersonsCredentials):  # a token of `lotsync login`
+            return french.GMAIL_SCOPE_MISSING_LOGIN.format(to=to, scope=SCOPE_NAMES[GMAIL_SEND])
+        return french.GMAIL_SCOPE_MISSING_KEY.format(to=to, scope=SCOPE_NAMES[GMAIL_SEND], url=GMAIL_SEND)
+
+
+def _lacks_scope(error: Any) -> bool:
+    """Google's 403 for a token without the scope the call needs (googleapiclient's `HttpError`)."""
+    if error.status_code != 403:
+        return False
+    header = str(error.resp.get("www-authenticate", "")) if error.resp is not None else ""
+    details = error.error_details if isinstance(error.error_details, list) else []
+    reasons = {str(d.get("reason", "")) for d in details if isinstance(d, dict)}
+    return (
+        "insufficient_scope" in header
+        or bool(reasons & {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
+        or "insufficient authentication scopes" in str(error.reason).lower()
+    )
 
 
 # -- from the configuration ----------------------------------------------------------------------

@@ -18,8 +18,9 @@ from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
 from lotsync.app.sync import default_backend
 from lotsync.core.headers import find_header
-from lotsync.core.layout import DOSSIER_REQUIRED, EXPENSE_REQUIRED, OWNED_TABS
+from lotsync.core.layout import DOSSIER_REQUIRED, EXPENSE_REQUIRED
 from lotsync.tabs.owned import foreign_tabs
+from lotsync.tabs.results import OWNED_TABS
 
 ROLE_READER, ROLE_EDITOR = "Lecteur", "Éditeur"
 """The roles of Google's « Partager » dialog, as people see them in French."""
@@ -130,11 +131,6 @@ def _sharing(entry: dict[str, Any], identity: str) -> None:
             f"partagez {entry['url']} avec {who} comme {role} (bouton « Partager »)"
         )
     entry["problems"] = [problem]
-
-
-def inspect_sources(config: Config, backend: Backend | None = None) -> list[dict[str, Any]]:
-    """One entry per source; spreadsheets are read at the same time, as a sync does."""
-    return check_report(config, backend)["sources"]
 
 
 def check_report(config: Config, backend: Backend | None = None, as_of: date | None = None) -> dict[str, Any]:

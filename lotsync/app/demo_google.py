@@ -28,7 +28,7 @@ def upload_demo(directory: Path, base_url: str) -> Path:
     """
     from googleapiclient.http import MediaInMemoryUpload
 
-    from fake_google import clients
+    from lotsync.app import emulator_clients as clients
 
     directory = Path(directory)
     local_config = write_demo(directory)

@@ -190,46 +190,65 @@ def _run(
         )
 
     results: list[DigestResult] = []
-    opened = transport is None
+    transports = _Transports(transport, lambda: _transport(config, backend))
     try:
-        transport = _deliver(
+        _deliver(
             config,
-            backend,
             jobs,
             week,
             now,
             entries,
             ledger,
             results,
-            transport,
+            transports,
             dry_run=dry_run,
             preview=preview,
             force=force,
             after_send=after_send,
         )
-    finally:
-        if opened and transport is not None and hasattr(transport, "close"):
-            transport.close()
+    finally:  # however the run ends (an interrupt after a mail left included)
+        transports.close()
     return results
+
+
+class _Transports:
+    """The run's transport: the one given (its caller closes it), else one opened at the first
+    mail and closed by `close()`."""
+
+    def __init__(self, given: Any, open_one: Callable[[], Any]):
+        self._given = given
+        self._open_one = open_one
+        self._opened: Any = None
+
+    def get(self) -> Any:
+        if self._given is not None:
+            return self._given
+        if self._opened is None:
+            self._opened = self._open_one()
+        return self._opened
+
+    def close(self) -> None:
+        opened, self._opened = self._opened, None
+        if opened is not None and hasattr(opened, "close"):
+            opened.close()
 
 
 def _deliver(
     config: Config,
-    backend: Any,
     jobs: list[_Job],
     week: Week,
     now: datetime,
     entries: list[SentDigest],
     ledger: Ledger,
     results: list[DigestResult],
-    transport: Any,
+    transports: _Transports,
     *,
     dry_run: bool,
     preview: Path | None,
     force: bool,
     after_send: Callable[[DigestResult], None] | None,
-) -> Any:
-    """Note, send and note again each digest in turn; returns the transport it opened, if any."""
+) -> None:
+    """Note, send and note again each digest in turn, appending what became of it to `results`."""
     from lotsync.adapters.mail import new_message_id
 
     when = now.replace(microsecond=0)
@@ -250,7 +269,7 @@ def _deliver(
             continue
         pending = pending_for(entries, job.ident, week.label)
         try:
-            transport = transport or _transport(config, backend)
+            transport = transports.get()
             if pending is not None:  # it may have left before a crash: the same Message-ID again
                 result.message_id = pending.message_id
             else:
@@ -277,7 +296,6 @@ def _deliver(
         except LedgerError as error:
             result.status = "sent_unrecorded"
             result.error = french.LEDGER_SENT_UNRECORDED.format(reason=error, message_id=result.message_id)
-    return transport
 
 
 def _send(

@@ -3,8 +3,8 @@
 Two files, both held with an exclusive `flock` (the kernel lets go when the process dies,
 however it dies, so a crash never leaves a lock behind):
 
-- `work_lock(config)` holds `<lock_file>.work` (`[schedule] lock_file`, default `lotsync.app.lock`
-  beside the configuration, so `lotsync.app.lock.work`) for as long as a command writes the shared
+- `work_lock(config)` holds `<lock_file>.work` (`[schedule] lock_file`, default `lotsync.lock`
+  beside the configuration, so `lotsync.lock.work`) for as long as a command writes the shared
   workbook or sends digests: `lotsync sync`, `lotsync digest`, each job of `lotsync run`,
   `lotsync demo`. A second one waits up to `[schedule] lock_wait` seconds (0: not at all),
   then gives up with `Busy`. Without it, two commands could both read "not sent yet" and both
@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from lotsync.core import french
+from lotsync.core.errors import LotsyncError
 
 log = logging.getLogger(__name__)
 
-LOCK_FILE = "lotsync.app.lock"
+LOCK_FILE = "lotsync.lock"
 WORK_SUFFIX = ".work"
 POLL_SECONDS = 0.1
 """How often a waiting command tries the lock again."""
@@ -45,7 +46,7 @@ POLL_SECONDS = 0.1
 _nested = threading.local()
 
 
-class LockError(Exception):
+class LockError(LotsyncError):
     """A lock could not be taken; the text is French, for the person who ran the command."""
 
 
@@ -136,7 +137,7 @@ class FileLock:
 
 
 def work_lock_path(config: Any) -> Path:
-    """`<[schedule] lock_file>.work`: `lotsync.app.lock.work` beside the configuration by default."""
+    """`<[schedule] lock_file>.work`: `lotsync.lock.work` beside the configuration by default."""
     base = Path(getattr(getattr(config, "schedule", None), "lock_file", None) or LOCK_FILE)
     return base.with_name(base.name + WORK_SUFFIX)
 

@@ -33,6 +33,7 @@ from typing import Any, NamedTuple, Protocol
 
 from lotsync.adapters.atomic import replace_file
 from lotsync.core import french
+from lotsync.core.errors import LotsyncError
 
 COLLECTIVE = "collectif"
 """The ledger's name for the collective digest."""
@@ -42,7 +43,7 @@ JOURNAL_OUTCOME = french.DIGEST_JOURNAL_SENT
 JOURNAL_OUTCOMES = {french.DIGEST_JOURNAL_SENDING: SENDING, french.DIGEST_JOURNAL_SENT: SENT}
 
 
-class LedgerError(Exception):
+class LedgerError(LotsyncError):
     """The send log cannot be read or written; the text is French and names the file or tab."""
 
 

@@ -12,7 +12,7 @@ APScheduler 3 keeps no memory of past runs without a persistent job store, so mi
 worked out at start-up from the state file (`catch_up`): a digest whose fire time passed less than
 `digest_grace_days` ago without a successful digest since, else one sync if any was missed.
 
-The state file (JSON, replaced atomically) is what `lotsync status` reads:
+The state file (JSON, replaced atomically; `lotsync.app.schedule`) is what `lotsync status` reads:
 `scheduler` {pid, started_at, stopped_at}, `timezone`, `schedule` {sync, digest},
 `sync` {at, outcome "ok"/"failed", seconds, api_calls (total), api_calls_by_endpoint, error},
 `digest` {at, outcome, week, sent, error}, `last_successful_digest_at`, `consecutive_failures`,
@@ -22,7 +22,6 @@ The state file (JSON, replaced atomically) is what `lotsync status` reads:
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -31,80 +30,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
-from lotsync.adapters.atomic import replace_file
 from lotsync.adapters.config import Config
-from lotsync.adapters.config import cron_trigger as crontab
-from lotsync.app.lock import AlreadyRunning as AlreadyRunning  # re-exported: the CLI catches it here
+from lotsync.adapters.cron import cron_trigger
 from lotsync.app.lock import LockError, ProcessLock
+from lotsync.app.schedule import fire_times, read_state, state_paths, write_state
+from lotsync.core import french
 
 log = logging.getLogger("lotsync")
 
 SYNC_GRACE_SECONDS = 3600
-TEST_INTERVAL_ENV = "LOTSYNC_TEST_SYNC_INTERVAL"
-"""Test-only: seconds between syncs instead of the `[schedule] sync` cron (see tests/test_service.py)."""
 
 TriggerFactory = Callable[[str, str, ZoneInfo], Any]
 """(job name "sync" or "digest", cron expression, time zone) → an APScheduler trigger."""
 
 
-def cron_trigger(name: str, cron: str, tz: ZoneInfo) -> Any:
-    """Crontab syntax, days of week as cron counts them (1 = Monday; see `adapters.config.cron_trigger`)."""
-    return crontab(cron, tz)
-
-
-def trigger_factory_from_env(env: Any = os.environ) -> TriggerFactory:
-    """The cron triggers, or (tests only) a sync every $LOTSYNC_TEST_SYNC_INTERVAL seconds."""
-    seconds = env.get(TEST_INTERVAL_ENV)
-    if not seconds:
-        return cron_trigger
-
-    def factory(name: str, cron: str, tz: ZoneInfo) -> Any:
-        if name == "sync":
-            return IntervalTrigger(seconds=float(seconds), timezone=tz)
-        return cron_trigger(name, cron, tz)
-
-    return factory
-
-
-def fire_times(trigger: Any, start: datetime, end: datetime) -> list[datetime]:
-    """The trigger's fire times in [start, end]."""
-    times: list[datetime] = []
-    current = trigger.get_next_fire_time(None, start)
-    while current is not None and current <= end:
-        times.append(current)
-        current = trigger.get_next_fire_time(current, current + timedelta(microseconds=1))
-    return times
-
-
-# -- state file ----------------------------------------------------------------------------------
-
-
-def read_state(path: str | os.PathLike[str]) -> dict[str, Any]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as error:
-        log.warning("fichier d'état illisible %s (%s) : on repart de zéro", path, error)
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_state(path: str | os.PathLike[str], state: dict[str, Any]) -> None:
-    """Replace the file in one step: a reader sees the old state or the new one, never half."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(state, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    replace_file(target, data)
+def cron_triggers(name: str, cron: str, tz: ZoneInfo) -> Any:
+    """Each job fires on its cron expression (`lotsync.adapters.cron`); tests give other triggers."""
+    return cron_trigger(cron, tz)
 
 
 def _parse(value: Any) -> datetime | None:
@@ -177,15 +126,15 @@ class Service:
         self.tz = ZoneInfo(config.collective.timezone)
         self._now = now or (lambda: datetime.now(self.tz))
         self.scheduler = scheduler if scheduler is not None else self.make_scheduler(blocking=True)
-        self.trigger_factory = trigger_factory or cron_trigger
+        self.trigger_factory = trigger_factory or cron_triggers
         self._sync_fn = sync_fn
         self._digest_fn = digest_fn
         self._transport = transport
-        schedule = config.schedule
-        self.state_path = Path(schedule.state_file or "lotsync-state.json")
-        self.lock = ProcessLock(schedule.lock_file or "lotsync.app.lock")
+        self.state_path, lock_path = state_paths(config)
+        self.lock = ProcessLock(lock_path)
         self._state_lock = threading.RLock()
         self.stopping = threading.Event()
+        self._stopper: threading.Thread | None = None
 
     # -- building blocks -------------------------------------------------------------------------
 
@@ -204,11 +153,14 @@ class Service:
 
     def state(self) -> dict[str, Any]:
         with self._state_lock:
-            return read_state(self.state_path)
+            state, reason = read_state(self.state_path)
+        if reason is not None:
+            log.warning(french.STATE_STARTS_AFRESH.format(path=self.state_path, reason=reason))
+        return state
 
     def _update_state(self, **changes: Any) -> dict[str, Any]:
         with self._state_lock:
-            state = read_state(self.state_path)
+            state = self.state()
             state.update(changes)
             write_state(self.state_path, state)
             return state
@@ -244,14 +196,14 @@ class Service:
         state = self.state()
         schedule = self.config.schedule
         grace = timedelta(days=schedule.digest_grace_days)
-        due = fire_times(crontab(schedule.digest, self.tz), now - grace, now)
+        due = fire_times(cron_trigger(schedule.digest, self.tz), now - grace, now)
         if due:
             last_ok = _parse(state.get("last_successful_digest_at"))
             if last_ok is None or last_ok < due[-1]:
                 return "digest"
         last_sync = _parse((state.get("sync") or {}).get("at"))
         since = last_sync + timedelta(microseconds=1) if last_sync else now - timedelta(days=1)
-        sync_trigger = crontab(schedule.sync, self.tz)
+        sync_trigger = cron_trigger(schedule.sync, self.tz)
         first_missed = sync_trigger.get_next_fire_time(None, since)
         if first_missed is not None and first_missed <= now:
             return "sync"
@@ -399,6 +351,8 @@ class Service:
             self._finish()
             raise
         if not isinstance(self.scheduler, BackgroundScheduler):  # (a subclass of BlockingScheduler)
+            if self._stopper is not None:
+                self._stopper.join()
             self._finish()
 
     def stop(self) -> None:
@@ -425,9 +379,12 @@ class Service:
         """`lotsync run`: SIGTERM and SIGINT stop it cleanly."""
 
         def on_signal(signum: int, frame: Any) -> None:
-            # In the main thread, between two steps of the scheduler's loop: the job runs in the
-            # worker thread and is waited for, so a write is never cut in the middle.
-            self.stop()
+            # The handler runs in the main thread, perhaps in the middle of writing a log line: waiting
+            # here for the job (which logs too) would wait for ever. So the waiting stop runs in a
+            # thread of its own; the scheduler's loop ends once the job is done, and `start` joins it.
+            if self._stopper is None:
+                self._stopper = threading.Thread(target=self.stop, name="lotsync-stop", daemon=True)
+                self._stopper.start()
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)

@@ -1,25 +1,22 @@
 """`lotsync status`: what the service did last, what it will do next, and whether it runs.
 
 Reads only: the service's state file (JSON, written by `lotsync.app.service`), the
-configuration's cron expressions, and the lock file, which is tried with a
-shared non-blocking `flock` and released at once (a scheduler holds it
-exclusively while it runs; a crashed one holds nothing). Never writes.
+configuration's cron expressions (both through `lotsync.app.schedule`, as the service),
+and the lock file, which `lotsync.app.lock.lock_is_held` tries with a shared
+non-blocking `flock` and releases at once (a scheduler holds it exclusively while it
+runs; a crashed one holds nothing). Never writes.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-STATE_FILE = "lotsync-state.json"
-LOCK_FILE = "lotsync.app.lock"
-DEFAULT_SYNC = "0 8-19 * * 1-6"
-DEFAULT_DIGEST = "0 8 * * 1"
+from lotsync.app.lock import lock_is_held
+from lotsync.app.schedule import crons, next_fire, read_state, state_paths
+from lotsync.core import french
 
 OUTCOMES = {
     "ok": "réussie",
@@ -31,86 +28,6 @@ OUTCOMES = {
     "interrupted": "interrompue",
 }
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-
-
-def state_paths(config: Any, config_dir: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
-    """(state file, lock file): from `[schedule]` when set (made absolute on load), else beside the
-    configuration file (`config_dir`; the current directory when unknown)."""
-    base = Path(config_dir) if config_dir is not None else Path.cwd()
-    schedule = getattr(config, "schedule", None)
-    state = getattr(schedule, "state_file", None) or STATE_FILE
-    lock = getattr(schedule, "lock_file", None) or LOCK_FILE
-    return base / Path(state).expanduser(), base / Path(lock).expanduser()
-
-
-def read_state(path: Path) -> tuple[dict[str, Any], str | None]:
-    """The state file's contents and, if it cannot be used, why (in French)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return {}, f"fichier d'état illisible ({path}) : {exc}"
-    if not isinstance(data, dict):
-        return {}, f"fichier d'état illisible ({path}) : ce n'est pas un objet JSON"
-    return data, None
-
-
-def lock_held(path: Path) -> bool:
-    """Whether another process holds the scheduler's lock. A missing file means no."""
-    from lotsync.app.lock import lock_is_held
-
-    return lock_is_held(path)
-
-
-CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def cron_day_of_week(field: str) -> str:
-    """A crontab day-of-week field (0 or 7 = Sunday, 1 = Monday) in APScheduler's words.
-
-    APScheduler 3's `CronTrigger.from_crontab` passes the field through unchanged, and its numbers
-    start at Monday = 0: "0 8 * * 1" would fire on Tuesdays. Numbers become day names here
-    (ranges and steps expanded: "1-5/2" → "mon,wed,fri"); names and "*" are left as they are.
-    """
-    parts = []
-    for token in field.split(","):
-        match = re.fullmatch(r"(\*|\d+(?:-\d+)?)(?:/(\d+))?", token.strip())
-        if not match or (match[1] == "*" and not match[2]):
-            parts.append(token.strip())
-            continue
-        if match[1] == "*":
-            first, last = 0, 6
-        else:
-            first, _, end = match[1].partition("-")
-            first, last = int(first), int(end) if end else (7 if match[2] else int(first))
-        if not 0 <= first <= last <= 7:
-            raise ValueError(f"jour de la semaine invalide : {token!r} (0 à 7, 0 et 7 = dimanche)")
-        days = range(first, last + 1, int(match[2] or 1))
-        parts.extend(dict.fromkeys(CRON_DAYS[day % 7] for day in days))
-    return ",".join(dict.fromkeys(parts))
-
-
-def cron_trigger(expr: str, tz: ZoneInfo | str) -> Any:
-    """An APScheduler `CronTrigger` for a five-field crontab line, days of the week as cron means them."""
-    from apscheduler.triggers.cron import CronTrigger
-
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ValueError(f"expression cron invalide {expr!r} : il faut cinq champs")
-    minute, hour, day, month, day_of_week = fields
-    return CronTrigger(
-        minute=minute, hour=hour, day=day, month=month, day_of_week=cron_day_of_week(day_of_week), timezone=tz
-    )
-
-
-def next_fire(expr: str, tz: ZoneInfo, now: datetime) -> datetime | None:
-    """The next fire time, with the very trigger `lotsync run` uses when `lotsync.adapters.config` has it."""
-    try:
-        from lotsync.adapters.config import cron_trigger as service_trigger
-    except ImportError:
-        service_trigger = cron_trigger
-    return service_trigger(expr, tz).get_next_fire_time(None, now)
 
 
 def _section(state: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -132,17 +49,13 @@ def status_data(
     tz = ZoneInfo(config.collective.timezone)
     now = datetime.now(tz) if now is None else (now.replace(tzinfo=tz) if now.tzinfo is None else now)
     state_path, lock_path = state_paths(config, config_dir)
-    state, error = read_state(state_path)
-    schedule = getattr(config, "schedule", None)
-    crons = {
-        "sync": getattr(schedule, "sync", None) or DEFAULT_SYNC,
-        "digest": getattr(schedule, "digest", None) or DEFAULT_DIGEST,
-    }
+    state, reason = read_state(state_path)
+    error = None if reason is None else french.STATE_UNREADABLE.format(path=state_path, reason=reason)
     upcoming = {}
-    for job, expr in crons.items():
+    for job, expr in crons(config).items():
         fire = next_fire(expr, tz, now)
         upcoming[job] = {"cron": expr, "at": fire.isoformat() if fire else None}
-    scheduler = state.get("scheduler") if isinstance(state.get("scheduler"), dict) else state
+    scheduler = state["scheduler"] if isinstance(state.get("scheduler"), dict) else state
     return {
         "now": now.isoformat(),
         "timezone": config.collective.timezone,
@@ -150,7 +63,7 @@ def status_data(
         "state_error": error,
         "lock_file": str(lock_path),
         "scheduler": {
-            "running": lock_held(lock_path),
+            "running": lock_is_held(lock_path),
             "pid": scheduler.get("pid"),
             "started_at": scheduler.get("started_at"),
         },

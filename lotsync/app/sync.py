@@ -20,10 +20,17 @@ from lotsync.adapters.config import Config
 from lotsync.core import french
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
-from lotsync.core.layout import OWNED_TABS
 from lotsync.core.model import Anomaly, AnomalyKind, Where
-from lotsync.tabs.owned import edited_by_hand, foreign_tabs, generated_on, hand_edit_refusal, holds_figures
+from lotsync.tabs.owned import (
+    edited_by_hand,
+    foreign_tabs,
+    generated_on,
+    hand_edit_refusal,
+    holds_figures,
+    write_plan,
+)
 from lotsync.tabs.results import (
+    OWNED_TABS,
     JournalLine,
     LastComplete,
     OutputTab,
@@ -257,9 +264,9 @@ def _sync(
             books, tabs, shared_name, False, False, None, error, elapsed(), calls(), last_complete
         )
     try:
-        to_rewrite = [t.name for t in tabs if not _same(config, shared, t)]
-        journal = journal._replace(rewritten=", ".join(to_rewrite) or "aucun (déjà à jour)")
-        report = backend.write(shared, tabs, journal, local_now)
+        plan = write_plan(shared.tabs, tabs, lambda tab: backend.as_stored(shared, tab))
+        journal = journal._replace(rewritten=", ".join(plan.rewritten) or french.JOURNAL_NOTHING_REWRITTEN)
+        report = backend.write(shared, plan, journal, local_now)
     except WriteError as error:
         return SyncOutcome(
             books, tabs, shared_name, False, False, None, str(error), elapsed(), calls(), last_complete
@@ -293,17 +300,6 @@ def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: lis
 
 def _reasons(books: Books) -> str:
     return " ; ".join(g.reason for g in books.gaps)
-
-
-def _same(config: Config, shared: ReadBook, tab: OutputTab) -> bool:
-    from lotsync.adapters.sources import classify
-    from lotsync.tabs.owned import unchanged
-
-    if classify(shared.source, config.backend).is_google:
-        from lotsync.adapters.backends.google import unchanged_on_google
-
-        return unchanged_on_google(shared.tabs.get(tab.name), tab)
-    return unchanged(shared.tabs.get(tab.name), tab)
 
 
 def _status_summary(books: Books) -> str:

@@ -18,8 +18,9 @@ import click
 
 from lotsync import __version__
 from lotsync.core import french
+from lotsync.core.errors import EXIT_FAILED, EXIT_USAGE, LotsyncError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL = 0, 3
 
 config_option = click.option(
     "--config",
@@ -83,8 +84,6 @@ class Commands(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        from lotsync.app.lock import LockError
-
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -92,9 +91,9 @@ class Commands(click.Group):
         except KeyboardInterrupt:
             click.echo(french.CLI_INTERRUPTED, err=True)
             ctx.exit(EXIT_FAILED)
-        except LockError as error:
+        except LotsyncError as error:  # every error lotsync means, with its own exit code
             click.echo(str(error), err=True)
-            ctx.exit(EXIT_FAILED)
+            ctx.exit(error.exit_code)
         except OSError as error:
             log.debug("erreur du système", exc_info=True)
             click.echo(french.CLI_OS_ERROR.format(reason=french.os_error(error)), err=True)
@@ -281,10 +280,11 @@ def logout() -> None:
 @click.option("--year", type=int, default=None, help="Exercice (par défaut : tous).")
 def fees(config_path: str | None, output_format: str, year: int | None) -> None:
     """Répartition des cotisations et dépenses communes, membre par membre, au centime."""
-    from lotsync.app.fees import fees_json, fees_text, shared_splits
+    from lotsync.app.fees import shared_splits
+    from lotsync.cli.report import fees_json, fees_text
 
     config = _load(config_path)
-    splits, anomalies = shared_splits(config, year)
+    splits, anomalies = shared_splits(config, year, _clock(config, None)[0])
     if output_format == "json":
         _print_json(fees_json(config, splits, anomalies, year))
     else:
@@ -434,12 +434,13 @@ def run(config_path: str | None, log_format: str) -> None:
     finir le travail en cours, puis arrêtent. Les envois manqués pendant un arrêt sont
     rattrapés au démarrage (dans le délai de grâce), jamais en double.
     """
-    from lotsync.app.service import AlreadyRunning, Service, trigger_factory_from_env
+    from lotsync.app.lock import AlreadyRunning
+    from lotsync.app.service import Service
 
     config = _load(config_path)
     _setup_logging(log_format, config.collective.timezone)
     try:
-        Service(config, trigger_factory=trigger_factory_from_env()).run()
+        Service(config).run()
     except AlreadyRunning as error:
         click.echo(f"Refus de démarrer : {error}", err=True)
         sys.exit(EXIT_FAILED)

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from lotsync import __version__
+from lotsync.adapters.config import Config
 from lotsync.app.sync import SyncOutcome
 from lotsync.core import french
 from lotsync.core.books import Books
-from lotsync.core.model import Dossier, Split, Where
+from lotsync.core.model import Anomaly, Dossier, Split, Where
 from lotsync.core.turnover import OfficeYear
 
 SCHEMA_VERSION = 1
@@ -53,7 +54,7 @@ def dossier_json(d: Dossier | None) -> dict[str, Any] | None:
     }
 
 
-def _split_json(s: Split) -> dict[str, Any]:
+def split_json(s: Split) -> dict[str, Any]:
     e = s.expense
     return {
         "label": e.label,
@@ -130,7 +131,7 @@ def books_json(books: Books) -> dict[str, Any]:
             }
             for d in books.debts
         ],
-        "splits": [_split_json(s) for s in books.splits],
+        "splits": [split_json(s) for s in books.splits],
         "turnover": {
             "current": {"start": _day(board.current.start), "end": _day(board.current.end)},
             "previous": {"start": _day(board.previous.start), "end": _day(board.previous.end)},
@@ -227,4 +228,47 @@ def outcome_text(outcome: SyncOutcome) -> str:
     if outcome.api_calls:
         detail = ", ".join(f"{name} {count}" for name, count in sorted(outcome.api_calls.items()))
         lines.append(f"Appels à Google : {sum(outcome.api_calls.values())} ({detail}).")
+    return "\n".join(lines)
+
+
+# -- lotsync fees ---------------------------------------------------------------
+
+
+def fees_json(
+    config: Config, splits: list[Split], anomalies: list[Anomaly], year: int | None
+) -> dict[str, Any]:
+    totals = {m: Decimal("0.00") for m in config.member_ids}
+    for s in splits:
+        for share in s.shares:
+            totals[share.member] += share.amount
+    return {
+        "year": year,
+        "splits": [split_json(s) for s in splits],
+        "totals": {m: f"{v:.2f}" for m, v in totals.items()},
+        "anomalies": [
+            {"kind": a.kind.value, "tab": a.where.tab, "row": a.where.row, "message": a.message}
+            for a in anomalies
+        ],
+    }
+
+
+def fees_text(config: Config, splits: list[Split], anomalies: list[Anomaly], year: int | None) -> str:
+    names = {m.id: m.member().short for m in config.members}
+    title = f"Répartition des frais communs {year}" if year else "Répartition des frais communs"
+    lines = [title]
+    totals = {m: Decimal("0.00") for m in config.member_ids}
+    for s in splits:
+        e = s.expense
+        paid = "remboursé" if e.reimbursed else "à rembourser"
+        lines.append(
+            f"- {e.label} ({e.year or 's. d.'}) : {french.money(e.amount)}, payé par "
+            f"{names[e.paid_by]}, clé « {e.key} », {paid}"
+        )
+        for share in s.shares:
+            totals[share.member] += share.amount
+            lines.append(f"    {names[share.member]:<28} {french.money(share.amount):>14}")
+    lines.append("Total par office :")
+    lines += [f"    {names[m]:<28} {french.money(v):>14}" for m, v in totals.items()]
+    if anomalies:
+        lines.append(f"{len(anomalies)} ligne(s) ignorée(s) : voir `lotsync sync` et l'onglet Anomalies.")
     return "\n".join(lines)

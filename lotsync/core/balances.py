@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from lotsync.core.expenses import FEE_CATEGORY
 from lotsync.core.model import Balance, Debt, ReconLine, Split, Transfer
 
 ZERO = Decimal("0.00")
@@ -29,7 +28,7 @@ def debts(lines: Iterable[ReconLine], splits: Iterable[Split]) -> list[Debt]:
         expense = split.expense
         if expense.reimbursed:
             continue
-        source = "fee" if expense.category == FEE_CATEGORY else "expense"
+        source = "fee" if expense.fee else "expense"
         found.extend(
             Debt(share.member, expense.paid_by, share.amount, source, expense.label)
             for share in split.shares

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from lotsync.core import french
+from lotsync.core.errors import LotsyncError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -42,7 +43,7 @@ _FLOAT_INTEGERS = 1e15
 floats this large are whole numbers."""
 
 
-class CellError(ValueError):
+class CellError(LotsyncError, ValueError):
     """A cell that cannot be read; the message says why, in French."""
 
 

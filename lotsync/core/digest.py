@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from lotsync.core import french
 from lotsync.core.books import Books, LastComplete
-from lotsync.core.expenses import FEE_CATEGORY
+from lotsync.core.errors import UsageError
 from lotsync.core.model import (
     LIVE_STATUSES,
     Anomaly,
@@ -34,6 +34,11 @@ from lotsync.core.model import (
 )
 from lotsync.core.turnover import OfficeYear, Period
 
+
+class WeekError(UsageError, ValueError):
+    """A week that is not one ("2026-W60"); French, with an example."""
+
+
 ARRIVAL_DAYS = 14
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})")
 
@@ -48,12 +53,12 @@ class Week(NamedTuple):
     def parse(cls, text: str) -> Week:
         found = _WEEK.fullmatch(text.strip().upper())
         if not found:
-            raise ValueError(f"semaine illisible : {text!r} (exemple : 2026-W48)")
+            raise WeekError(f"semaine illisible : {text!r} (exemple : 2026-W48)")
         week = cls(int(found[1]), int(found[2]))
         try:
             week.monday  # noqa: B018 - raises ValueError for a week the year does not have
         except ValueError as exc:
-            raise ValueError(
+            raise WeekError(
                 f"semaine illisible : {text!r} ({week.year} n'a pas de semaine {week.number})"
             ) from exc
         return week
@@ -293,7 +298,7 @@ def fee_shares(splits: Sequence[Split], office: str, year: int) -> list[FeeShare
             if share.member == office:
                 settled = split.expense.reimbursed or split.expense.paid_by == office
                 found.append(FeeShare(split, share, settled))
-    return sorted(found, key=lambda f: (f.split.expense.category != FEE_CATEGORY, f.split.expense.label))
+    return sorted(found, key=lambda f: (not f.split.expense.fee, f.split.expense.label))
 
 
 def collective_digest(

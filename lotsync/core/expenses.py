@@ -176,6 +176,7 @@ def parse_expenses(
                 year or 0,
                 bool(reimbursed),
                 Where(sheet.spreadsheet, sheet.tab, number),
+                fee=fees,
             )
         )
     return expenses, anomalies
@@ -217,6 +218,7 @@ def fee_expenses(fees: Sequence[Any]) -> list[Expense]:
             f.year,
             f.reimbursed,
             None,
+            fee=True,
         )
         for f in fees
     ]

@@ -391,6 +391,7 @@ SOURCE_LABELS = {"day": "Journées", "expense": "Dépenses communes", "fee": "Co
 # -- journal ------------------------------------------------------------------
 
 JOURNAL_OK = "réussie"
+JOURNAL_NOTHING_REWRITTEN = "aucun (déjà à jour)"
 JOURNAL_DRY = "simulation"
 JOURNAL_FAILED = "échec"
 
@@ -537,3 +538,28 @@ LEDGER_SENT_UNRECORDED = (
 )
 DIGEST_JOURNAL_SENDING = "récapitulatif en cours d'envoi"
 DIGEST_JOURNAL_SENT = "récapitulatif envoyé"
+
+# -- schedule and login
+
+CRON_FIELD_COUNT = "il faut 5 champs, pas {count}"
+CRON_DAY_OF_WEEK = "jour de la semaine invalide : {part!r} (0 ou 7 = dimanche, 1 = lundi … 6)"
+STATE_UNREADABLE = "fichier d'état illisible ({path}) : {reason}"
+STATE_STARTS_AFRESH = "fichier d'état illisible {path} ({reason}) : on repart de zéro"
+STATE_NOT_AN_OBJECT = "ce n'est pas un objet JSON"
+
+SCOPE_SHEETS = "Google Sheets (lecture et écriture des classeurs)"
+SCOPE_DRIVE_READONLY = "Google Drive (lecture seule, pour les fichiers Excel)"
+SCOPE_GMAIL_SEND = "Gmail (envoi des récapitulatifs seulement)"
+TOKEN_LACKS_SCOPES = (
+    "Le jeton de `lotsync login` ({path}) ne donne pas l'accès {missing}, dont cette configuration "
+    "a besoin : relancez `lotsync login`, qui le demande maintenant, et acceptez chaque accès."
+)
+GMAIL_SCOPE_MISSING_LOGIN = (
+    "Gmail a refusé le message pour {to} : le compte Google connecté par `lotsync login` n'a pas donné "
+    'l\'accès « {scope} ». Relancez `lotsync login` (avec [mail] transport = "gmail", il demande cet '
+    "accès) et acceptez-le."
+)
+GMAIL_SCOPE_MISSING_KEY = (
+    "Gmail a refusé le message pour {to} : les identifiants Google utilisés n'ont pas l'accès « {scope} » "
+    '(portée {url}). Donnez-leur cette portée, ou envoyez par SMTP ([mail] transport = "smtp").'
+)

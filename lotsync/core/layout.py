@@ -6,7 +6,6 @@ replace any list (see `config/lotsync.example.toml`).
 
 from __future__ import annotations
 
-from lotsync.core import french
 from lotsync.core.model import Direction, Kind, Status
 
 DOSSIER_HEADERS: dict[str, list[str]] = {
@@ -68,13 +67,3 @@ DIRECTION_WORDS: dict[str, list[str]] = {
 }
 
 EQUAL_SPLIT_WORDS = ["égale", "egal", "égal", "parts égales", "équitable", ""]
-
-OWNED_TABS = (
-    french.TAB_RECONCILIATION,
-    french.TAB_BALANCES,
-    french.TAB_SPLITS,
-    french.TAB_DASHBOARD,
-    french.TAB_ANOMALIES,
-    french.TAB_JOURNAL,
-)
-"""Tabs of the shared spreadsheet that lotsync writes; it writes nowhere else."""

@@ -150,6 +150,9 @@ class Expense(NamedTuple):
     reimbursed: bool
     where: Where | None
     """None for a fee that comes from the configuration."""
+    fee: bool = False
+    """A fee (a row of `Cotisations` or a `[[fees]]` of the configuration), whatever its category
+    says; a row of `Dépenses communes` is never one, even typed "Cotisation"."""
 
 
 class Share(NamedTuple):

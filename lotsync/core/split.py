@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from lotsync.core.cells import normalize
+from lotsync.core.errors import LotsyncError
 from lotsync.core.layout import EQUAL_SPLIT_WORDS
 from lotsync.core.model import Expense, Share, Split
 
@@ -20,7 +21,7 @@ _EQUAL = {normalize(w) for w in EQUAL_SPLIT_WORDS}
 _WEIGHT = re.compile(r"\s*([^:=;,]+?)\s*[:=]\s*([0-9]+(?:[.,][0-9]+)?)\s*%?\s*")
 
 
-class SplitKeyError(ValueError):
+class SplitKeyError(LotsyncError, ValueError):
     """The split key cannot be read."""
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from lotsync.core import french
 from lotsync.tabs.results import OutputTab
@@ -167,12 +167,41 @@ def _letters(index: int) -> str:
     return letters
 
 
-def fingerprints_after(existing: Mapping[str, Sequence[Sequence[Any]]], tabs: Sequence[OutputTab]) -> dict:
-    """What to keep in the workbook after writing `tabs`: each tab's fingerprint as it will be."""
-    found = {}
+class WritePlan(NamedTuple):
+    """What a write does to lotsync's tabs, decided once for every backend (`write_plan`)."""
+
+    rewrite: tuple[OutputTab, ...]
+    """Tabs to write: whole, or only their first line when `keep` is set."""
+    unchanged: tuple[str, ...]
+    """Tabs that already hold exactly this content: left alone."""
+
+    @property
+    def rewritten(self) -> list[str]:
+        return [tab.name for tab in self.rewrite]
+
+
+def write_plan(
+    existing: Mapping[str, Sequence[Sequence[Any]]],
+    tabs: Sequence[OutputTab],
+    as_stored: Callable[[OutputTab], OutputTab] = lambda tab: tab,
+) -> WritePlan:
+    """Which tabs a write rewrites and which it leaves: `as_stored` gives a tab as the backend
+    will read it back (Google returns dates as serial numbers), so that equal means equal."""
+    rewrite, same = [], []
     for tab in tabs:
+        if unchanged(existing.get(tab.name), as_stored(tab)):
+            same.append(tab.name)
+        else:
+            rewrite.append(tab)
+    return WritePlan(tuple(rewrite), tuple(same))
+
+
+def fingerprints_after(existing: Mapping[str, Sequence[Sequence[Any]]], plan: WritePlan) -> dict:
+    """What to keep in the workbook after carrying out `plan`: each tab's fingerprint as it will be."""
+    found = {name: fingerprint((existing.get(name) or [])[1:]) for name in plan.unchanged}
+    for tab in plan.rewrite:
         before = existing.get(tab.name)
-        if tab.keep is not None or (before is not None and unchanged(before, tab)):
+        if tab.keep is not None:
             found[tab.name] = fingerprint(before[1:] if before else [])
         else:
             found[tab.name] = fingerprint([row.cells for row in tab.rows])

@@ -7,7 +7,7 @@ with). The first line, the marker, is added by the backend with the time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -356,15 +356,22 @@ def journal_tab(lines: Sequence[Sequence[Any]]) -> OutputTab:
     )
 
 
+RESULT_TABS: tuple[tuple[str, Callable[[Books], OutputTab]], ...] = (
+    (french.TAB_RECONCILIATION, reconciliation_tab),
+    (french.TAB_BALANCES, balances_tab),
+    (french.TAB_SPLITS, splits_tab),
+    (french.TAB_DASHBOARD, dashboard_tab),
+    (french.TAB_ANOMALIES, anomalies_tab),
+)
+"""Every tab lotsync computes, in the order they appear in the spreadsheet, with its builder."""
+
+OWNED_TABS: tuple[str, ...] = (*(name for name, _ in RESULT_TABS), french.TAB_JOURNAL)
+"""Tabs of the shared spreadsheet that lotsync writes (results and Journal); it writes nowhere else."""
+
+
 def result_tabs(books: Books) -> list[OutputTab]:
     """Every tab but the Journal, in the order they appear in the spreadsheet."""
-    return [
-        reconciliation_tab(books),
-        balances_tab(books),
-        splits_tab(books),
-        dashboard_tab(books),
-        anomalies_tab(books),
-    ]
+    return [build(books) for _, build in RESULT_TABS]
 
 
 def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) -> LastComplete | None:

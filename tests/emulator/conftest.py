@@ -1,8 +1,8 @@
 """Fixtures for the Google emulator's tests: a running emulator, credentials, services, raw HTTP.
 
-`google` is a FakeGoogle started in-process on a free port and stopped after the test.
-`sa_creds` are google-auth service-account credentials (a throwaway RSA key, made once per
-session) whose token endpoint is the emulator. `build(name, version, creds)` and the `drive`
+`google` (from tests/conftest.py) is a FakeGoogle started in-process on a free port and stopped
+after the test. `sa_creds` are google-auth service-account credentials (a throwaway RSA key,
+made once per session) whose token endpoint is the emulator. `build(name, version, creds)` and the `drive`
 and `gmail` fixtures are unmodified googleapiclient services bound to it. `raw(user)` is a
 plain `requests` session, with a token for `user` when one is given, for tests of the wire
 format itself.
@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from fake_google import FakeGoogle, clients
+from fake_google import FakeGoogle
+from lotsync.app import emulator_clients as clients
 
 SA_EMAIL = "lotsync@fake-project.iam.gserviceaccount.com"
 """The service account's address: the user it acts as in the emulator."""

@@ -11,7 +11,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 from openpyxl import Workbook, load_workbook
 
-from fake_google import clients
+from lotsync.app import emulator_clients as clients
 
 SA_EMAIL = "lotsync@fake-project.iam.gserviceaccount.com"
 ALICE = "alice@example.org"

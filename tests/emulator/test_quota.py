@@ -5,7 +5,7 @@ from __future__ import annotations
 import gspread
 import pytest
 
-from fake_google import clients
+from lotsync.app import emulator_clients as clients
 
 ALICE = "alice@example.org"
 BOB = "bob@example.org"

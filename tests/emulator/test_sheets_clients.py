@@ -9,7 +9,8 @@ import gspread
 import pytest
 from googleapiclient.errors import HttpError
 
-from fake_google import FakeGoogle, clients
+from fake_google import FakeGoogle
+from lotsync.app import emulator_clients as clients
 
 
 @pytest.fixture

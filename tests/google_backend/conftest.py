@@ -1,8 +1,8 @@
 """Fixtures for the Google backend's end-to-end tests: the demo books on the emulator.
 
-`google` is a FakeGoogle started in-process and stopped after the test. `demo` uploads the
-demo books into it as Google Sheets (`upload_demo`) and gives the configuration, the
-spreadsheets' ids, a person's gspread client to edit them with, snapshots of the emulator's
+`google` (tests/conftest.py) is a FakeGoogle started in-process and stopped after the test.
+`demo` uploads the demo books into it as Google Sheets (`upload_demo`) and gives the
+configuration, the spreadsheets' ids, a person's gspread client to edit them with, snapshots of the emulator's
 store, and `demo.sync()`: `run_sync` through a Router whose Google backend sleeps on a fake
 clock (nothing really waits; the delays are recorded). `wire` records every request body
 the emulator receives, as it arrived.
@@ -14,19 +14,20 @@ import copy
 import dataclasses
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fake_google import FakeGoogle, clients, server
+from fake_google import FakeGoogle, server
 from fake_google.store import Spreadsheet
 from lotsync.adapters.backends import Router
 from lotsync.adapters.backends.google import GoogleBackend
 from lotsync.adapters.config import Config, load_config
 from lotsync.adapters.sources import classify
+from lotsync.app import emulator_clients as clients
 from lotsync.app.demo_google import upload_demo
 from lotsync.app.sync import SyncOutcome, run_sync
 
@@ -209,16 +210,6 @@ def uploaded(tmp_path_factory: pytest.TempPathFactory) -> Uploaded:
         with emulator.store.lock:
             synced = copy.deepcopy(emulator.store.spreadsheets)
     return Uploaded(directory, config_path, ids, files, spreadsheets, synced)
-
-
-@pytest.fixture
-def google() -> Iterator[FakeGoogle]:
-    emulator = FakeGoogle().start()
-    try:
-        yield emulator
-    finally:
-        emulator.faults.clear()
-        emulator.stop()
 
 
 def _demo_in(google: FakeGoogle, uploaded: Uploaded, spreadsheets: dict[str, Spreadsheet]) -> Demo:

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from fake_google import clients
 from lotsync.adapters.backends.google import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -25,6 +24,7 @@ from lotsync.adapters.backends.google import (
     serial,
     wire_value,
 )
+from lotsync.app import emulator_clients as clients
 from lotsync.tabs.results import Percent, Quantity
 
 from .conftest import SHARED, Demo, Sent

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from fake_google import clients
 from lotsync.adapters.config import Config
 from lotsync.adapters.google.credentials import (
     DRIVE_READONLY,
@@ -20,6 +19,7 @@ from lotsync.adapters.google.credentials import (
     scopes_for,
 )
 from lotsync.adapters.sources import Source, classify
+from lotsync.app import emulator_clients as clients
 from lotsync.core.model import AnomalyKind
 
 from .conftest import Demo

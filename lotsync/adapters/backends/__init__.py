@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
+from lotsync.core.errors import LotsyncError
+from lotsync.tabs.owned import WritePlan
 from lotsync.tabs.results import JournalLine, OutputTab
 
 
-class SourceError(Exception):
+class SourceError(LotsyncError):
     """A spreadsheet cannot be read; the message is French and says what to do."""
 
 
-class WriteError(Exception):
+class WriteError(LotsyncError):
     """Nothing was written; the message is French and says why."""
 
 
@@ -47,9 +49,15 @@ class WriteReport(NamedTuple):
 class Backend(Protocol):
     def read(self, source: str, tabs: Sequence[str]) -> ReadBook: ...
 
+    def as_stored(self, book: ReadBook, tab: OutputTab) -> OutputTab:
+        """`tab` as this backend will give it back when read (to tell what changed)."""
+        ...
+
     def write(
-        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
-    ) -> WriteReport: ...
+        self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
+    ) -> WriteReport:
+        """Carry out `plan` (`lotsync.tabs.owned.write_plan`) and add the Journal line: all or nothing."""
+        ...
 
 
 class Router:
@@ -90,7 +98,10 @@ class Router:
     def read(self, source: str, tabs: Sequence[str]) -> ReadBook:
         return self._for(source).read(source, tabs)
 
+    def as_stored(self, book: ReadBook, tab: OutputTab) -> OutputTab:
+        return self._for(book.source).as_stored(book, tab)
+
     def write(
-        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
+        self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
     ) -> WriteReport:
-        return self._for(book.source).write(book, tabs, journal, generated)
+        return self._for(book.source).write(book, plan, journal, generated)

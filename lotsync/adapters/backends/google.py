@@ -30,9 +30,17 @@ from lotsync.adapters.google.retry import GaveUp, RetryPolicy
 from lotsync.adapters.sources import Source, classify
 from lotsync.core import french
 from lotsync.core.cells import SERIAL_EPOCH, SERIAL_RANGE
-from lotsync.core.layout import OWNED_TABS
-from lotsync.tabs.owned import foreign_refusal, is_marked, plain_rows, unchanged
-from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, OutputTab, Percent, Quantity, Row, journal_tab
+from lotsync.tabs.owned import WritePlan, foreign_refusal, is_marked, plain_rows
+from lotsync.tabs.results import (
+    JOURNAL_HEADER,
+    OWNED_TABS,
+    JournalLine,
+    OutputTab,
+    Percent,
+    Quantity,
+    Row,
+    journal_tab,
+)
 
 T = TypeVar("T")
 
@@ -334,8 +342,14 @@ class GoogleBackend:
 
     # -- writing --------------------------------------------------------------
 
+    def as_stored(self, book: ReadBook, tab: OutputTab) -> OutputTab:
+        """Google gives dates back as serial numbers (values read UNFORMATTED)."""
+        return tab._replace(
+            rows=[row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
+        )
+
     def write(
-        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
+        self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
     ) -> WriteReport:
         where = classify(book.source, self.config.backend)
         token = book.token
@@ -348,7 +362,7 @@ class GoogleBackend:
             raise WriteError(refusal)
         try:
             self._check_not_edited(book, where)
-            requests, rewritten, kept = self._requests(book, token, tabs, journal, generated)
+            requests = self._requests(book, token, plan, journal, generated)
             self._send_write(token, where, requests, journal)
         except WriteError:
             raise
@@ -358,7 +372,7 @@ class GoogleBackend:
             if _is_programming_error(error):
                 raise
             raise WriteError(self._explain(error, where, book.name) + " Rien n'a été écrit.") from error
-        return WriteReport(rewritten, kept)
+        return WriteReport(plan.rewritten, list(plan.unchanged))
 
     def _send_write(
         self, token: SheetToken, where: Source, requests: list[dict[str, Any]], journal: JournalLine
@@ -406,20 +420,15 @@ class GoogleBackend:
         self,
         book: ReadBook,
         token: SheetToken,
-        tabs: Sequence[OutputTab],
+        plan: WritePlan,
         journal: JournalLine,
         generated: datetime,
-    ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    ) -> list[dict[str, Any]]:
         requests: list[dict[str, Any]] = []
         used_ids = {p["sheetId"] for p in token.sheets.values()}
         marker = french.MARKER_LINE.format(when=french.timestamp(generated))
-        rewritten, kept = [], []
-        for tab in tabs:
+        for tab in plan.rewrite:
             existing = book.tabs.get(tab.name)
-            if unchanged_on_google(existing, tab):
-                kept.append(tab.name)
-                continue
-            rewritten.append(tab.name)
             props = token.sheets.get(tab.name)
             if tab.keep is not None and props is not None:
                 requests.append(_first_cell(props["sheetId"], tab.keep))  # the figures stay as they are
@@ -427,7 +436,7 @@ class GoogleBackend:
             rows = [Row("marker", (marker,)), *tab.rows]
             requests += self._replace_tab(tab.name, rows, existing, token, used_ids)
         requests += self._journal(book, token, journal, marker, used_ids)
-        return requests, rewritten, kept
+        return requests
 
     def _replace_tab(
         self,
@@ -619,13 +628,6 @@ def _grid_rows(data: list[dict[str, Any]]) -> list[list[Any]]:
     for row in block.get("rowData", []):
         rows.append([None] * start_col + [_effective(c) for c in row.get("values", [])])
     return rows
-
-
-def unchanged_on_google(existing: list[list[Any]] | None, tab: OutputTab) -> bool:
-    """`owned.unchanged`, comparing with what Google gives back for what lotsync writes
-    (dates come back as serial numbers)."""
-    rows = [row._replace(cells=tuple(wire_value(v) for v in row.cells)) for row in tab.rows]
-    return unchanged(existing, tab._replace(rows=rows))
 
 
 def _differences(title: str, before: list[list[Any]], after: list[list[Any]]) -> list[str]:

@@ -32,9 +32,9 @@ from xml.parsers.expat import ExpatError
 from lotsync.adapters.atomic import remove_leftovers, temporary_path
 from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
 from lotsync.core import french
-from lotsync.core.layout import OWNED_TABS
-from lotsync.tabs.owned import fingerprints_after, foreign_refusal, is_marked, unchanged
+from lotsync.tabs.owned import WritePlan, fingerprints_after, foreign_refusal, is_marked
 from lotsync.tabs.results import (
+    OWNED_TABS,
     JournalLine,
     OutputTab,
     Percent,
@@ -331,8 +331,12 @@ class XlsxBackend:
         found, names = read_workbook_bytes(data, tabs)
         return ReadBook(source, path.name, found, names, _fingerprint(data, info), *package_notes(data))
 
+    def as_stored(self, book: ReadBook, tab: OutputTab) -> OutputTab:
+        """A workbook gives back what was written (dates as dates)."""
+        return tab
+
     def write(
-        self, book: ReadBook, tabs: Sequence[OutputTab], journal: JournalLine, generated: datetime
+        self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
     ) -> WriteReport:
         from openpyxl import load_workbook
 
@@ -348,19 +352,14 @@ class XlsxBackend:
             reason = french.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
             raise WriteError(french.WRITE_FAILED.format(path=path.name, reason=reason)) from exc
 
-        rewritten, kept = [], []
-        for tab in tabs:
-            if unchanged(book.tabs.get(tab.name), tab):
-                kept.append(tab.name)
-                continue
-            rewritten.append(tab.name)
+        for tab in plan.rewrite:
             if tab.keep is not None and tab.name in workbook.sheetnames:
                 _set(workbook[tab.name].cell(row=1, column=1), tab.keep)  # the figures stay as they are
                 continue
             sheet = _fresh_sheet(workbook, tab.name)
             _write_tab(sheet, tab, generated)
         _append_journal(workbook, book, journal, generated)
-        _keep_fingerprints(workbook, fingerprints_after(book.tabs, tabs))
+        _keep_fingerprints(workbook, fingerprints_after(book.tabs, plan))
 
         temporary = temporary_path(path)
         try:
@@ -382,7 +381,7 @@ class XlsxBackend:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        return WriteReport(rewritten, kept)
+        return WriteReport(plan.rewritten, list(plan.unchanged))
 
     @staticmethod
     def _check_writable(path: Path, book: ReadBook) -> None:

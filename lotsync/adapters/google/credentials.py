@@ -14,24 +14,40 @@ from typing import Any
 
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
+from lotsync.core import french
+from lotsync.core.errors import LotsyncError
 
 SHEETS = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
 GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
 ENV_KEY = "GOOGLE_APPLICATION_CREDENTIALS"
+SCOPE_NAMES = {
+    SHEETS: french.SCOPE_SHEETS,
+    DRIVE_READONLY: french.SCOPE_DRIVE_READONLY,
+    GMAIL_SEND: french.SCOPE_GMAIL_SEND,
+}
+"""What each scope lets lotsync do, as Google's consent page and lotsync's messages name it."""
 
 
-class CredentialsError(Exception):
+class CredentialsError(LotsyncError):
     """No usable Google identity; the message is French and says what to do."""
 
 
 def scopes_for(config: Config, *, gmail: bool = False) -> list[str]:
+    """The scopes of the sheets (Sheets, and Drive read-only for an Excel file on Drive), and
+    gmail.send when `gmail`."""
     scopes = [SHEETS]
     if any(classify(s, config.backend).kind == "drive" for s in config.sources()):
         scopes.append(DRIVE_READONLY)
     if gmail:
         scopes.append(GMAIL_SEND)
     return scopes
+
+
+def login_scopes(config: Config) -> list[str]:
+    """What `lotsync login` asks for: the sheets' scopes, and gmail.send only when mail goes
+    through Gmail (`[mail] transport = "gmail"`)."""
+    return scopes_for(config, gmail=config.mail.transport == "gmail")
 
 
 def token_cache_path() -> Path:
@@ -88,9 +104,12 @@ def _user(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str
     if endpoint:
         info["token_uri"] = endpoint.rstrip("/") + "/token"
     granted = set(info.get("scopes") or [])
-    if granted and not set(scopes) <= granted:
+    missing = [s for s in scopes if s not in granted]
+    if granted and missing:
         raise CredentialsError(
-            "Le jeton de `lotsync login` ne couvre pas tous les accès nécessaires : relancez-le."
+            french.TOKEN_LACKS_SCOPES.format(
+                path=path, missing=" ; ".join(f"« {SCOPE_NAMES.get(s, s)} »" for s in missing)
+            )
         )
     credentials = Credentials.from_authorized_user_info(info, scopes=scopes)
     return credentials, info.get("account") or "votre compte Google"

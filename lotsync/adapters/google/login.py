@@ -3,10 +3,11 @@
 The installed-app OAuth flow of google-auth-oauthlib, unmodified: a local web
 server on a free loopback port receives Google's answer, the code is exchanged
 (with PKCE) for a refresh token. lotsync asks for the least scopes that work for
-the configuration (`scopes_for`) and keeps the token in the user's config
-directory (`token_cache_path`), in a file only its owner can read (0600, in a
-0700 directory), written atomically. Neither the token nor the client secret is
-ever shown: messages name files and addresses, never their content.
+the configuration (`login_scopes`: gmail.send only when mail goes through Gmail)
+and keeps the token in the user's config directory (`token_cache_path`), in a
+file only its owner can read (0600, in a 0700 directory), written atomically.
+Neither the token nor the client secret is ever shown: messages name files and
+addresses, never their content.
 """
 
 from __future__ import annotations
@@ -21,23 +22,20 @@ from urllib.parse import urlsplit
 
 from lotsync.adapters.atomic import replace_file
 from lotsync.adapters.config import Config
-from lotsync.adapters.google.credentials import ENV_KEY, scopes_for, token_cache_path
+from lotsync.adapters.google.credentials import ENV_KEY, SCOPE_NAMES, login_scopes, token_cache_path
+from lotsync.core.errors import EXIT_FAILED, EXIT_USAGE, LotsyncError
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 SUCCESS_PAGE = "lotsync est autorisé à accéder à vos classeurs. Vous pouvez fermer cette fenêtre."
-SCOPE_NAMES = {
-    "https://www.googleapis.com/auth/spreadsheets": "Google Sheets (lecture et écriture des classeurs)",
-    "https://www.googleapis.com/auth/drive.readonly": "Google Drive (lecture seule, pour les fichiers Excel)",
-    "https://www.googleapis.com/auth/gmail.send": "Gmail (envoi des récapitulatifs seulement)",
-}
 
 
-class LoginError(Exception):
+class LoginError(LotsyncError):
     """The login did not happen; the message is French and says what to do."""
 
     def __init__(self, message: str, *, usage: bool = False):
         super().__init__(message)
         self.usage = usage
+        self.exit_code = EXIT_USAGE if usage else EXIT_FAILED
         """True when the fault is in what was given (no client file, wrong kind): exit 2."""
 
 
@@ -132,7 +130,7 @@ def login(
 
     path = client_secrets_path(config, client_secrets)
     client = _client_config(path)
-    scopes = scopes_for(config, gmail=False)  # mail through Gmail does not exist yet
+    scopes = login_scopes(config)
 
     class Flow(InstalledAppFlow):
         def authorization_url(self, **kwargs: Any) -> tuple[str, str]:

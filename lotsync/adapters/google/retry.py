@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from lotsync.core.errors import LotsyncError
+
 T = TypeVar("T")
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -26,7 +28,7 @@ RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 RATE_LIMIT_TRIES = 4
 
 
-class GaveUp(Exception):
+class GaveUp(LotsyncError):
     """Google kept failing: `last` is the last error, `tries` how many calls were made."""
 
     def __init__(self, last: BaseException, tries: int):
