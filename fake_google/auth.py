@@ -223,11 +223,11 @@ def token_endpoint(tokens: Tokens, request: Request) -> Response:
         if grant == "authorization_code":
             return Response(200, _exchange_code(tokens, request, form))
         if grant == "refresh_token":
-            user = form.get("refresh_token")
-            if not user:
+            refresh_user = form.get("refresh_token")
+            if not refresh_user:
                 raise OAuthError("invalid_request", "Missing required parameter: refresh_token")
             scopes = frozenset(form["scope"].split()) if form.get("scope") else ALL_SCOPES
-            return Response(200, tokens.issue(user, scopes))
+            return Response(200, tokens.issue(refresh_user, scopes))
         raise OAuthError("unsupported_grant_type", f"Invalid grant_type: {grant}")
     except OAuthError as error:
         return Response(400, {"error": error.error, "error_description": error.description})

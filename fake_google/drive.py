@@ -12,7 +12,7 @@ import re
 import secrets
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import Any, cast
 
 from fake_google.http import Request, Response, route
 from fake_google.masks import apply_mask, parse_fields
@@ -158,9 +158,10 @@ def _multipart(request: Request) -> tuple[dict[str, Any], bytes, str | None]:
         raise ApiError(
             400, "Multipart upload needs metadata and media parts.", "INVALID_ARGUMENT", reason="badContent"
         )
-    metadata = json.loads(parts[0].get_payload(decode=True) or b"{}")
+    # Both parts are leaves: their decoded payloads are bytes (or None when empty).
+    metadata = json.loads(cast("bytes | None", parts[0].get_payload(decode=True)) or b"{}")
     media = parts[1]
-    return metadata, media.get_payload(decode=True) or b"", media.get_content_type()
+    return metadata, cast("bytes | None", media.get_payload(decode=True)) or b"", media.get_content_type()
 
 
 @route("GET", rf"/drive/v3/files/{_ID}", "drive.files.get", "drive", "read")

@@ -13,6 +13,7 @@ from email import message_from_bytes
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP, default
+from typing import cast
 
 from fake_google.http import Request, Response, route
 from fake_google.store import ApiError, SentMessage, Store
@@ -78,8 +79,9 @@ def _multipart_message(request: Request) -> bytes:
         )
     media = parts[1]
     if media.get_content_type() == "message/rfc822" and media.is_multipart():
-        return media.get_payload(0).as_bytes(policy=default)
-    return media.get_payload(decode=True) or b""
+        # A multipart part's payload is a list of messages; a leaf's decoded payload is bytes.
+        return cast(Message, media.get_payload(0)).as_bytes(policy=default)
+    return cast("bytes | None", media.get_payload(decode=True)) or b""
 
 
 @route("GET", rf"{_USER}/messages/(?P<id>[0-9a-f]+)", "gmail.users.messages.get", "gmail", "read")

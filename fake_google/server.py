@@ -20,7 +20,7 @@ import time
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from fake_google import drive, gmail, sheets
@@ -49,7 +49,8 @@ class FakeGoogle:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
+        # An AF_INET server's address is (host, port) with a str host.
+        host, port = cast("tuple[str, int]", self._server.server_address[:2])
         return f"http://{host}:{port}"
 
     def start(self) -> FakeGoogle:
@@ -333,7 +334,7 @@ def _control(emulator: FakeGoogle, request: Request) -> Response:
     return Response(404, {"error": f"unknown control endpoint {name}"})
 
 
-def _not_found_page(path: str) -> str:
+def _not_found_page(path: str) -> bytes:
     return (
         "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 404 (Not Found)!!1</title>"
         f"<p><b>404.</b> <ins>That’s an error.</ins><p>The requested URL <code>{path}</code> "

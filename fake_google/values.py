@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -79,9 +80,9 @@ class LocaleInfo:
     time_pattern: str
     true_word: str
     false_word: str
-    months: tuple[dict[int, str], dict[int, str]]
+    months: tuple[Mapping[int, str], Mapping[int, str]]
     """(abbreviated, wide) month names, 1-based."""
-    days: tuple[dict[int, str], dict[int, str]]
+    days: tuple[Mapping[int, str], Mapping[int, str]]
     """(abbreviated, wide) weekday names, 0 = Monday."""
 
 
@@ -414,7 +415,7 @@ def render(cell: Cell | None, value_option: str, date_option: str, locale: str |
 
 
 def is_date_format(number_format: dict[str, Any] | None) -> bool:
-    return bool(number_format) and number_format.get("type") in DATE_TYPES
+    return bool(number_format and number_format.get("type") in DATE_TYPES)
 
 
 def format_value(value: Any, number_format: dict[str, Any] | None, locale: str | None) -> str:
@@ -703,7 +704,9 @@ class _NumberLayout:
 
     @classmethod
     def of(cls, tokens: tuple[Token, ...]) -> _NumberLayout:
-        integer, fraction, exponent = [], [], []
+        integer: list[str] = []
+        fraction: list[str] = []
+        exponent: list[str] = []
         part = integer
         grouping = False
         trailing_commas = 0

@@ -12,9 +12,10 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from lotsync.adapters.cron import DEFAULT_DIGEST, DEFAULT_SYNC, cron_trigger
 from lotsync.adapters.sources import classify
@@ -452,7 +453,7 @@ _FRENCH_ERRORS = {
 }
 
 
-def _describe(error: dict[str, Any]) -> list[str]:
+def _describe(error: ErrorDetails) -> list[str]:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] in ("value_error", "assertion_error"):
         message = str(error.get("ctx", {}).get("error", error["msg"]))

@@ -22,6 +22,7 @@ from lotsync.core.turnover import OfficeYear, Period
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+    from matplotlib.typing import RcKeyType
 
 CHART_SIZE = (480, 240)
 """The chart's size in pixels."""
@@ -324,7 +325,7 @@ def chart_alt(view: Turnover) -> str:
 
 _NOW_COLOUR = "#1f6f8b"
 _THEN_COLOUR = "#b9c4c9"
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
     "svg.hashsalt": "lotsync",

@@ -29,7 +29,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
-from typing import Protocol
+from typing import Protocol, cast
 
 from lotsync.core.errors import LotsyncError
 
@@ -102,7 +102,8 @@ def compose(
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
     if rendered.chart_png:
         cid = _content_id(rendered.chart_cid)
-        html_part = message.get_payload()[1]
+        # After add_alternative the message is multipart: its payload is the list of parts.
+        html_part = cast("list[EmailMessage]", message.get_payload())[1]
         html_part.add_related(
             rendered.chart_png,
             "image",

@@ -25,7 +25,7 @@ from email.message import EmailMessage, Message
 from email.utils import make_msgid
 from html import escape
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from lotsync.adapters.atomic import replace_file, temporary_copy
 from lotsync.adapters.mail import recipients_of
@@ -132,7 +132,9 @@ def preview_html(message: Message) -> str:
             continue
         content_type = part.get_content_type()
         if part.get("Content-ID"):
-            data = base64.b64encode(part.get_payload(decode=True) or b"").decode("ascii")
+            # A leaf part's decoded payload is bytes (None when empty).
+            payload = cast("bytes | None", part.get_payload(decode=True))
+            data = base64.b64encode(payload or b"").decode("ascii")
             images[str(part["Content-ID"]).strip().strip("<>").lower()] = f"data:{content_type};base64,{data}"
         elif content_type == "text/html" and html is None:
             html = _text_of(part)
@@ -153,7 +155,7 @@ def preview_html(message: Message) -> str:
 
 
 def _text_of(part: Message) -> str:
-    payload = part.get_payload(decode=True) or b""
+    payload = cast("bytes | None", part.get_payload(decode=True)) or b""
     return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
 
 

@@ -37,8 +37,12 @@ def _tab_report(rows: list[list[Any]], synonyms: dict[str, list[str]], required:
     }
 
 
-def _targets(config: Config) -> list[tuple[str, str, str, str, dict[str, list[str]], tuple[str, ...]]]:
-    targets = [
+_Target = tuple[str, str, str, str, dict[str, list[str]], tuple[str, ...]]
+"""(kind, id, source, tab, header synonyms, required fields) of one tab to check."""
+
+
+def _targets(config: Config) -> list[_Target]:
+    targets: list[_Target] = [
         ("office", m.id, m.source, m.tab, config.dossier_headers(), DOSSIER_REQUIRED) for m in config.members
     ]
     targets.append(

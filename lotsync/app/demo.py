@@ -621,10 +621,10 @@ def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
 
 def office_workbook(office: Office, rows: Sequence[Row]) -> Workbook:
     workbook, ws = new_workbook(DOSSIERS_TAB)
-    for number, line in enumerate(office.title, start=1):
-        if line:
+    for number, title_line in enumerate(office.title, start=1):
+        if title_line:
             title = number == 1
-            ws.cell(row=number, column=1, value=line).font = Font(
+            ws.cell(row=number, column=1, value=title_line).font = Font(
                 bold=title, italic=not title, size=14 if title else 10
             )
     header_row = len(office.title) + 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from lotsync.core import french
 from lotsync.core.cells import normalize
@@ -13,7 +14,8 @@ SCAN_ROWS = 30
 """How many rows from the top may hold titles, logos or notes above the header."""
 
 
-class Header(NamedTuple):
+@dataclass(frozen=True)
+class Header:
     index: int
     """0-based index of the header row in the tab's rows."""
     columns: dict[str, int]

@@ -60,9 +60,9 @@ def resolve_key(
     word = normalize(text)
     if word in _EQUAL:
         return dict.fromkeys(members, Decimal(1))
-    for name, weights in named.items():
+    for name, named_weights in named.items():
         if normalize(name) == word:
-            return {m: Decimal(w) for m, w in weights.items()}
+            return {m: Decimal(w) for m, w in named_weights.items()}
     parts = [p for p in re.split(r"[;,\n]+(?![0-9])", text) if p.strip()]
     weights: dict[str, Decimal] = {}
     for part in parts:

@@ -265,8 +265,8 @@ def dashboard_tab(books: Books) -> OutputTab:
 
     rows += [_BLANK, _title(french.SECTION_KIND), _header("Office", *(k.value for k in Kind), "Total")]
     for year in (*board.offices, board.total):
-        cells = (names[year.office], *(year.by_kind[k] for k in Kind), year.turnover)
-        rows.append(_total(*cells) if year is board.total else _data(*cells))
+        kind_cells = (names[year.office], *(year.by_kind[k] for k in Kind), year.turnover)
+        rows.append(_total(*kind_cells) if year is board.total else _data(*kind_cells))
 
     ids = [m.id for m in books.members]
     rows += [

@@ -77,12 +77,13 @@ def httplib2_http(endpoint: str | None = None, timeout: float | None = 60) -> An
     if not endpoint:
         http = httplib2.Http(timeout=timeout)
     else:
+        forward_to = endpoint
 
         class EndpointHttp(httplib2.Http):
-            def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-                target = _rewrite(uri, endpoint)
+            def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
+                target = _rewrite(uri, forward_to)
                 if target is None and urlsplit(uri).scheme == "https":
-                    raise ConnectionRefusedError(f"only Google's hosts go to {endpoint}, not {uri}")
+                    raise ConnectionRefusedError(f"only Google's hosts go to {forward_to}, not {uri}")
                 return super().request(target or uri, *args, **kwargs)
 
         http = EndpointHttp(timeout=timeout)

@@ -129,7 +129,13 @@ def _reason(body: Any) -> str | None:
 def _is_network_error(error: BaseException) -> bool:
     import requests
 
-    network = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError, socket.timeout)
+    network: tuple[type[BaseException], ...] = (
+        requests.ConnectionError,
+        requests.Timeout,
+        ConnectionError,
+        TimeoutError,
+        socket.timeout,
+    )
     try:
         import httplib2
 
