@@ -222,11 +222,12 @@ def _sync(
     def calls() -> dict[str, int]:
         return dict(getattr(backend, "calls", {}))
 
+    edits = edited_by_hand(shared.tabs, shared.fingerprints) if shared is not None else []
     last_complete = None
-    if not books.complete and shared is not None:
-        edited = {tab for tab, _ in edited_by_hand(shared.tabs, shared.fingerprints)}
-        if french.TAB_BALANCES not in edited:  # figures someone changed are not read back
-            last_complete = read_balances_tab(shared.tabs.get(french.TAB_BALANCES) or [], books.members)
+    edited = {tab for tab, _ in edits}
+    if not books.complete and shared is not None and french.TAB_BALANCES not in edited:
+        # The last complete balances, read back for the digests (never figures someone changed).
+        last_complete = read_balances_tab(shared.tabs.get(french.TAB_BALANCES) or [], books.members)
 
     if dry_run:
         return SyncOutcome(
@@ -243,7 +244,7 @@ def _sync(
     local_now = now.replace(tzinfo=None, microsecond=0)
     detail = _status_summary(books)
     if not books.complete:
-        detail = french.PARTIAL_SUMMARY.format(reasons=_reasons(books)) + " " + detail
+        detail = french.PARTIAL_SUMMARY.format(reasons=books.gap_reasons()) + " " + detail
     journal = JournalLine(
         local_now,
         french.JOURNAL_OK if books.complete else french.JOURNAL_PARTIAL,
@@ -257,7 +258,6 @@ def _sync(
         # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
         f"{detail} · exécution {secrets.token_hex(4)}",
     )
-    edits = edited_by_hand(shared.tabs, shared.fingerprints)
     if edits:
         error = hand_edit_refusal(shared.name, edits, shared.saved_by)
         return SyncOutcome(
@@ -296,10 +296,6 @@ def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: lis
         keep = french.STALE_MARKER.format(since=since, reasons=why)
         return OutputTab(tab.name, [], tab.widths, keep=keep)
     return OutputTab(tab.name, [Row("title", (french.NEVER_COMPLETE.format(reasons=why),))], tab.widths)
-
-
-def _reasons(books: Books) -> str:
-    return " ; ".join(g.reason for g in books.gaps)
 
 
 def _status_summary(books: Books) -> str:

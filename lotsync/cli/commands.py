@@ -170,7 +170,7 @@ def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry
     if not outcome.complete:
         if output_format == "json":
             click.echo(
-                french.PARTIAL_SUMMARY.format(reasons=" ; ".join(g.reason for g in outcome.books.gaps)),
+                french.PARTIAL_SUMMARY.format(reasons=outcome.books.gap_reasons()),
                 err=True,
             )
         sys.exit(EXIT_PARTIAL)

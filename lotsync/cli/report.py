@@ -200,7 +200,7 @@ def outcome_text(outcome: SyncOutcome) -> str:
     )
     if not books.complete:
         # Balances computed without an office are wrong money: they are not shown at all.
-        lines.append(french.PARTIAL_SUMMARY.format(reasons=" ; ".join(g.reason for g in books.gaps)))
+        lines.append(french.PARTIAL_SUMMARY.format(reasons=books.gap_reasons()))
         lines.append(french.PARTIAL_KEPT.format(tabs=", ".join(outcome.stale_tabs)))
     else:
         lines.append("Soldes (positif : à recevoir, négatif : à payer) :")

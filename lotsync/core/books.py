@@ -142,6 +142,10 @@ class Books(NamedTuple):
     def complete(self) -> bool:
         return not self.gaps
 
+    def gap_reasons(self) -> str:
+        """Why the books are incomplete, in one French phrase (empty when they are complete)."""
+        return " ; ".join(g.reason for g in self.gaps)
+
     def stale_tabs(self) -> dict[str, list[str]]:
         """Result tab → the reasons why its figures are incomplete."""
         stale: dict[str, list[str]] = {}

@@ -245,7 +245,7 @@ def settled_figures(
     """The balances and transfers a digest may show, and why they are not this week's (or None)."""
     if books.complete:
         return books.balances, books.transfers, None
-    reasons = " ; ".join(g.reason for g in books.gaps)
+    reasons = books.gap_reasons()
     if last_complete is None:
         zero = Decimal("0.00")
         nothing = [Balance(m.id, zero, zero, {}) for m in books.members]
