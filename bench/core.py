@@ -458,7 +458,7 @@ def measure_one(size: int) -> dict[str, Any]:
     started = time.perf_counter()
     offices, mix = build_inputs(size)
     build_s = time.perf_counter() - started
-    inputs = Inputs(offices=offices, expenses=None, fees=None)
+    inputs = Inputs(offices=offices)
     rss_rows = _rss_mb()
 
     rules = config.rules()

@@ -238,7 +238,7 @@ def baseline_sync(client: gspread.Client, config: Config, now: datetime) -> Base
         fees = None
 
     compute_started = time.perf_counter()
-    books = compute_books(Inputs(offices, expenses, fees), config.rules(), AS_OF)
+    books = compute_books(Inputs(offices, {"expenses": expenses, "fees": fees}), config.rules(), AS_OF)
     tabs = result_tabs(books)
     compute_seconds = time.perf_counter() - compute_started
 

@@ -234,7 +234,7 @@ def config(books: Path) -> Any:
 @pytest.fixture
 def google() -> Iterator[FakeGoogle]:
     """A started Google emulator on a free port of 127.0.0.1, its faults cleared and stopped after
-    the test: the one emulator fixture of every test (tests/emulator and tests/google_backend too)."""
+    the test: the one emulator fixture of every test (tests/emulator and tests/adapters/google too)."""
     emulator = FakeGoogle().start()
     try:
         yield emulator

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from lotsync.adapters.cron import DEFAULT_DIGEST, DEFAULT_SYNC, cron_trigger
 from lotsync.adapters.sources import classify
 from lotsync.core import french, layout
-from lotsync.core.books import Rules
+from lotsync.core.books import Rules, SharedTab
 from lotsync.core.cells import Bounds, normalize
 from lotsync.core.dossiers import Words
 from lotsync.core.errors import UsageError
@@ -238,8 +238,7 @@ class Config(_Strict):
             errors.append(f"members : identifiant en double {', '.join(twice)} (membres : {', '.join(ids)})")
         for field, known in (
             ("headers", layout.DOSSIER_HEADERS),
-            ("expense_headers", layout.EXPENSE_HEADERS),
-            ("fee_headers", layout.FEE_HEADERS),
+            *((t.headers_section, t.headers) for t in layout.SHARED_INPUTS),
         ):
             for key in getattr(self, field):
                 if key not in known:
@@ -303,11 +302,15 @@ class Config(_Strict):
     def dossier_headers(self) -> dict[str, list[str]]:
         return {**layout.DOSSIER_HEADERS, **self.headers}
 
-    def expense_header_map(self) -> dict[str, list[str]]:
-        return {**layout.EXPENSE_HEADERS, **self.expense_headers}
-
-    def fee_header_map(self) -> dict[str, list[str]]:
-        return {**layout.FEE_HEADERS, **self.fee_headers}
+    def shared_tabs(self) -> dict[str, SharedTab]:
+        """Every input tab of the shared spreadsheet (`layout.SHARED_INPUTS`) by key, with the name
+        `[shared] <key>_tab` gives it and its headers as `[<headers_section>]` amends them."""
+        return {
+            t.key: SharedTab(
+                getattr(self.shared, f"{t.key}_tab"), {**t.headers, **getattr(self, t.headers_section)}
+            )
+            for t in layout.SHARED_INPUTS
+        }
 
     def uses_google(self) -> bool:
         return any(classify(s, self.backend).is_google for s in self.sources())
@@ -327,13 +330,11 @@ class Config(_Strict):
             members=self.core_members(),
             words=Words(vocabulary.status, vocabulary.kind, vocabulary.direction, vocabulary.partner),
             dossier_headers=self.dossier_headers(),
-            expense_headers=self.expense_header_map(),
-            fee_headers=self.fee_header_map(),
             split_keys=self.split_keys,
             fees=tuple(fee_expenses(self.fees)),
             financial_year_start_month=self.collective.financial_year_start_month,
             bounds=self.limits.bounds(),
-            cost_tabs=(self.shared.expenses_tab, self.shared.fees_tab),
+            shared_tabs=self.shared_tabs(),
         )
 
 
@@ -360,13 +361,17 @@ def _reserved_tabs(shared: SharedConfig) -> list[str]:
     from lotsync.tabs.results import OWNED_TABS
 
     owned = {t.casefold() for t in OWNED_TABS}
+    fields = [f"{t.key}_tab" for t in layout.SHARED_INPUTS]
     errors = [
         f"shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
-        for field, tab in (("expenses_tab", shared.expenses_tab), ("fees_tab", shared.fees_tab))
-        if tab.strip().casefold() in owned
+        for field in fields
+        if (tab := getattr(shared, field)).strip().casefold() in owned
     ]
-    if shared.expenses_tab.strip().casefold() == shared.fees_tab.strip().casefold():
-        errors.append("shared.fees_tab : même onglet que shared.expenses_tab")
+    seen: dict[str, str] = {}
+    for field in fields:
+        first = seen.setdefault(getattr(shared, field).strip().casefold(), field)
+        if first != field:
+            errors.append(f"shared.{field} : même onglet que shared.{first}")
     return errors
 
 

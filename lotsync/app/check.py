@@ -18,7 +18,7 @@ from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
 from lotsync.app.sync import default_backend
 from lotsync.core.headers import find_header
-from lotsync.core.layout import DOSSIER_REQUIRED, EXPENSE_REQUIRED
+from lotsync.core.layout import DOSSIER_REQUIRED, SHARED_INPUTS
 from lotsync.tabs.owned import foreign_tabs
 from lotsync.tabs.results import OWNED_TABS
 
@@ -45,14 +45,15 @@ def _targets(config: Config) -> list[_Target]:
     targets: list[_Target] = [
         ("office", m.id, m.source, m.tab, config.dossier_headers(), DOSSIER_REQUIRED) for m in config.members
     ]
+    first = config.shared_tabs()[SHARED_INPUTS[0].key]
     targets.append(
         (
             "shared",
             "collectif",
             config.shared.source,
-            config.shared.expenses_tab,
-            config.expense_header_map(),
-            EXPENSE_REQUIRED,
+            first.name,
+            {field: list(words) for field, words in first.headers.items()},
+            SHARED_INPUTS[0].required,
         )
     )
     return targets
@@ -92,7 +93,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
         entry["url"] = where.url
         entry["reachable"] = False
         entry["share_role"] = ROLE_EDITOR if role == "shared" else ROLE_READER
-    extra = [config.shared.fees_tab, *OWNED_TABS] if role == "shared" else []
+    extra = [*(t.name for t in config.shared_tabs().values()), *OWNED_TABS] if role == "shared" else []
     try:
         book = backend.read(source, [tab, *extra])
     except SourceError as error:
@@ -172,17 +173,17 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
     from lotsync.core.dossiers import Sheet
 
     offices: dict[str, Sheet | None] = {}
-    expenses = fees = None
+    shared: dict[str, Sheet | None] = {}
     for entry, book in inspected:
         if book is None:
             continue
         if entry["role"] == "office":
             offices[entry["id"]] = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
         else:
-            expenses = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
-            if config.shared.fees_tab in book.tabs:
-                fees = Sheet(book.name, config.shared.fees_tab, book.tabs[config.shared.fees_tab])
-    books = compute_books(Inputs(offices, expenses, fees), config.rules(), as_of)
+            for key, tab in config.shared_tabs().items():
+                if tab.name in book.tabs:
+                    shared[key] = Sheet(book.name, tab.name, book.tabs[tab.name])
+    books = compute_books(Inputs(offices, shared), config.rules(), as_of)
     for entry, book in inspected:
         entry["anomalies"] = []
         if book is None:

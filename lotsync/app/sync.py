@@ -20,6 +20,7 @@ from lotsync.adapters.config import Config
 from lotsync.core import french
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
+from lotsync.core.layout import SHARED_INPUTS
 from lotsync.core.model import Anomaly, AnomalyKind, Where
 from lotsync.tabs.owned import (
     edited_by_hand,
@@ -120,8 +121,8 @@ def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | No
                 )
                 continue
             offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
-        expenses, fees, shared = shared_read.result()
-    return Inputs(offices, expenses, fees, problems + shared_problems), shared
+        sheets, shared = shared_read.result()
+    return Inputs(offices, sheets, problems + shared_problems), shared
 
 
 def _read_quietly(
@@ -135,45 +136,47 @@ def _read_quietly(
 
 def read_shared(
     config: Config, backend: Backend, problems: list[Anomaly]
-) -> tuple[Sheet | None, Sheet | None, ReadBook | None]:
-    """The shared spreadsheet: its cost tabs as sheets, and the book itself (for writing)."""
+) -> tuple[dict[str, Sheet | None], ReadBook | None]:
+    """The shared spreadsheet: its input tabs (`layout.SHARED_INPUTS`) as sheets by key, and the
+    book itself (for writing). A required tab that is missing is an anomaly; an optional one is not."""
     shared_cfg = config.shared
+    tabs = config.shared_tabs()
+    sheets: dict[str, Sheet | None] = {t.key: None for t in SHARED_INPUTS}
     shared: ReadBook | None = None
-    expenses = fees = None
     try:
-        shared = backend.read(shared_cfg.source, [shared_cfg.expenses_tab, shared_cfg.fees_tab, *OWNED_TABS])
+        shared = backend.read(shared_cfg.source, [*(t.name for t in tabs.values()), *OWNED_TABS])
     except SourceError as error:
         problems.append(
             _source_anomaly(
                 AnomalyKind.SOURCE_UNREADABLE,
                 _display(shared_cfg.source),
-                shared_cfg.expenses_tab,
+                tabs[SHARED_INPUTS[0].key].name,
                 str(error),
                 None,
             )
         )
-    else:
-        if shared_cfg.expenses_tab in shared.tabs:
-            expenses = Sheet(shared.name, shared_cfg.expenses_tab, shared.tabs[shared_cfg.expenses_tab])
-        else:
+        return sheets, None
+    for tab in SHARED_INPUTS:
+        name = tabs[tab.key].name
+        if name in shared.tabs:
+            sheets[tab.key] = Sheet(shared.name, name, shared.tabs[name])
+        elif not tab.optional:
             problems.append(
                 _source_anomaly(
                     AnomalyKind.MISSING_TAB,
                     shared.name,
-                    shared_cfg.expenses_tab,
-                    french.MISSING_TAB.format(tab=shared_cfg.expenses_tab, tabs=", ".join(shared.tab_names)),
+                    name,
+                    french.MISSING_TAB.format(tab=name, tabs=", ".join(shared.tab_names)),
                     None,
                 )
             )
-        if shared_cfg.fees_tab in shared.tabs:
-            fees = Sheet(shared.name, shared_cfg.fees_tab, shared.tabs[shared_cfg.fees_tab])
-        for tab in foreign_tabs(shared.tabs, OWNED_TABS, shared.tab_names):
-            problems.append(
-                _source_anomaly(
-                    AnomalyKind.FOREIGN_TAB, shared.name, tab, french.FOREIGN_TAB.format(tab=tab), None
-                )
+    for name in foreign_tabs(shared.tabs, OWNED_TABS, shared.tab_names):
+        problems.append(
+            _source_anomaly(
+                AnomalyKind.FOREIGN_TAB, shared.name, name, french.FOREIGN_TAB.format(tab=name), None
             )
-    return expenses, fees, shared
+        )
+    return sheets, shared
 
 
 def _display(source: str) -> str:

@@ -19,7 +19,7 @@ from lotsync.core import french
 from lotsync.core.cells import Bounds
 from lotsync.core.dossiers import Sheet, Words, parse_dossiers
 from lotsync.core.expenses import KeyContext, parse_expenses
-from lotsync.core.layout import EXPENSE_REQUIRED, FEE_REQUIRED
+from lotsync.core.layout import SHARED_INPUTS
 from lotsync.core.model import (
     Anomaly,
     AnomalyKind,
@@ -38,6 +38,13 @@ from lotsync.core.split import split_expenses
 from lotsync.core.turnover import Dashboard, dashboard
 
 
+class SharedTab(NamedTuple):
+    """A shared input tab as the collective configured it."""
+
+    name: str
+    headers: Mapping[str, Sequence[str]]
+
+
 class Rules(NamedTuple):
     """What the core needs to know of the collective, as plain data (the configuration builds it)."""
 
@@ -46,19 +53,30 @@ class Rules(NamedTuple):
     words: Words
     """Accepted words for statuses, kinds, directions and partners."""
     dossier_headers: Mapping[str, Sequence[str]]
-    expense_headers: Mapping[str, Sequence[str]]
-    fee_headers: Mapping[str, Sequence[str]]
     split_keys: Mapping[str, Mapping[str, Decimal]]
     fees: tuple[Expense, ...] = ()
     """Fees given in the configuration rather than in a tab."""
     financial_year_start_month: int = 1
     bounds: Bounds = Bounds()
-    cost_tabs: tuple[str, ...] = ("Dépenses communes", "Cotisations")
-    """The shared spreadsheet's input tabs: a gap in them makes the balances incomplete."""
+    shared_tabs: Mapping[str, SharedTab] = {}
+    """The shared spreadsheet's input tabs by key (`layout.SHARED_INPUTS`); a missing key takes the
+    registry's default name and headers."""
 
     @property
     def member_ids(self) -> tuple[str, ...]:
         return tuple(m.id for m in self.members)
+
+    def shared_tab(self, key: str) -> SharedTab:
+        """The configured name and headers of a shared input tab, or the registry's defaults."""
+        if key in self.shared_tabs:
+            return self.shared_tabs[key]
+        default = next(t for t in SHARED_INPUTS if t.key == key)
+        return SharedTab(default.name, default.headers)
+
+    @property
+    def cost_tabs(self) -> tuple[str, ...]:
+        """The shared spreadsheet's input tabs: a gap in them makes the balances incomplete."""
+        return tuple(self.shared_tab(t.key).name for t in SHARED_INPUTS)
 
 
 class LastComplete(NamedTuple):
@@ -71,12 +89,12 @@ class LastComplete(NamedTuple):
 
 
 class Inputs(NamedTuple):
-    """What the backends read: each office's dossier tab, the shared cost tabs, and the
-    problems met while reading (an unreadable file, a missing tab)."""
+    """What the backends read: each office's dossier tab, the shared spreadsheet's input tabs by key
+    (`layout.SHARED_INPUTS`; an absent or None one was not read), and the problems met while reading
+    (an unreadable file, a missing tab)."""
 
     offices: Mapping[str, Sheet | None]
-    expenses: Sheet | None
-    fees: Sheet | None
+    shared: Mapping[str, Sheet | None] = {}
     read_anomalies: Sequence[Anomaly] = ()
 
 
@@ -183,18 +201,17 @@ def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
 
     context = KeyContext(ids, rules.split_keys, words.partner)
     expenses = list(rules.fees)
-    if inputs.expenses is not None:
-        found, problems = parse_expenses(
-            inputs.expenses, rules.expense_headers, EXPENSE_REQUIRED, context, limits=limits
-        )
-        expenses.extend(found)
-        anomalies.extend(problems)
-    if inputs.fees is not None:
-        found, problems = parse_expenses(
-            inputs.fees, rules.fee_headers, FEE_REQUIRED, context, fees=True, limits=limits
-        )
-        expenses.extend(found)
-        anomalies.extend(problems)
+    for tab in SHARED_INPUTS:
+        sheet = inputs.shared.get(tab.key)
+        if sheet is None:
+            continue
+        headers = rules.shared_tab(tab.key).headers
+        if tab.key in ("expenses", "fees"):
+            found, problems = parse_expenses(
+                sheet, headers, tab.required, context, fees=tab.key == "fees", limits=limits
+            )
+            expenses.extend(found)
+            anomalies.extend(problems)
 
     lines = reconcile(dossiers, members, duplicates)
     splits = split_expenses(expenses, ids, rules.split_keys, words.partner)

@@ -6,6 +6,8 @@ replace any list (see `config/lotsync.example.toml`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from lotsync.core.model import Direction, Kind, Status
 
 DOSSIER_HEADERS: dict[str, list[str]] = {
@@ -44,6 +46,33 @@ FEE_HEADERS: dict[str, list[str]] = {
     "reimbursed": ["Remboursé", "Remboursée"],
 }
 FEE_REQUIRED = ("year", "amount", "paid_by")
+
+
+class InputTab(NamedTuple):
+    """One input tab of the shared spreadsheet: what the registry below knows of it.
+
+    The configuration names it in `[shared] <key>_tab` and may replace its headers in
+    `[<headers_section>]`; the sync reads every registered tab; a gap in one makes the balances stale.
+    """
+
+    key: str
+    """Its key in `Inputs.shared` and `Rules.shared_tabs`."""
+    name: str
+    """Its default name."""
+    headers: dict[str, list[str]]
+    """Its fields and their default headers."""
+    required: tuple[str, ...]
+    optional: bool
+    """True when a shared spreadsheet without it is no anomaly."""
+    headers_section: str
+    """The configuration section that may replace its headers."""
+
+
+SHARED_INPUTS: tuple[InputTab, ...] = (
+    InputTab("expenses", "Dépenses communes", EXPENSE_HEADERS, EXPENSE_REQUIRED, False, "expense_headers"),
+    InputTab("fees", "Cotisations", FEE_HEADERS, FEE_REQUIRED, True, "fee_headers"),
+)
+"""The shared spreadsheet's input tabs, in the order they are read and checked."""
 
 STATUS_WORDS: dict[str, list[str]] = {
     Status.QUOTE: ["devis", "estimation", "proposition"],

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency
+from core.test_digest import MONDAY, WEEK, anomaly, expense, make_books
 from factories import MEMBERS, dossier, purchase, sale
-from test_digest import MONDAY, WEEK, anomaly, expense, make_books
 
 from lotsync.adapters.digest_render import (
     environment,

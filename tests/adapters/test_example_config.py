@@ -5,7 +5,7 @@ from pathlib import Path
 from lotsync.adapters.config import load_config
 from lotsync.core import layout
 
-EXAMPLE = Path(__file__).parent.parent / "config" / "lotsync.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "config" / "lotsync.example.toml"
 
 
 def test_the_example_configuration_loads():

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from adapters.test_mail_transports import Mailbox, free_port
 from aiosmtpd.controller import Controller
-from test_lock import held_by_another_process
-from test_transports import Mailbox, free_port
 
+from app.test_lock import held_by_another_process
 from lotsync.app.demo import write_demo
 
 LOTSYNC = str(Path(sys.executable).with_name("lotsync"))

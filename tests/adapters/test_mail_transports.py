@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from test_mail import AMOUNT, CID, PNG, Rendered
 
+from adapters.test_mail import AMOUNT, CID, PNG, Rendered
 from lotsync.adapters.config import MailConfig
 from lotsync.adapters.mail import compose
 from lotsync.adapters.mail_transports import (

@@ -57,7 +57,7 @@ def books(demo_dir: Path) -> Books:
     config = load_config(demo_dir / "lotsync.toml")
     offices = {o: read_sheet(demo_dir / f"{o}.xlsx", "Dossiers") for o in OFFICES}
     expenses = read_sheet(demo_dir / "collectif.xlsx", "Dépenses communes")
-    return compute_books(Inputs(offices=offices, expenses=expenses, fees=None), config.rules(), AS_OF)
+    return compute_books(Inputs(offices=offices, shared={"expenses": expenses}), config.rules(), AS_OF)
 
 
 def test_writes_every_file_and_returns_the_config(tmp_path: Path) -> None:

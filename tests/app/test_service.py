@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
-from test_lock import held_by_another_process
 
+from app.test_lock import held_by_another_process
 from lotsync.adapters.config import ConfigError, load_config
 from lotsync.adapters.cron import cron_trigger as crontab
 from lotsync.adapters.logs import setup_logging
@@ -109,7 +109,7 @@ def test_schedule_defaults_beside_the_config(demo: Path) -> None:
 def test_the_example_documents_the_schedule_defaults() -> None:
     from lotsync.adapters.config import ScheduleConfig
 
-    example = load_config(Path(__file__).parent.parent / "config" / "lotsync.example.toml")
+    example = load_config(Path(__file__).parents[2] / "config" / "lotsync.example.toml")
     defaults = ScheduleConfig()
     for key in ("sync", "digest", "digest_grace_days", "failure_alert_after"):
         assert getattr(example.schedule, key) == getattr(defaults, key)

@@ -11,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from adapters.test_mail_transports import Mailbox, free_port
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-from test_lock import held_by_another_process
-from test_transports import Mailbox, free_port
 
+from app.test_lock import held_by_another_process
 from lotsync.adapters.config import load_config
 from lotsync.app import emulator_clients as clients
 from lotsync.app.demo import write_demo
@@ -155,7 +155,7 @@ def test_when_the_intent_cannot_be_noted_nothing_leaves(config, monkeypatch: pyt
     """The disk is full for the ledger's folder: the OS refuses the write (here, its `fsync`).
 
     The same with a really full file system, in a process of its own, is in
-    tests/test_digest_concurrency.py; it needs a mount namespace, which not every CI allows.
+    tests/app/test_digest_concurrency.py; it needs a mount namespace, which not every CI allows.
     """
     ledger = Path(config.shared.source).with_name("lotsync-digests.json")
     real_fsync = os.fsync
