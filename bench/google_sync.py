@@ -52,12 +52,14 @@ from lotsync.adapters.backends import Router
 from lotsync.adapters.config import Config, load_config
 from lotsync.adapters.sources import classify
 from lotsync.app import emulator_clients as clients
+from lotsync.app import french as app_french
 from lotsync.app.demo import CONFIG_FILE as LOCAL_CONFIG
 from lotsync.app.demo_google import KEY_FILE, upload_demo
 from lotsync.app.sync import SyncOutcome, run_sync
-from lotsync.core import french
+from lotsync.core import french as core_french
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
+from lotsync.tabs import french as tabs_french
 from lotsync.tabs.results import JOURNAL_HEADER, JournalLine, Quantity, result_tabs
 
 T = TypeVar("T")
@@ -208,9 +210,11 @@ def write_tab(spreadsheet: gspread.Spreadsheet, title: str, values: list[list[An
 
 def append_journal(spreadsheet: gspread.Spreadsheet, line: JournalLine) -> None:
     try:
-        worksheet = spreadsheet.worksheet(french.TAB_JOURNAL)
+        worksheet = spreadsheet.worksheet(tabs_french.TAB_JOURNAL)
     except gspread.exceptions.WorksheetNotFound:
-        worksheet = spreadsheet.add_worksheet(french.TAB_JOURNAL, rows=NEW_TAB_ROWS, cols=len(JOURNAL_HEADER))
+        worksheet = spreadsheet.add_worksheet(
+            tabs_french.TAB_JOURNAL, rows=NEW_TAB_ROWS, cols=len(JOURNAL_HEADER)
+        )
         worksheet.append_row(list(JOURNAL_HEADER))
     worksheet.append_row([plain(v) for v in line.cells()])
 
@@ -244,10 +248,10 @@ def baseline_sync(client: gspread.Client, config: Config, now: datetime) -> Base
 
     for tab in tabs:
         write_tab(shared, tab.name, [[plain(v) for v in row.cells] for row in tab.rows])
-    detail = "; ".join(f"{french.RECON_STATUSES[k]} : {v}" for k, v in books.status_counts().items())
+    detail = "; ".join(f"{core_french.RECON_STATUSES[k]} : {v}" for k, v in books.status_counts().items())
     line = JournalLine(
         now,
-        french.JOURNAL_OK,
+        app_french.JOURNAL_OK,
         AS_OF,
         len(config.members) + 1,
         sum(books.rows_read.values()),

@@ -44,9 +44,10 @@ from pathlib import Path
 from typing import Any
 
 from fake_google import FakeGoogle
-from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
-from lotsync.core import french
+from lotsync.adapters.sources import classify
+from lotsync.app.demo_google import upload_demo
 from lotsync.core.layout import OWNED_TABS
+from lotsync.tabs import french as tabs_french
 from lotsync.tabs.results import JOURNAL_HEADER
 
 DONE = {"ok", "success", "done"}
@@ -109,9 +110,11 @@ def check_book(google: FakeGoogle, spreadsheet_id: str) -> tuple[list[str], int]
         rows = tabs.get(name)
         if rows is None:
             problems.append(f"onglet {name} absent (les autres sont là)")
-        elif not (rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(french.MARKER)):
-            problems.append(f"onglet {name} sans ligne « {french.MARKER} »")
-    journal = tabs.get(french.TAB_JOURNAL) or []
+        elif not (
+            rows and rows[0] and isinstance(rows[0][0], str) and rows[0][0].startswith(tabs_french.MARKER)
+        ):
+            problems.append(f"onglet {name} sans ligne « {tabs_french.MARKER} »")
+    journal = tabs.get(tabs_french.TAB_JOURNAL) or []
     header_at = next((i for i, row in enumerate(journal) if row and row[0] == JOURNAL_HEADER[0]), None)
     lines = 0
     if journal and header_at is None:
@@ -151,7 +154,8 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
             )
         from lotsync.adapters.config import load_config
 
-        spreadsheet = shared_spreadsheet_id(load_config(config_file))
+        config = load_config(config_file)
+        spreadsheet = classify(config.shared.source, config.backend).ref
         _, initial_lines = check_book(google, spreadsheet)  # the demo books may not have a Journal yet
         add_faults(google, args.fault_rate)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}

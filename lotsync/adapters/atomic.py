@@ -18,6 +18,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from lotsync.adapters import french
+
 log = logging.getLogger(__name__)
 
 LEFTOVER = re.compile(r"^\.(?:.+\.)?lotsync-(?P<pid>[0-9]{1,10})(?:-[a-z0-9_]+)?\.tmp$")
@@ -101,7 +103,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
             if _remove_regular(path):
                 removed.append(path)
     for path in removed:
-        log.info("fichier temporaire abandonné supprimé : %s", path)
+        log.info(french.LEFTOVER_REMOVED.format(path=path))
     return removed
 
 

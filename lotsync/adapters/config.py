@@ -17,9 +17,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from lotsync.adapters import french
 from lotsync.adapters.cron import DEFAULT_DIGEST, DEFAULT_SYNC, cron_trigger
 from lotsync.adapters.sources import classify
-from lotsync.core import french, layout
+from lotsync.core import french as core_french
+from lotsync.core import layout
 from lotsync.core.books import Rules, SharedTab
 from lotsync.core.cells import Bounds, normalize
 from lotsync.core.dossiers import Words
@@ -45,7 +47,7 @@ class _Strict(BaseModel):
 
 
 class CollectiveConfig(_Strict):
-    name: str = "Collectif des offices de tourisme du Lot"
+    name: str = french.DEFAULT_COLLECTIVE
     timezone: str = "Europe/Paris"
     financial_year_start_month: int = Field(1, ge=1, le=12)
     emails: list[str] = []
@@ -58,13 +60,13 @@ class CollectiveConfig(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"fuseau horaire inconnu : {value!r} (exemple : Europe/Paris)") from exc
+            raise ValueError(french.CONFIG_UNKNOWN_ZONE.format(value=value)) from exc
         return value
 
 
 def _tab_name(value: str) -> str:
     if not value.strip():
-        raise ValueError('nom d\'onglet vide (exemple : "Dossiers")')
+        raise ValueError(french.CONFIG_EMPTY_TAB)
     return value
 
 
@@ -73,7 +75,7 @@ class MemberConfig(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = []
     source: str = Field(min_length=1)
-    tab: str = "Dossiers"
+    tab: str = french.DEFAULT_DOSSIER_TAB
     emails: list[str] = []
 
     _tab = field_validator("tab")(_tab_name)
@@ -84,18 +86,18 @@ class MemberConfig(_Strict):
 
 class SharedConfig(_Strict):
     source: str = Field(min_length=1)
-    expenses_tab: str = "Dépenses communes"
-    fees_tab: str = "Cotisations"
+    expenses_tab: str = layout.input_tab("expenses").name
+    fees_tab: str = layout.input_tab("fees").name
 
     _tabs = field_validator("expenses_tab", "fees_tab")(_tab_name)
 
 
 class FeeConfig(_Strict):
-    name: str = "Cotisation Club Destination Groupes ADN Tourisme"
+    name: str = french.DEFAULT_FEE_NAME
     year: int = Field(ge=2000, le=2100)
     amount: Decimal = Field(gt=0, decimal_places=2)
     paid_by: str
-    key: str = "égale"
+    key: str = layout.EQUAL_SPLIT_WORDS[0]
     reimbursed: bool = False
     on: date | None = None
 
@@ -136,22 +138,11 @@ class MailConfig(_Strict):
     """Local backend: the file of sent digests (default: beside the shared workbook)."""
 
 
-_OFFICE_PREFIXES = (
-    "office de tourisme de ",
-    "office de tourisme du ",
-    "office de tourisme ",
-    "office du tourisme ",
-    "ot de ",
-    "ot du ",
-    "ot ",
-)
-
-
 def member_keys(word: str) -> set[str]:
     """How a member may be written in a sheet: normalized, with and without an "OT" prefix."""
     key = normalize(word)
     keys = {key} if key else set()
-    for prefix in _OFFICE_PREFIXES:
+    for prefix in french.OFFICE_PREFIXES:
         if key.startswith(prefix) and key[len(prefix) :]:
             keys.add(key[len(prefix) :])
             break
@@ -182,10 +173,7 @@ class ScheduleConfig(_Strict):
         try:
             cron_trigger(value, "UTC")
         except (ValueError, TypeError) as exc:
-            raise ValueError(
-                f"expression cron invalide {value!r} : {exc} "
-                '(cinq champs : minute heure jour mois jour-de-semaine, exemple : "0 8 * * 1")'
-            ) from exc
+            raise ValueError(french.CONFIG_BAD_CRON.format(value=value, error=exc)) from exc
         return value
 
 
@@ -235,41 +223,49 @@ class Config(_Strict):
         errors = []
         if len(set(ids)) != len(ids):
             twice = sorted({i for i in ids if ids.count(i) > 1})
-            errors.append(f"members : identifiant en double {', '.join(twice)} (membres : {', '.join(ids)})")
+            errors.append(french.CONFIG_DUPLICATE_ID.format(twice=", ".join(twice), ids=", ".join(ids)))
         for field, known in (
             ("headers", layout.DOSSIER_HEADERS),
             *((t.headers_section, t.headers) for t in layout.SHARED_INPUTS),
         ):
             for key in getattr(self, field):
                 if key not in known:
-                    errors.append(f"{field}.{key} : champ inconnu (champs : {', '.join(known)})")
+                    errors.append(
+                        french.CONFIG_UNKNOWN_FIELD.format(section=field, key=key, known=", ".join(known))
+                    )
         for name, weights in self.split_keys.items():
             for member, weight in weights.items():
                 if member not in ids:
-                    errors.append(f"split_keys.{name}.{member} : membre inconnu ({', '.join(ids)})")
+                    errors.append(
+                        french.CONFIG_SPLIT_UNKNOWN_MEMBER.format(
+                            name=name, member=member, ids=", ".join(ids)
+                        )
+                    )
                 if not weight.is_finite() or not 0 <= weight <= MAX_WEIGHT:
-                    errors.append(f"split_keys.{name}.{member} : poids hors limites (de 0 à {MAX_WEIGHT})")
+                    errors.append(
+                        french.CONFIG_SPLIT_WEIGHT.format(name=name, member=member, limit=MAX_WEIGHT)
+                    )
             finite = [w for w in weights.values() if w.is_finite()]
             if len(finite) == len(weights) and sum(finite) == 0:  # also an empty key: nobody would pay
-                errors.append(f"split_keys.{name} : tous les poids sont nuls")
+                errors.append(french.CONFIG_SPLIT_ALL_ZERO.format(name=name))
         errors += _ambiguous_names(self.members)
         errors += _reserved_tabs(self.shared)
         aliases = {normalize(word): m.id for m in self.members for word in (m.id, m.name, *m.aliases)}
         for i, fee in enumerate(self.fees):
             if fee.amount > self.limits.max_amount:
                 errors.append(
-                    f"fees.{i}.amount : {fee.amount} € dépasse la limite de {self.limits.max_amount} € "
-                    "([limits] max_amount)"
+                    french.CONFIG_FEE_TOO_LARGE.format(i=i, amount=fee.amount, limit=self.limits.max_amount)
                 )
             if fee.paid_by not in ids:
-                errors.append(f"fees.{i}.paid_by : membre inconnu {fee.paid_by!r} ({', '.join(ids)})")
+                errors.append(
+                    french.CONFIG_FEE_UNKNOWN_PAYER.format(i=i, payer=fee.paid_by, ids=", ".join(ids))
+                )
             try:
                 resolve_key(fee.key, ids, self.split_keys, aliases)
             except SplitKeyError:
-                keys = ", ".join(self.split_keys) or "aucune"
+                keys = ", ".join(self.split_keys) or french.CONFIG_NO_SPLIT_KEY
                 errors.append(
-                    f"fees.{i}.key : répartition {fee.key!r} illisible (« égale », des poids comme "
-                    f"« {ids[0]}:2; {ids[1]}:1 » ou une clé de split_keys : {keys})"
+                    french.CONFIG_FEE_BAD_KEY.format(i=i, key=fee.key, first=ids[0], second=ids[1], keys=keys)
                 )
         for field, canonical in (
             ("status", layout.STATUS_WORDS),
@@ -278,13 +274,13 @@ class Config(_Strict):
         ):
             for key in getattr(self.words, field):
                 if key not in canonical:
-                    errors.append(f"words.{field}.{key} : valeur inconnue ({', '.join(canonical)})")
+                    errors.append(
+                        french.CONFIG_UNKNOWN_WORD.format(
+                            field=field, key=key, canonical=", ".join(canonical)
+                        )
+                    )
         if classify(self.shared.source, self.backend).kind == "drive":
-            errors.append(
-                "shared.source : lotsync n'écrit jamais dans un fichier Excel stocké sur Drive ; "
-                "convertissez le classeur partagé en Google Sheets "
-                "(Fichier > Enregistrer au format Google Sheets)"
-            )
+            errors.append(french.CONFIG_SHARED_ON_DRIVE)
         if errors:
             # One line per problem; each names its own key (see `_describe`).
             raise ValueError("\n".join(errors))
@@ -311,6 +307,14 @@ class Config(_Strict):
             )
             for t in layout.SHARED_INPUTS
         }
+
+    def recipients(self, member_id: str | None) -> list[str]:
+        """Where a member's digest goes (the collective's digest and alerts: None), on the
+        `[mail] transport` configured: today e-mail addresses. A new channel says here which of its
+        settings holds each office's address, and the digests and the service need no change."""
+        if member_id is None:
+            return list(self.collective.emails)
+        return list(next(m for m in self.members if m.id == member_id).emails)
 
     def uses_google(self) -> bool:
         return any(classify(s, self.backend).is_google for s in self.sources())
@@ -351,8 +355,9 @@ def _ambiguous_names(members: list[MemberConfig]) -> list[str]:
                 first = owner.setdefault(key, (m.id, word))
                 if first[0] != m.id:
                     errors.append(
-                        f"members.{i}.{field} : « {word} » désigne aussi le membre {first[0]} "
-                        f"(« {first[1]} ») : chaque identifiant, nom ou alias doit désigner un seul office"
+                        french.CONFIG_AMBIGUOUS_NAME.format(
+                            i=i, field=field, word=word, other=first[0], other_word=first[1]
+                        )
                     )
     return list(dict.fromkeys(errors))
 
@@ -363,7 +368,7 @@ def _reserved_tabs(shared: SharedConfig) -> list[str]:
     owned = {t.casefold() for t in OWNED_TABS}
     fields = [f"{t.key}_tab" for t in layout.SHARED_INPUTS]
     errors = [
-        f"shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
+        french.CONFIG_RESERVED_TAB.format(field=field, tab=tab)
         for field in fields
         if (tab := getattr(shared, field)).strip().casefold() in owned
     ]
@@ -371,7 +376,7 @@ def _reserved_tabs(shared: SharedConfig) -> list[str]:
     for field in fields:
         first = seen.setdefault(getattr(shared, field).strip().casefold(), field)
         if first != field:
-            errors.append(f"shared.{field} : même onglet que shared.{first}")
+            errors.append(french.CONFIG_SAME_SHARED_TAB.format(field=field, first=first))
     return errors
 
 
@@ -390,14 +395,10 @@ def _same_sources(config: Config) -> list[str]:
     for i, m in enumerate(config.members):
         source = identity(m.source)
         if source == shared:
-            errors.append(
-                f"members.{i}.source : c'est le classeur partagé ; chaque office a son propre classeur"
-            )
+            errors.append(french.CONFIG_OFFICE_IS_SHARED.format(i=i))
         key = (source, m.tab.strip().casefold())
         if key in seen:
-            errors.append(
-                f"members.{i}.tab : le membre {seen[key]} lit déjà l'onglet « {m.tab} » de ce classeur"
-            )
+            errors.append(french.CONFIG_TAB_READ_TWICE.format(i=i, other=seen[key], tab=m.tab))
         seen.setdefault(key, m.id)
     return errors
 
@@ -433,37 +434,12 @@ class Vocabulary(BaseModel):
         )
 
 
-_FRENCH_ERRORS = {
-    "missing": "clé obligatoire absente",
-    "extra_forbidden": "clé inconnue (faute de frappe ?)",
-    "string_type": "doit être un texte entre guillemets",
-    "int_type": "doit être un nombre entier",
-    "int_parsing": "doit être un nombre entier",
-    "decimal_parsing": 'doit être un montant (exemple : "3000.00")',
-    "decimal_type": 'doit être un montant (exemple : "3000.00")',
-    "decimal_max_places": "au plus deux décimales",
-    "finite_number": "doit être un nombre fini",
-    "greater_than": "doit être strictement positif",
-    "greater_than_equal": "valeur trop petite",
-    "less_than_equal": "valeur trop grande",
-    "too_short": "liste trop courte (il faut au moins deux membres)",
-    "string_pattern_mismatch": "lettres minuscules, chiffres, - et _ seulement",
-    "literal_error": "valeur non prise en charge",
-    "bool_type": "doit être true ou false",
-    "bool_parsing": "doit être true ou false",
-    "list_type": "doit être une liste [ ... ]",
-    "dict_type": "doit être une table",
-    "date_from_datetime_parsing": "doit être une date AAAA-MM-JJ",
-    "date_type": "doit être une date AAAA-MM-JJ",
-}
-
-
 def _describe(error: ErrorDetails) -> list[str]:
     key = ".".join(str(part) for part in error["loc"])
     if error["type"] in ("value_error", "assertion_error"):
         message = str(error.get("ctx", {}).get("error", error["msg"]))
     else:
-        message = _FRENCH_ERRORS.get(error["type"], error["msg"])
+        message = french.CONFIG_ERRORS.get(error["type"], error["msg"])
     if not key:
         # A check across keys (`Config._consistent`): each line already starts with its key.
         return message.splitlines()
@@ -477,9 +453,9 @@ def _toml_error(error: tomllib.TOMLDecodeError) -> str:
     text = str(error)
     found = re.search(r"\(at line (\d+), column (\d+)\)", text)
     if not found:
-        return f"TOML invalide : {text}"
+        return french.CONFIG_TOML_INVALID.format(text=text)
     detail = text[: found.start()].strip()
-    return f"TOML invalide à la ligne {found[1]}, colonne {found[2]} (détail : {detail})"
+    return french.CONFIG_TOML_INVALID_AT.format(line=found[1], column=found[2], detail=detail)
 
 
 def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -501,21 +477,21 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except OSError:
         kind = None
     if kind is not None and stat.S_ISDIR(kind):
-        raise ConfigError(path, ["lecture impossible : c'est un dossier, pas un fichier"])
+        raise ConfigError(path, [french.CONFIG_IS_A_FOLDER])
     if kind is not None and not stat.S_ISREG(kind):
-        raise ConfigError(path, ["lecture impossible : ce n'est pas un fichier ordinaire"])
+        raise ConfigError(path, [french.CONFIG_NOT_A_FILE])
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(path, ["fichier introuvable (option --config ou variable LOTSYNC_CONFIG)"]) from exc
+        raise ConfigError(path, [french.CONFIG_NOT_FOUND]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [_toml_error(exc)]) from exc
     except OSError as exc:
-        raise ConfigError(path, [f"lecture impossible : {french.os_error(exc, path)}"]) from exc
-    except UnicodeDecodeError as exc:
         raise ConfigError(
-            path, [f"lecture impossible : le fichier n'est pas en UTF-8 (octet {exc.start})"]
+            path, [french.CONFIG_UNREADABLE.format(reason=core_french.os_error(exc, path))]
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, [french.CONFIG_NOT_UTF8.format(position=exc.start)]) from exc
     base = path.resolve().parent
     try:
         config = Config.model_validate(raw)

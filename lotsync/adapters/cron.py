@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lotsync.core import french
+from lotsync.adapters import french
 
 DEFAULT_SYNC = "0 8-19 * * 1-6"
 """Every hour from 8:00 to 19:00, Monday to Saturday."""

@@ -15,7 +15,8 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lotsync.core import french
+from lotsync.adapters import french
+from lotsync.core import french as core_french
 from lotsync.core.digest import ARRIVAL_DAYS, CollectiveDigest, Fix, OfficeDigest, Week, owed_total
 from lotsync.core.model import Direction, Dossier, Kind
 from lotsync.core.turnover import OfficeYear, Period
@@ -62,7 +63,7 @@ def subject(collective: str, office: str, week: Week) -> str:
 
 
 def week_span(week: Week) -> str:
-    return french.span(week.monday, week.sunday)
+    return core_french.span(week.monday, week.sunday)
 
 
 @cache
@@ -81,13 +82,13 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        money=french.money,
-        long_date=french.long_date,
-        short_date=french.short_date,
-        day_month=french.day_month,
-        percent=french.percent_change,
-        integer=french.integer,
-        plural=french.plural,
+        money=core_french.money,
+        long_date=core_french.long_date,
+        short_date=core_french.short_date,
+        day_month=core_french.day_month,
+        percent=core_french.percent_change,
+        integer=core_french.integer,
+        plural=core_french.plural,
         one_line=one_line,
     )
     env.tests["web_link"] = is_web_link
@@ -139,7 +140,7 @@ def turnover_view(turnover: OfficeYear, year: Period | None, last_year: Period |
         strict=True,
     )
     return Turnover(
-        since=french.day_month(year.start) if year else french.DIGEST_YEAR_START,
+        since=core_french.day_month(year.start) if year else french.DIGEST_YEAR_START,
         as_of=year.end if year else None,
         year=str(year.end.year) if year else french.DIGEST_THIS_YEAR,
         previous_year=str(last_year.end.year) if last_year else french.DIGEST_LAST_YEAR,
@@ -164,10 +165,10 @@ class FixView(NamedTuple):
 
 def fix_view(fix: Fix) -> FixView:
     if fix.anomaly is not None:
-        title = french.ANOMALY_KINDS.get(fix.anomaly.kind.value, fix.anomaly.kind.value)
+        title = core_french.ANOMALY_KINDS.get(fix.anomaly.kind.value, fix.anomaly.kind.value)
         column = fix.anomaly.column
     elif fix.line is not None:
-        title = ", ".join(french.RECON_STATUSES.get(s.value, s.value) for s in fix.line.statuses)
+        title = ", ".join(core_french.RECON_STATUSES.get(s.value, s.value) for s in fix.line.statuses)
         column = ""
     else:
         title, column = french.DIGEST_TO_CHECK, ""
@@ -217,7 +218,7 @@ def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
         "first": d.first,
         "new_dossiers": [_dossier(d, x) for x in d.new_dossiers],
         "arrivals": [_dossier(d, a.dossier) for a in d.arrivals],
-        "arrivals_span": french.span(d.week.monday, last_arrival),
+        "arrivals_span": core_french.span(d.week.monday, last_arrival),
         "arrivals_end": last_arrival,
         "fixes": [fix_view(f) for f in d.fixes],
         "receivable": d.balance.receivable,
@@ -343,7 +344,7 @@ def chart_png(view: Turnover) -> bytes:
     from matplotlib.figure import Figure
 
     now_label = french.CHART_NOW.format(
-        year=view.year, day=french.short_date(view.as_of)[:5] if view.as_of else "…"
+        year=view.year, day=core_french.short_date(view.as_of)[:5] if view.as_of else "…"
     )
     then_label = french.CHART_THEN.format(year=view.previous_year)
     panels = [view.rows[0], view.rows[1], view.rows[3]]
@@ -359,7 +360,7 @@ def chart_png(view: Turnover) -> bytes:
             ax.set_ylim(0, top * 1.25)
             for bar, amount in zip(bars, amounts, strict=True):
                 ax.annotate(
-                    french.whole_euros(amount),
+                    core_french.whole_euros(amount),
                     (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     xytext=(0, 2),
                     textcoords="offset points",
@@ -367,7 +368,7 @@ def chart_png(view: Turnover) -> bytes:
                     va="bottom",
                     fontsize=8,
                 )
-            ax.set_title(f"{title}  {french.percent_change(change)}", fontsize=10)
+            ax.set_title(f"{title}  {core_french.percent_change(change)}", fontsize=10)
             ax.set_xticks([])
             ax.set_yticks([])
             for side in ("top", "right", "left"):

@@ -27,6 +27,8 @@ from datetime import datetime, tzinfo
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from lotsync.adapters import french
+
 FORMATS = ("text", "json")
 MASK = "***"
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN")
@@ -148,7 +150,7 @@ def setup_logging(
     collective's `Europe/Paris`.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"format de journal inconnu : {fmt!r} ({', '.join(FORMATS)})")
+        raise ValueError(french.LOG_UNKNOWN_FORMAT.format(fmt=fmt, formats=", ".join(FORMATS)))
     if debug is None:
         debug = debug_from_env()
     if debug:

@@ -31,9 +31,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Protocol, cast
 
+from lotsync.adapters import french
 from lotsync.core.errors import LotsyncError
-
-CHART_FILENAME = "graphique.png"
 
 # Every character `str.splitlines` breaks on, and the other C0/C1 controls: none belongs in a header.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -79,9 +78,9 @@ def compose(
     """
     if isinstance(recipients, str):  # a lone string would be read character by character
         recipients = [recipients]
-    to = _unique(parse_address(r, role="destinataire") for r in recipients)
+    to = _unique(parse_address(r, role=french.MAIL_RECIPIENT) for r in recipients)
     if not to:
-        raise MailError("Aucun destinataire : indiquez au moins une adresse e-mail.")
+        raise MailError(french.MAIL_NO_RECIPIENT)
     message_id = (
         _checked_message_id(message_id) if message_id is not None else new_message_id(message_id_domain)
     )
@@ -92,7 +91,7 @@ def compose(
         message.set_raw("Subject", encode_subject(subject))  # written as is, never refolded
     else:
         message["Subject"] = subject
-    message["From"] = parse_address(sender, role="expéditeur")
+    message["From"] = parse_address(sender, role=french.MAIL_SENDER)
     message["To"] = to
     message["Date"] = format_datetime(date or datetime.now().astimezone())
     message["Message-ID"] = message_id
@@ -110,7 +109,7 @@ def compose(
             "png",
             cid=f"<{cid}>",
             disposition="inline",
-            filename=CHART_FILENAME,
+            filename=french.CHART_FILENAME,
         )
     for part in message.walk():
         if part is not message:
@@ -123,7 +122,7 @@ def new_message_id(domain: str = "lotsync.local") -> str:
     """A fresh `<…@domain>`, to note in the send log before the message is composed and sent."""
     bare = clean_header(domain).replace(" ", "")
     if not bare or not bare.isascii() or any(c in bare for c in "<>@"):
-        raise MailError(f"Domaine d'identifiant de message invalide : {domain!r}.")
+        raise MailError(french.MAIL_BAD_DOMAIN.format(domain=domain))
     return make_msgid(domain=bare)
 
 
@@ -167,7 +166,7 @@ def _checked_message_id(value: str) -> str:
     if text and not text.startswith("<"):
         text = f"<{text}>"
     if not _MESSAGE_ID.fullmatch(text) or text.count("@") != 1:
-        raise MailError(f"Identifiant de message invalide : {value!r} (exemple : <1234.5678@lotsync.local>).")
+        raise MailError(french.MAIL_BAD_MESSAGE_ID.format(value=value))
     return text
 
 
@@ -176,10 +175,10 @@ def clean_header(value: str) -> str:
     return _SPACES.sub(" ", _CONTROLS.sub(" ", str(value))).strip()
 
 
-def parse_address(value: str, *, role: str = "adresse") -> Address:
+def parse_address(value: str, *, role: str = french.MAIL_ADDRESS) -> Address:
     """Exactly one address (`a@b.fr` or `Nom <a@b.fr>`), ASCII on the wire, or `MailError`."""
     text = clean_header(value)
-    refused = MailError(f"Adresse e-mail invalide ({role}) : {text!r} (exemple : « Nom <nom@exemple.fr> »).")
+    refused = MailError(french.MAIL_BAD_ADDRESS.format(role=role, text=text))
     if not text:
         raise refused
     try:
@@ -224,5 +223,5 @@ def _unique(addresses: Iterable[Address]) -> list[Address]:
 def _content_id(cid: str) -> str:
     bare = clean_header(cid).strip("<>").strip()
     if not bare or not bare.isascii() or any(c in bare for c in ' <>"\\'):
-        raise MailError(f"Identifiant d'image invalide : {cid!r} (exemple : graphique@lotsync).")
+        raise MailError(french.MAIL_BAD_IMAGE_ID.format(cid=cid))
     return bare

@@ -27,9 +27,10 @@ from html import escape
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from lotsync.adapters import french
 from lotsync.adapters.atomic import replace_file, temporary_copy
 from lotsync.adapters.mail import recipients_of
-from lotsync.core import french
+from lotsync.core import french as core_french
 from lotsync.core.errors import LotsyncError
 
 log = logging.getLogger(__name__)
@@ -108,10 +109,9 @@ class OutboxTransport:
         except OSError as exc:
             to = ", ".join(recipients_of(message)) or "?"
             raise TransportError(
-                f"Écriture impossible dans la boîte d'envoi {self.folder} (message pour {to}) : "
-                f"{french.os_error(exc)}."
+                french.OUTBOX_WRITE_FAILED.format(folder=self.folder, to=to, reason=core_french.os_error(exc))
             ) from exc
-        log.info("message pour %s écrit dans %s", ", ".join(recipients_of(message)), eml)
+        log.info(french.OUTBOX_WRITTEN.format(to=", ".join(recipients_of(message)), path=eml))
         return eml, html
 
 
@@ -175,7 +175,7 @@ def _write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
                     continue
                 os.replace(temporary, target)
                 return target
-        raise FileExistsError(f"trop de messages nommés {stem}")
+        raise FileExistsError(french.OUTBOX_TOO_MANY.format(stem=stem))
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -203,9 +203,9 @@ class SmtpTransport:
         local_hostname: str | None = None,
     ):
         if security not in ("starttls", "ssl", "none"):
-            raise ValueError(f"Sécurité SMTP inconnue : {security!r} (starttls, ssl ou none).")
+            raise ValueError(french.SMTP_UNKNOWN_SECURITY.format(security=security))
         if bool(user) != bool(password):
-            raise ValueError("SMTP : il faut l'identifiant et le mot de passe, ou ni l'un ni l'autre.")
+            raise ValueError(french.SMTP_HALF_LOGIN)
         self.host = host
         self.port = port
         self.security = security
@@ -231,60 +231,67 @@ class SmtpTransport:
         recipients = recipients_of(message)
         to = ", ".join(recipients) or "?"
         if self.user and self.security == "none" and self.host not in LOOPBACK_HOSTS:
-            raise TransportError(
-                f"SMTP {self.where} : le mot de passe ne part pas en clair (message pour {to}) ; "
-                'choisissez smtp_security = "starttls" ou "ssl".'
-            )
-        step = "connexion"
+            raise TransportError(french.SMTP_PASSWORD_IN_CLEAR.format(where=self.where, to=to))
+        step = french.SMTP_STEPS["connect"]
         try:
             with self._connect() as smtp:
                 if self.user:
-                    step = "authentification"
+                    step = french.SMTP_STEPS["login"]
                     self._login(smtp)
-                step = "envoi"
+                step = french.SMTP_STEPS["send"]
                 refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused: nothing was sent
             raise TransportError(
-                f"SMTP {self.where} a refusé tous les destinataires ({self._replies(exc.recipients)})."
+                french.SMTP_ALL_REFUSED.format(where=self.where, replies=self._replies(exc.recipients))
             ) from None
         except smtplib.SMTPAuthenticationError as exc:
+            reply = self._reply(exc.smtp_code, exc.smtp_error)
             raise TransportError(
-                f"SMTP {self.where} a refusé l'identifiant {self.user!r} (message pour {to}) : "
-                f"{self._reply(exc.smtp_code, exc.smtp_error)}. Vérifiez les variables d'environnement "
-                "de l'identifiant et du mot de passe."
+                french.SMTP_LOGIN_REFUSED.format(where=self.where, user=self.user, to=to, reply=reply)
             ) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise TransportError(
-                f"SMTP {self.where} ({step}, message pour {to}) : le serveur ne le permet pas "
-                f"({self._redact(str(exc))}) ; vérifiez smtp_security et smtp_port."
+                french.SMTP_NOT_SUPPORTED.format(
+                    where=self.where, step=step, to=to, detail=self._redact(str(exc))
+                )
             ) from None
         except smtplib.SMTPResponseException as exc:
             reply = self._reply(exc.smtp_code, exc.smtp_error)
-            raise TransportError(f"SMTP {self.where} ({step}, message pour {to}) : {reply}.") from None
+            raise TransportError(
+                french.SMTP_FAILED.format(where=self.where, step=step, to=to, detail=reply)
+            ) from None
         except ssl.SSLError as exc:
             raise TransportError(
-                f"SMTP {self.where} ({step}, message pour {to}) : échec TLS ({self._redact(str(exc))})."
+                french.SMTP_TLS_FAILED.format(
+                    where=self.where, step=step, to=to, detail=self._redact(str(exc))
+                )
             ) from None
         except UnicodeError as exc:  # never shown: its `object` may hold the password
             raise TransportError(
-                f"SMTP {self.where} ({step}, message pour {to}) : caractères non pris en charge "
-                f"({type(exc).__name__})."
+                french.SMTP_BAD_CHARACTERS.format(where=self.where, step=step, to=to, kind=type(exc).__name__)
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             if isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, TimeoutError)):
-                detail = french.os_reason(exc)  # "connexion refusée", not "[Errno 111] Connection refused"
+                # "connexion refusée", not "[Errno 111] Connection refused"
+                detail = core_french.os_reason(exc)
             else:
                 detail = self._redact(str(exc)) or type(exc).__name__
-            raise TransportError(f"SMTP {self.where} ({step}, message pour {to}) : {detail}.") from None
+            raise TransportError(
+                french.SMTP_FAILED.format(where=self.where, step=step, to=to, detail=detail)
+            ) from None
         if refused:
             accepted = [r for r in recipients if r not in refused]
             raise RecipientsRefused(
-                f"SMTP {self.where} a refusé {', '.join(refused)} ({self._replies(refused)}) ; "
-                f"message remis à {', '.join(accepted)}.",
+                french.SMTP_SOME_REFUSED.format(
+                    where=self.where,
+                    refused=", ".join(refused),
+                    replies=self._replies(refused),
+                    accepted=", ".join(accepted),
+                ),
                 message_id,
                 {address: self._reply(*reply) for address, reply in refused.items()},
             )
-        log.info("message %s envoyé par %s à %s", message_id, self.where, to)
+        log.info(french.SMTP_SENT.format(message_id=message_id, where=self.where, to=to))
         return message_id
 
     def _login(self, smtp: smtplib.SMTP) -> None:
@@ -295,9 +302,7 @@ class SmtpTransport:
         # smtplib sends credentials as ASCII only; AUTH PLAIN (RFC 4616) carries UTF-8.
         smtp.ehlo_or_helo_if_needed()
         if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
-            raise smtplib.SMTPNotSupportedError(
-                "identifiant ou mot de passe non ASCII, et le serveur ne propose pas AUTH PLAIN"
-            )
+            raise smtplib.SMTPNotSupportedError(french.SMTP_NO_AUTH_PLAIN)
         code, reply = smtp.docmd("AUTH", "PLAIN " + _b64(f"\0{user}\0{password}"))
         if code != 235:
             raise smtplib.SMTPAuthenticationError(code, reply)
@@ -395,18 +400,17 @@ class GmailTransport:
                 raise TransportError(self._scope_missing(to)) from None
             reason = exc.reason if isinstance(exc.reason, str) else ""
             raise TransportError(
-                f"Gmail a refusé le message pour {to} : {exc.status_code} {reason}".rstrip() + "."
+                french.GMAIL_REFUSED.format(to=to, status=exc.status_code, reason=reason).rstrip() + "."
             ) from None
         except GoogleAuthError as exc:
             raise TransportError(
-                f"Gmail : identifiants Google refusés (message pour {to}) : {str(exc)[:200]}. "
-                "Vérifiez la clé du compte de service ou relancez `lotsync login`."
+                french.GMAIL_CREDENTIALS_REFUSED.format(to=to, detail=str(exc)[:200])
             ) from None
         except (OSError, httplib2.HttpLib2Error) as exc:
-            detail = french.os_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
-            raise TransportError(f"Gmail injoignable (message pour {to}) : {detail}.") from None
+            detail = core_french.os_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
+            raise TransportError(french.GMAIL_UNREACHABLE.format(to=to, detail=detail)) from None
         gmail_id = str(sent.get("id", ""))
-        log.info("message %s envoyé par Gmail à %s", gmail_id, to)
+        log.info(french.GMAIL_SENT.format(gmail_id=gmail_id, to=to))
         return gmail_id
 
     def _scope_missing(self, to: str) -> str:
@@ -455,13 +459,13 @@ def transport_for(
         password = env.get(mail.smtp_password_env) or None
         if user and not password:
             raise TransportError(
-                f"SMTP : la variable d'environnement {mail.smtp_password_env} (mot de passe) est vide "
-                f"alors que {mail.smtp_user_env} (identifiant) est définie."
+                french.SMTP_NO_PASSWORD.format(
+                    password_env=mail.smtp_password_env, user_env=mail.smtp_user_env
+                )
             )
         if password and not user:
             raise TransportError(
-                f"SMTP : la variable d'environnement {mail.smtp_user_env} (identifiant) est vide "
-                f"alors que {mail.smtp_password_env} (mot de passe) est définie."
+                french.SMTP_NO_USER.format(user_env=mail.smtp_user_env, password_env=mail.smtp_password_env)
             )
         return SmtpTransport(
             mail.smtp_host, mail.smtp_port, mail.smtp_security, user, password, mail.smtp_timeout
@@ -472,11 +476,9 @@ def transport_for(
         timeout = google.timeout if google is not None else 60
         if google_credentials is None:
             if google is None:
-                raise TransportError(
-                    "Gmail : il faut la configuration complète pour trouver les identifiants."
-                )
+                raise TransportError(french.GMAIL_NEEDS_CONFIG)
             from lotsync.adapters.google.credentials import load_credentials, scopes_for
 
             google_credentials, _ = load_credentials(config, scopes_for(config, gmail=True))
         return GmailTransport(google_credentials, endpoint, timeout=timeout)
-    raise TransportError(f"Transport de courrier inconnu : {mail.transport!r} (outbox, smtp ou gmail).")
+    raise TransportError(french.MAIL_UNKNOWN_TRANSPORT.format(transport=mail.transport))

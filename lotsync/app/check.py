@@ -16,14 +16,12 @@ from typing import Any
 from lotsync.adapters.backends import Backend, SourceError
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
+from lotsync.app import french
 from lotsync.app.sync import default_backend
 from lotsync.core.headers import find_header
 from lotsync.core.layout import DOSSIER_REQUIRED, SHARED_INPUTS
 from lotsync.tabs.owned import foreign_tabs
 from lotsync.tabs.results import OWNED_TABS
-
-ROLE_READER, ROLE_EDITOR = "Lecteur", "Éditeur"
-"""The roles of Google's « Partager » dialog, as people see them in French."""
 
 
 def _tab_report(rows: list[list[Any]], synonyms: dict[str, list[str]], required: tuple[str, ...]) -> dict:
@@ -92,7 +90,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
     if where.is_google:
         entry["url"] = where.url
         entry["reachable"] = False
-        entry["share_role"] = ROLE_EDITOR if role == "shared" else ROLE_READER
+        entry["share_role"] = french.ROLE_EDITOR if role == "shared" else french.ROLE_READER
     extra = [*(t.name for t in config.shared_tabs().values()), *OWNED_TABS] if role == "shared" else []
     try:
         book = backend.read(source, [tab, *extra])
@@ -103,19 +101,19 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
         return entry, None
     if where.is_google:
         entry["reachable"] = True
-        entry["access"] = "lecture"
+        entry["access"] = french.ACCESS_READ
     entry["name"] = book.name
     entry["tabs"] = book.tab_names
     if tab not in book.tabs:
-        entry["problems"].append(f"onglet « {tab} » introuvable")
+        entry["problems"].append(french.CHECK_MISSING_TAB.format(tab=tab))
         return entry, None
     entry.update(_tab_report(book.tabs[tab], synonyms, required))
     if entry["header_row"] is None:
-        entry["problems"].append("ligne d'en-tête introuvable")
+        entry["problems"].append(french.CHECK_NO_HEADER)
     elif entry["missing"]:
-        entry["problems"].append("colonnes obligatoires absentes : " + ", ".join(entry["missing"]))
+        entry["problems"].append(french.CHECK_MISSING_COLUMNS.format(columns=", ".join(entry["missing"])))
     for foreign in foreign_tabs(book.tabs, OWNED_TABS, book.tab_names) if role == "shared" else []:
-        entry["problems"].append(f"l'onglet « {foreign} » a été créé à la main : lotsync ne l'écrasera pas")
+        entry["problems"].append(french.CHECK_FOREIGN_TAB.format(tab=foreign))
     entry["ok"] = not entry["problems"]
     return entry, book
 
@@ -123,18 +121,15 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
 def _sharing(entry: dict[str, Any], identity: str) -> None:
     """Name the address to share with, and as what, on every Google source."""
     entry["share_with"] = identity or None
-    who = identity or "l'identité de lotsync"
+    who = identity or french.LOTSYNC_IDENTITY
     role = entry["share_role"]
     status = entry.get("http_status")
     if entry["reachable"] or status not in (403, 404):
         return
     if status == 403:
-        problem = f"accès refusé : partagez {entry['url']} avec {who} comme {role} (bouton « Partager »)"
+        problem = french.SHARE_REFUSED.format(url=entry["url"], who=who, role=role)
     else:
-        problem = (
-            f"classeur introuvable : vérifiez l'identifiant dans la configuration ; s'il est juste, "
-            f"partagez {entry['url']} avec {who} comme {role} (bouton « Partager »)"
-        )
+        problem = french.SHARE_NOT_FOUND.format(url=entry["url"], who=who, role=role)
     entry["problems"] = [problem]
 
 
@@ -204,54 +199,59 @@ SHOWN_ANOMALIES = 20
 def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None = None) -> str:
     from lotsync.adapters.google.login import describe_scopes
 
-    lines = ["lotsync check — configuration valide."]
+    lines = [french.CHECK_HEADLINE]
     for c in checks:
         mark = "OK " if c["ok"] else "!! "
         where = c.get("name", c["source"])
         if c.get("url") and c.get("name"):
             where = f"{c['name']} ({c['url']})"
-        lines.append(f"{mark}{c['id']} : {where}, onglet « {c['tab']} »")
+        lines.append(french.CHECK_SOURCE.format(mark=mark, id=c["id"], where=where, tab=c["tab"]))
         if c.get("reachable"):
-            lines.append("     Google : " + _access_text(c))
+            lines.append(french.CHECK_GOOGLE_ACCESS.format(access=_access_text(c)))
         if c.get("tabs") is not None and c["tab"] not in c["tabs"]:
-            lines.append("     onglets présents : " + (", ".join(c["tabs"]) or "aucun"))
+            lines.append(french.CHECK_TABS_PRESENT.format(tabs=", ".join(c["tabs"]) or french.CHECK_NO_TABS))
         if c.get("header_row"):
             columns = ", ".join(f"{field}={label!r}" for field, label in c["columns"].items())
-            lines.append(f"     en-tête ligne {c['header_row']} : {columns}")
-        lines += [f"     problème : {p}" for p in c["problems"]]
+            lines.append(french.CHECK_HEADER.format(row=c["header_row"], columns=columns))
+        lines += [french.CHECK_PROBLEM.format(problem=p) for p in c["problems"]]
         found = c.get("anomalies") or []
         if found:
-            lines.append(
-                f"     {len(found)} anomalie(s) de saisie (la ligne est ignorée jusqu'à correction) :"
-            )
+            lines.append(french.CHECK_ANOMALIES.format(count=len(found)))
             for a in found[:SHOWN_ANOMALIES]:
-                column = f", colonne « {a['column']} »" if a["column"] else ""
-                lines.append(f"       onglet « {a['tab']} », ligne {a['row']}{column} : {a['message']}")
+                column = french.CHECK_ANOMALY_COLUMN.format(column=a["column"]) if a["column"] else ""
+                lines.append(
+                    french.CHECK_ANOMALY.format(
+                        tab=a["tab"], row=a["row"], column=column, message=a["message"]
+                    )
+                )
             if len(found) > SHOWN_ANOMALIES:
-                lines.append(f"       … et {len(found) - SHOWN_ANOMALIES} autre(s) : lotsync sync --dry-run")
+                lines.append(french.CHECK_MORE_ANOMALIES.format(count=len(found) - SHOWN_ANOMALIES))
     if google is not None:
-        lines.append(f"Google : identité {google['identity'] or 'inconnue'}.")
-        if google["scopes"]:
-            lines.append("  accès demandés : " + " ; ".join(describe_scopes(google["scopes"])))
-        detail = ", ".join(f"{name} : {count}" for name, count in google["calls"].items())
         lines.append(
-            f"  appels à l'API pour cette vérification : {google['calls_total']}"
-            + (f" ({detail})" if detail else "")
+            french.CHECK_GOOGLE_IDENTITY.format(identity=google["identity"] or french.CHECK_IDENTITY_UNKNOWN)
+        )
+        if google["scopes"]:
+            lines.append(french.CHECK_SCOPES.format(scopes=" ; ".join(describe_scopes(google["scopes"]))))
+        detail = ", ".join(
+            french.CHECK_API_CALL.format(endpoint=name, count=count)
+            for name, count in google["calls"].items()
+        )
+        lines.append(
+            french.CHECK_API_CALLS.format(
+                total=google["calls_total"], detail=f" ({detail})" if detail else ""
+            )
         )
     bad = sum(not c["ok"] for c in checks)
     anomalies = sum(len(c.get("anomalies") or []) for c in checks)
-    summary = "Tout est lisible." if not bad else f"{bad} source(s) à corriger."
+    summary = french.CHECK_ALL_READABLE if not bad else french.CHECK_SOURCES_TO_FIX.format(count=bad)
     if anomalies:
-        summary += f" {anomalies} anomalie(s) de saisie à corriger (voir ci-dessus)."
+        summary += french.CHECK_ANOMALIES_TO_FIX.format(count=anomalies)
     lines.append(summary)
     return "\n".join(lines)
 
 
 def _access_text(c: dict[str, Any]) -> str:
-    who = c.get("share_with") or "l'identité de lotsync"
+    who = c.get("share_with") or french.LOTSYNC_IDENTITY
     if c["role"] == "shared":
-        return (
-            f"lecture OK ; lotsync écrit ses onglets ici : {who} doit y être {ROLE_EDITOR} "
-            "(check n'écrit rien, l'écriture n'est pas essayée)"
-        )
-    return f"lecture OK (partagé avec {who}, {ROLE_READER} suffit)"
+        return french.ACCESS_SHARED.format(who=who, role=french.ROLE_EDITOR)
+    return french.ACCESS_OFFICE.format(who=who, role=french.ROLE_READER)

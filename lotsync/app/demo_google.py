@@ -10,7 +10,6 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from lotsync.app.demo import SHARED_FILE, write_demo
 
@@ -59,9 +58,3 @@ def upload_demo(directory: Path, base_url: str) -> Path:
     config.write_text(text, encoding="utf-8")
     assert SHARED_FILE in ids
     return config
-
-
-def shared_spreadsheet_id(config: Any) -> str:
-    from lotsync.adapters.sources import classify
-
-    return classify(config.shared.source, config.backend).ref

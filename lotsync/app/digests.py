@@ -22,6 +22,7 @@ from typing import Any
 
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
+from lotsync.app import french
 from lotsync.app.send_log import (
     COLLECTIVE,
     SENDING,
@@ -35,7 +36,7 @@ from lotsync.app.send_log import (
     pending_for,
     was_sent,
 )
-from lotsync.core import french
+from lotsync.core import french as core_french
 from lotsync.core.digest import Week, collective_digest, office_digest
 from lotsync.core.model import Where
 
@@ -152,9 +153,9 @@ def _run(
     try:
         entries = ledger.entries()
     except LedgerError as error:  # without the log, every digest would leave again: none does
-        refused = [(m.id, list(m.emails)) for m in wanted]
+        refused = [(m.id, config.recipients(m.id)) for m in wanted]
         if office in (None, COLLECTIVE):
-            refused.append((COLLECTIVE, list(config.collective.emails)))
+            refused.append((COLLECTIVE, config.recipients(None)))
         return [DigestResult(ident, week.label, to, "failed", error=str(error)) for ident, to in refused]
 
     def locate(where: Where) -> str:
@@ -174,7 +175,7 @@ def _run(
             )
         )
     jobs = [
-        _Job(d.member.id, list(m.emails), render_office(d, config.collective.name), d.live_refs)
+        _Job(d.member.id, config.recipients(m.id), render_office(d, config.collective.name), d.live_refs)
         for d, m in zip(digests, config.members, strict=True)
         if m in wanted
     ]
@@ -183,7 +184,7 @@ def _run(
         jobs.append(
             _Job(
                 COLLECTIVE,
-                list(config.collective.emails),
+                config.recipients(None),
                 render_collective(collective, config.collective.name),
                 frozenset(),
             )
@@ -313,7 +314,7 @@ def _send(
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, OSError):
-        return french.os_error(error)
+        return core_french.os_error(error)
     return str(error) or type(error).__name__
 
 

@@ -33,7 +33,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lotsync.core import french
+from lotsync.app import french
+from lotsync.core import french as core_french
 from lotsync.core.errors import LotsyncError
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class FileLock:
             raise LockUnavailable(self._unavailable(error)) from None
 
     def _unavailable(self, error: OSError) -> str:
-        return french.LOCK_UNAVAILABLE.format(reason=french.os_error(error, self.path))
+        return french.LOCK_UNAVAILABLE.format(reason=core_french.os_error(error, self.path))
 
 
 def work_lock_path(config: Any) -> Path:
@@ -155,10 +156,7 @@ def work_lock(config: Any, *, wait: float | None = None) -> Iterator[Path]:
     key = str(path.absolute())
     held: set[str] = _nested.__dict__.setdefault("paths", set())
     if key in held:
-        raise RuntimeError(
-            f"work_lock({path}) imbriqué : ce fil le tient déjà (il attendrait sa propre fin). "
-            "Prenez-le une seule fois, autour de tout le travail."
-        )
+        raise RuntimeError(french.WORK_LOCK_NESTED.format(path=path))
     lock = FileLock(path)
     lock.acquire(wait)
     held.add(key)

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from lotsync.adapters.atomic import replace_file
 from lotsync.adapters.cron import DEFAULT_DIGEST, DEFAULT_SYNC, cron_trigger
+from lotsync.app import french
 from lotsync.app.lock import LOCK_FILE
-from lotsync.core import french
 
 STATE_FILE = "lotsync-state.json"
 """The state file's name beside the configuration when `[schedule] state_file` is not set."""

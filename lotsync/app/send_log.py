@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from lotsync.adapters.atomic import replace_file
-from lotsync.core import french
+from lotsync.app import french
+from lotsync.core import french as core_french
 from lotsync.core.errors import LotsyncError
+from lotsync.tabs import french as tabs_french
 
 COLLECTIVE = "collectif"
 """The ledger's name for the collective digest."""
@@ -143,7 +145,7 @@ class FileLedger:
         except FileNotFoundError:
             return []  # no digest was ever sent from this configuration
         except OSError as error:
-            raise self._unreadable(french.os_reason(error)) from None
+            raise self._unreadable(core_french.os_reason(error)) from None
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -178,7 +180,7 @@ class FileLedger:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             replace_file(self.path, text.encode("utf-8"))
         except OSError as error:
-            raise LedgerError(french.os_error(error, self.path)) from None
+            raise LedgerError(core_french.os_error(error, self.path)) from None
 
     def _unreadable(self, reason: str) -> LedgerError:
         return LedgerError(french.LEDGER_UNREADABLE.format(where=self.path, reason=reason))
@@ -196,7 +198,7 @@ class JournalLedger:
 
     @property
     def where(self) -> str:
-        return french.LEDGER_JOURNAL.format(tab=french.TAB_JOURNAL)
+        return french.LEDGER_JOURNAL.format(tab=tabs_french.TAB_JOURNAL)
 
     def entries(self) -> list[SentDigest]:
         from lotsync.adapters.backends import SourceError
@@ -228,7 +230,7 @@ class JournalLedger:
                 self.spreadsheet_id, journal_note(entry.sent_at, outcome, entry.week, detail), entry.sent_at
             )
         except WriteError as error:
-            raise LedgerError(f"{self.where} : {error}") from error
+            raise LedgerError(french.LEDGER_WRITE_FAILED.format(where=self.where, error=error)) from error
 
     def _unreadable(self, reason: str) -> LedgerError:
         return LedgerError(french.LEDGER_UNREADABLE.format(where=self.where, reason=reason))

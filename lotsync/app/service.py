@@ -39,9 +39,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from lotsync.adapters.config import Config
 from lotsync.adapters.cron import cron_trigger
+from lotsync.app import french
 from lotsync.app.lock import LockError, ProcessLock
 from lotsync.app.schedule import fire_times, read_state, state_paths, write_state
-from lotsync.core import french
 
 log = logging.getLogger("lotsync")
 
@@ -82,26 +82,18 @@ class AlertMail:
 def _alert(config: Config, failures: int, error: str | None) -> AlertMail:
     from html import escape
 
-    text = (
-        f"lotsync n'a pas pu synchroniser les comptes du collectif {failures} fois de suite.\n\n"
-        f"Dernière erreur : {error or 'inconnue'}\n\n"
-        "Les onglets du classeur partagé n'ont pas été modifiés par ces tentatives. lotsync réessaie "
-        "à chaque créneau prévu ; un autre courriel suivra quand la synchronisation refonctionnera.\n"
-    )
+    text = french.ALERT_TEXT.format(failures=failures, error=error or french.ALERT_ERROR_UNKNOWN)
     return AlertMail(
-        f"lotsync : la synchronisation échoue ({config.collective.name})",
+        french.ALERT_SUBJECT.format(collective=config.collective.name),
         text,
         "<p>" + escape(text).replace("\n\n", "</p><p>").replace("\n", "<br>") + "</p>",
     )
 
 
 def _recovery(config: Config, failures: int) -> AlertMail:
-    text = (
-        f"La synchronisation de lotsync refonctionne, après {failures} échec(s) de suite. "
-        "Les onglets du classeur partagé sont à jour.\n"
-    )
+    text = french.RECOVERY_TEXT.format(failures=failures)
     return AlertMail(
-        f"lotsync : la synchronisation refonctionne ({config.collective.name})", text, f"<p>{text}</p>"
+        french.RECOVERY_SUBJECT.format(collective=config.collective.name), text, f"<p>{text}</p>"
     )
 
 
@@ -226,23 +218,23 @@ class Service:
         except LockError as exc:  # another command is writing: said in one line, no traceback
             error = str(exc)
         except Exception as exc:  # a failing job must not stop the scheduler
-            log.exception("synchronisation : erreur inattendue")
+            log.exception(french.LOG_SYNC_CRASHED)
             error = f"{type(exc).__name__}: {exc}"
         seconds = round(time.perf_counter() - started, 2)
         ok = error is None
         if ok:
-            log.info("synchronisation réussie en %.2f s (%d appels API)", seconds, sum(api_calls.values()))
+            log.info(french.LOG_SYNC_OK.format(seconds=seconds, calls=sum(api_calls.values())))
         else:
-            log.error("synchronisation échouée en %.2f s : %s", seconds, error)
+            log.error(french.LOG_SYNC_FAILED.format(seconds=seconds, error=error))
         with self._state_lock:
             state = self.state()
             failures = 0 if ok else int(state.get("consecutive_failures", 0)) + 1
             alert_sent = bool(state.get("alert_sent", False))
             previous_failures = int(state.get("consecutive_failures", 0))
             if not ok and failures >= self.config.schedule.failure_alert_after and not alert_sent:
-                alert_sent = self._mail(_alert(self.config, failures, error), "alerte")
+                alert_sent = self._mail(_alert(self.config, failures, error), french.MAIL_ALERT)
             elif ok and alert_sent:
-                alert_sent = not self._mail(_recovery(self.config, previous_failures), "rétablissement")
+                alert_sent = not self._mail(_recovery(self.config, previous_failures), french.MAIL_RECOVERY)
             self._update_state(
                 sync={
                     "at": now.isoformat(),
@@ -270,18 +262,22 @@ class Service:
         try:
             results = (self._digest_fn or run_digests)(self.config, week=week, now=now.replace(tzinfo=None))
             sent = sum(1 for r in results if r.status in ("sent", "sent_unrecorded"))
-            failed = [f"{r.office} : {r.error}" for r in results if r.status in FAILED_STATUSES]
+            failed = [
+                french.DIGEST_OFFICE_FAILED.format(office=r.office, error=r.error)
+                for r in results
+                if r.status in FAILED_STATUSES
+            ]
             error = " ; ".join(failed) or None
         except LockError as exc:
             error = str(exc)
         except Exception as exc:
-            log.exception("récapitulatifs : erreur inattendue")
+            log.exception(french.LOG_DIGESTS_CRASHED)
             error = f"{type(exc).__name__}: {exc}"
         ok = error is None
         if ok:
-            log.info("récapitulatifs de la semaine %s : %d envoyé(s)", week.label, sent)
+            log.info(french.LOG_DIGESTS_OK.format(week=week.label, sent=sent))
         else:
-            log.error("récapitulatifs de la semaine %s : échec : %s", week.label, error)
+            log.error(french.LOG_DIGESTS_FAILED.format(week=week.label, error=error))
         changes: dict[str, Any] = {
             "digest": {
                 "at": now.isoformat(),
@@ -300,22 +296,22 @@ class Service:
         from lotsync.adapters.mail import compose
         from lotsync.adapters.mail_transports import transport_for
 
-        recipients = list(self.config.collective.emails)
+        recipients = self.config.recipients(None)
         if not recipients:
-            log.warning("courriel d'%s non envoyé : aucune adresse dans [collective] emails", what)
+            log.warning(french.LOG_MAIL_NO_RECIPIENT.format(what=what))
             return False
         transport = self._transport
         try:
             transport = transport or transport_for(self.config)
             transport.send(compose(mail, self.config.mail.sender, recipients))
         except Exception as exc:
-            log.error("courriel d'%s non envoyé : %s", what, exc)
+            log.error(french.LOG_MAIL_FAILED.format(what=what, error=exc))
             return False
         finally:
             if self._transport is None and transport is not None and hasattr(transport, "close"):
                 with contextlib.suppress(Exception):
                     transport.close()
-        log.warning("courriel d'%s envoyé à %s", what, ", ".join(recipients))
+        log.warning(french.LOG_MAIL_SENT.format(what=what, recipients=", ".join(recipients)))
         return True
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -336,15 +332,18 @@ class Service:
             self.add_jobs()
             missed = self.catch_up(now)
             if missed:
-                log.info("démarrage : rattrapage (%s manqué pendant l'arrêt)", missed)
+                log.info(french.LOG_CATCH_UP.format(job=missed))
                 job = self.digest_job if missed == "digest" else self.sync_job
-                self.scheduler.add_job(job, id=f"catch-up-{missed}", name=f"rattrapage {missed}")
+                self.scheduler.add_job(
+                    job, id=f"catch-up-{missed}", name=french.CATCH_UP_JOB.format(job=missed)
+                )
             log.info(
-                "planificateur démarré (processus %d, fuseau %s) : sync « %s », récapitulatifs « %s »",
-                os.getpid(),
-                self.config.collective.timezone,
-                self.config.schedule.sync,
-                self.config.schedule.digest,
+                french.LOG_STARTED.format(
+                    pid=os.getpid(),
+                    timezone=self.config.collective.timezone,
+                    sync=self.config.schedule.sync,
+                    digest=self.config.schedule.digest,
+                )
             )
             self.scheduler.start()
         except BaseException:
@@ -360,7 +359,7 @@ class Service:
         if self.stopping.is_set():
             return
         self.stopping.set()
-        log.info("arrêt demandé : fin du travail en cours, puis arrêt")
+        log.info(french.LOG_STOPPING)
         with contextlib.suppress(Exception):
             self.scheduler.shutdown(wait=True)
         if isinstance(self.scheduler, BackgroundScheduler):
@@ -373,7 +372,7 @@ class Service:
                 scheduler.update(pid=None, stopped_at=self.now().isoformat())
                 self._update_state(scheduler=scheduler)
             self.lock.release()
-            log.info("planificateur arrêté")
+            log.info(french.LOG_STOPPED)
 
     def run(self) -> None:
         """`lotsync run`: SIGTERM and SIGINT stop it cleanly."""

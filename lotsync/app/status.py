@@ -14,20 +14,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from lotsync.app import french
 from lotsync.app.lock import lock_is_held
 from lotsync.app.schedule import crons, next_fire, read_state, state_paths
-from lotsync.core import french
-
-OUTCOMES = {
-    "ok": "réussie",
-    "success": "réussie",
-    "done": "réussie",
-    "failed": "échec",
-    "error": "échec",
-    "skipped": "sautée",
-    "interrupted": "interrompue",
-}
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def _section(state: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -85,7 +74,7 @@ def _when(value: Any, tz: ZoneInfo, *, weekday: bool = False) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(tz)
     text = moment.strftime("%d/%m/%Y %H:%M")
-    return f"{DAYS[moment.weekday()]} {text}" if weekday else text
+    return f"{french.WEEKDAYS[moment.weekday()]} {text}" if weekday else text
 
 
 def _seconds(value: Any) -> str:
@@ -97,30 +86,30 @@ def _seconds(value: Any) -> str:
 
 def _sync_line(sync: dict[str, Any] | None, tz: ZoneInfo) -> list[str]:
     if not sync:
-        return ["Dernière synchronisation : aucune depuis que le service tient son état."]
-    outcome = OUTCOMES.get(str(sync.get("outcome")), str(sync.get("outcome") or "?"))
-    parts = [f"Dernière synchronisation : {_when(sync.get('at'), tz)}, {outcome}"]
+        return [french.STATUS_NO_SYNC]
+    outcome = french.RUN_OUTCOMES.get(str(sync.get("outcome")), str(sync.get("outcome") or "?"))
+    parts = [french.STATUS_LAST_SYNC.format(when=_when(sync.get("at"), tz), outcome=outcome)]
     if sync.get("seconds") is not None:
-        parts.append(f" en {_seconds(sync['seconds'])}")
+        parts.append(french.STATUS_SYNC_SECONDS.format(seconds=_seconds(sync["seconds"])))
     if sync.get("api_calls") is not None:
-        parts.append(f", {sync['api_calls']} appel(s) à l'API Google")
+        parts.append(french.STATUS_SYNC_API_CALLS.format(calls=sync["api_calls"]))
     lines = ["".join(parts) + "."]
     if sync.get("error"):
-        lines.append(f"  cause : {sync['error']}")
+        lines.append(french.STATUS_CAUSE.format(error=sync["error"]))
     return lines
 
 
 def _digest_line(digest: dict[str, Any] | None, tz: ZoneInfo) -> list[str]:
     if not digest:
-        return ["Dernier récapitulatif : aucun depuis que le service tient son état."]
-    outcome = OUTCOMES.get(str(digest.get("outcome")), str(digest.get("outcome") or "?"))
-    if outcome.endswith("e") and outcome not in ("échec",):
+        return [french.STATUS_NO_DIGEST]
+    outcome = french.RUN_OUTCOMES.get(str(digest.get("outcome")), str(digest.get("outcome") or "?"))
+    if outcome.endswith("e") and outcome not in (french.OUTCOME_FAILED,):
         outcome = outcome[:-1]  # réussie → réussi : « le récapitulatif » est masculin
-    line = f"Dernier récapitulatif : {_when(digest.get('at'), tz)}, {outcome}"
+    line = french.STATUS_LAST_DIGEST.format(when=_when(digest.get("at"), tz), outcome=outcome)
     if digest.get("week"):
-        line += f", semaine {digest['week']}"
+        line += french.STATUS_DIGEST_WEEK.format(week=digest["week"])
     if digest.get("sent") is not None:
-        line += f", {digest['sent']} envoyé(s)"
+        line += french.STATUS_DIGEST_SENT.format(sent=digest["sent"])
     return [line + "."]
 
 
@@ -135,25 +124,25 @@ def status_text(
     if scheduler["running"]:
         detail = []
         if scheduler["pid"]:
-            detail.append(f"pid {scheduler['pid']}")
+            detail.append(french.STATUS_PID.format(pid=scheduler["pid"]))
         if scheduler["started_at"]:
-            detail.append(f"démarré le {_when(scheduler['started_at'], tz)}")
-        lines.append(
-            "Service : un planificateur tourne" + (f" ({', '.join(detail)})" if detail else "") + "."
-        )
+            detail.append(french.STATUS_STARTED.format(when=_when(scheduler["started_at"], tz)))
+        lines.append(french.STATUS_RUNNING.format(detail=f" ({', '.join(detail)})" if detail else ""))
     else:
-        lines.append(f"Service : aucun planificateur ne tourne (verrou libre : {data['lock_file']}).")
+        lines.append(french.STATUS_NOT_RUNNING.format(lock=data["lock_file"]))
     if data["state_error"]:
-        lines.append(f"Attention : {data['state_error']}")
+        lines.append(french.STATUS_WARNING.format(error=data["state_error"]))
     lines += _sync_line(data["sync"], tz)
     lines += _digest_line(data["digest"], tz)
     failures = data["consecutive_failures"]
     if failures:
-        alert = " ; alerte envoyée au collectif" if data["alert_sent"] else ""
-        lines.append(f"Échecs consécutifs de la synchronisation : {failures}{alert}.")
-    for job, label in (("sync", "Prochaine synchronisation"), ("digest", "Prochain récapitulatif")):
+        alert = french.STATUS_ALERT_SENT if data["alert_sent"] else ""
+        lines.append(french.STATUS_FAILURES.format(failures=failures, alert=alert))
+    for job, label in (("sync", french.STATUS_NEXT_SYNC), ("digest", french.STATUS_NEXT_DIGEST)):
         upcoming = data["next"][job]
-        at = _when(upcoming["at"], tz, weekday=True) if upcoming["at"] else "jamais"
-        lines.append(f"{label} : {at} ({data['timezone']}, cron « {upcoming['cron']} »).")
-    lines.append(f"État : {data['state_file']}")
+        at = _when(upcoming["at"], tz, weekday=True) if upcoming["at"] else french.STATUS_NEVER
+        lines.append(
+            french.STATUS_NEXT.format(label=label, at=at, timezone=data["timezone"], cron=upcoming["cron"])
+        )
+    lines.append(french.STATUS_STATE_FILE.format(path=data["state_file"]))
     return "\n".join(lines)

@@ -17,11 +17,13 @@ from typing import Any, NamedTuple
 
 from lotsync.adapters.backends import Backend, ReadBook, Router, SourceError, WriteError, WriteReport
 from lotsync.adapters.config import Config
-from lotsync.core import french
+from lotsync.app import french
+from lotsync.core import french as core_french
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
 from lotsync.core.layout import SHARED_INPUTS
 from lotsync.core.model import Anomaly, AnomalyKind, Where
+from lotsync.tabs import french as tabs_french
 from lotsync.tabs.owned import (
     edited_by_hand,
     foreign_tabs,
@@ -228,9 +230,9 @@ def _sync(
     edits = edited_by_hand(shared.tabs, shared.fingerprints) if shared is not None else []
     last_complete = None
     edited = {tab for tab, _ in edits}
-    if not books.complete and shared is not None and french.TAB_BALANCES not in edited:
+    if not books.complete and shared is not None and core_french.TAB_BALANCES not in edited:
         # The last complete balances, read back for the digests (never figures someone changed).
-        last_complete = read_balances_tab(shared.tabs.get(french.TAB_BALANCES) or [], books.members)
+        last_complete = read_balances_tab(shared.tabs.get(core_french.TAB_BALANCES) or [], books.members)
 
     if dry_run:
         return SyncOutcome(
@@ -259,7 +261,7 @@ def _sync(
         "",
         Quantity(elapsed()),
         # The run's id makes its line recognisable (a write whose answer was lost is checked by it).
-        f"{detail} · exécution {secrets.token_hex(4)}",
+        french.JOURNAL_RUN.format(detail=detail, run=secrets.token_hex(4)),
     )
     if edits:
         error = hand_edit_refusal(shared.name, edits, shared.saved_by)
@@ -295,12 +297,14 @@ def stale_version(tab: OutputTab, previous: list[list[Any]] | None, reasons: lis
     were complete figures, a line that says so and no figure at all."""
     why = " ; ".join(reasons)
     if previous is not None and holds_figures(previous):
-        since = generated_on(previous) or french.UNKNOWN_DATE
+        since = generated_on(previous) or tabs_french.UNKNOWN_DATE
         keep = french.STALE_MARKER.format(since=since, reasons=why)
         return OutputTab(tab.name, [], tab.widths, keep=keep)
-    return OutputTab(tab.name, [Row("title", (french.NEVER_COMPLETE.format(reasons=why),))], tab.widths)
+    return OutputTab(tab.name, [Row("title", (tabs_french.NEVER_COMPLETE.format(reasons=why),))], tab.widths)
 
 
 def _status_summary(books: Books) -> str:
     counts = books.status_counts()
-    return "; ".join(f"{french.RECON_STATUSES[k]} : {v}" for k, v in counts.items())
+    return "; ".join(
+        french.STATUS_COUNT.format(status=core_french.RECON_STATUSES[k], count=v) for k, v in counts.items()
+    )

@@ -17,7 +17,9 @@ from typing import Any
 import click
 
 from lotsync import __version__
-from lotsync.core import french
+from lotsync.app import french as app_french
+from lotsync.cli import french
+from lotsync.core import french as core_french
 from lotsync.core.errors import EXIT_FAILED, EXIT_USAGE, LotsyncError
 
 EXIT_OK, EXIT_PARTIAL = 0, 3
@@ -53,7 +55,7 @@ def _load(config_path: str | None) -> Any:
     try:
         return load_config(path)
     except ConfigError as error:
-        click.echo(f"Configuration invalide ({error.path}) :", err=True)
+        click.echo(french.CONFIG_ERROR.format(path=error.path), err=True)
         for line in error.lines:
             click.echo(f"  - {line}", err=True)
         sys.exit(EXIT_USAGE)
@@ -95,11 +97,11 @@ class Commands(click.Group):
             click.echo(str(error), err=True)
             ctx.exit(error.exit_code)
         except OSError as error:
-            log.debug("erreur du système", exc_info=True)
-            click.echo(french.CLI_OS_ERROR.format(reason=french.os_error(error)), err=True)
+            log.debug(french.LOG_OS_ERROR, exc_info=True)
+            click.echo(french.CLI_OS_ERROR.format(reason=core_french.os_error(error)), err=True)
             ctx.exit(EXIT_FAILED)
         except Exception as error:
-            log.debug("erreur inattendue", exc_info=True)
+            log.debug(french.LOG_UNEXPECTED, exc_info=True)
             detail = str(error).splitlines()[0] if str(error) else ""
             click.echo(
                 french.CLI_UNEXPECTED.format(
@@ -165,12 +167,12 @@ def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry
         click.echo(outcome_text(outcome))
     if outcome.failed:
         if output_format == "json":
-            click.echo(f"ÉCHEC : {outcome.error}", err=True)
+            click.echo(french.FAILED.format(error=outcome.error), err=True)
         sys.exit(EXIT_FAILED)
     if not outcome.complete:
         if output_format == "json":
             click.echo(
-                french.PARTIAL_SUMMARY.format(reasons=outcome.books.gap_reasons()),
+                app_french.PARTIAL_SUMMARY.format(reasons=outcome.books.gap_reasons()),
                 err=True,
             )
         sys.exit(EXIT_PARTIAL)
@@ -211,7 +213,7 @@ def check(config_path: str | None, output_format: str) -> None:
 @click.option(
     "--account",
     default=None,
-    metavar="ADRESSE",
+    metavar=french.ACCOUNT_METAVAR,
     help="Le compte Google à utiliser (proposé à Google, et noté pour dire avec qui partager les classeurs).",
 )
 def login(config_path: str | None, client_secrets: str | None, no_browser: bool, account: str | None) -> None:
@@ -228,36 +230,28 @@ def login(config_path: str | None, client_secrets: str | None, no_browser: bool,
 
     def show(url: str) -> None:
         if no_browser:
-            click.echo("Ouvrez cette adresse dans votre navigateur et autorisez lotsync :")
+            click.echo(french.LOGIN_OPEN_URL)
         else:
-            click.echo("Le navigateur va s'ouvrir ; sinon, ouvrez cette adresse et autorisez lotsync :")
+            click.echo(french.LOGIN_BROWSER_OPENING)
         click.echo(f"  {url}")
-        click.echo("En attente de la réponse de Google…")
+        click.echo(french.LOGIN_WAITING)
 
     try:
         result = run_login(
             config, client_secrets, open_browser=not no_browser, on_url=show, login_hint=account
         )
     except LoginError as error:
-        click.echo(f"Connexion impossible : {error}", err=True)
+        click.echo(french.LOGIN_FAILED.format(error=error), err=True)
         sys.exit(EXIT_USAGE if error.usage else EXIT_FAILED)
     except KeyboardInterrupt:
-        click.echo("Connexion interrompue : aucun jeton enregistré.", err=True)
+        click.echo(french.LOGIN_INTERRUPTED, err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"Connecté. Jeton enregistré dans {result.path} (lisible par vous seul).")
-    click.echo("Accès accordés : " + " ; ".join(describe_scopes(result.scopes)) + ".")
-    who = result.account or "votre adresse Google"
-    click.echo(
-        f"Partagez chaque classeur avec {who} : Lecteur pour ceux des offices, Éditeur pour le "
-        "classeur partagé. Puis : lotsync check."
-    )
+    click.echo(french.LOGIN_DONE.format(path=result.path))
+    click.echo(french.LOGIN_SCOPES.format(scopes=" ; ".join(describe_scopes(result.scopes))))
+    who = result.account or french.LOGIN_YOUR_ADDRESS
+    click.echo(french.LOGIN_SHARE.format(who=who))
     if key := service_account_in_use(config):
-        click.echo(
-            f"Attention : la clé de compte de service {key} est configurée ([google] credentials ou "
-            "GOOGLE_APPLICATION_CREDENTIALS) ; elle passe avant ce jeton. Retirez-la pour utiliser votre "
-            "compte.",
-            err=True,
-        )
+        click.echo(french.LOGIN_KEY_FIRST.format(key=key), err=True)
 
 
 @cli.command()
@@ -268,10 +262,10 @@ def logout() -> None:
 
     removed = run_logout()
     if removed is None:
-        click.echo(f"Aucun jeton enregistré ({token_cache_path()}).")
+        click.echo(french.LOGOUT_NO_TOKEN.format(path=token_cache_path()))
         return
-    click.echo(f"Jeton supprimé : {removed}.")
-    click.echo("Pour retirer aussi l'accès de lotsync chez Google : https://myaccount.google.com/permissions")
+    click.echo(french.LOGOUT_DONE.format(path=removed))
+    click.echo(french.LOGOUT_REVOKE)
 
 
 @cli.command()
@@ -322,17 +316,6 @@ def digest(
     _send_digests(config, week, office, dry_run, preview, force, output_format)
 
 
-DIGEST_STATUS = {
-    "sent": "envoyé",
-    "already_sent": "déjà envoyé cette semaine",
-    "dry_run": "prêt (simulation, rien n'est envoyé)",
-    "preview": "aperçu écrit",
-    "no_recipient": "aucun destinataire configuré",
-    "failed": "ÉCHEC",
-    "sent_unrecorded": "envoyé, mais pas noté au registre (repartira avec le même identifiant)",
-}
-
-
 def _send_digests(
     config: Any,
     week: str | None,
@@ -348,7 +331,9 @@ def _send_digests(
 
     if office not in (None, COLLECTIVE, *config.member_ids):
         known = ", ".join((*config.member_ids, COLLECTIVE))
-        raise click.BadParameter(f"office inconnu : {office} ({known})", param_hint="--office")
+        raise click.BadParameter(
+            french.DIGEST_UNKNOWN_OFFICE.format(office=office, known=known), param_hint="--office"
+        )
     today, now = _clock(config, None)
     try:
         chosen = Week.parse(week) if week else Week.containing(today)
@@ -366,10 +351,10 @@ def _send_digests(
     if output_format == "json":
         _print_json({"week": chosen.label, "digests": [r.__dict__ for r in results]})
     else:
-        click.echo(f"Récapitulatifs de la semaine {chosen.label} :")
+        click.echo(french.DIGEST_WEEK.format(week=chosen.label))
         for r in results:
             detail = f" : {r.error}" if r.error else (f" ({', '.join(r.files)})" if r.files else "")
-            click.echo(f"  {r.office:<10} {DIGEST_STATUS[r.status]}{detail}")
+            click.echo(f"  {r.office:<10} {french.DIGEST_STATUS[r.status]}{detail}")
     if any(r.failed for r in results):
         sys.exit(EXIT_FAILED)
 
@@ -399,13 +384,13 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
     if not on_google:
         config_file = write_demo(Path(directory))
         if output_format == "text":
-            click.echo(f"Démonstration : {config_file}")
+            click.echo(french.DEMO_CONFIG.format(path=config_file))
         config = _load(str(config_file))
         _run_and_report(config, as_of, output_format, dry_run)
         if output_format == "text" and not dry_run:
             # The demo ends with the week's digests, written to its outbox folder.
             _send_digests(config, None, None, False, None, False, "text")
-            click.echo(f"Boîte d'envoi de la démonstration : {config.mail.outbox}")
+            click.echo(french.DEMO_OUTBOX.format(path=config.mail.outbox))
         return
     from fake_google import FakeGoogle
     from lotsync.app.demo_google import upload_demo
@@ -413,8 +398,8 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
     with FakeGoogle() as google:
         config_file = upload_demo(Path(directory), google.base_url)
         if output_format == "text":
-            click.echo(f"Émulateur Google : {google.base_url} ; classeurs importés en Google Sheets.")
-            click.echo(f"Démonstration : {config_file}")
+            click.echo(french.DEMO_GOOGLE.format(url=google.base_url))
+            click.echo(french.DEMO_CONFIG.format(path=config_file))
         _run_and_report(_load(str(config_file)), as_of, output_format, dry_run)
 
 
@@ -442,7 +427,7 @@ def run(config_path: str | None, log_format: str) -> None:
     try:
         Service(config).run()
     except AlreadyRunning as error:
-        click.echo(f"Refus de démarrer : {error}", err=True)
+        click.echo(french.RUN_REFUSED.format(error=error), err=True)
         sys.exit(EXIT_FAILED)
 
 

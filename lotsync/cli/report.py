@@ -12,11 +12,14 @@ from typing import Any
 
 from lotsync import __version__
 from lotsync.adapters.config import Config
+from lotsync.app import french as app_french
 from lotsync.app.sync import SyncOutcome
-from lotsync.core import french
+from lotsync.cli import french
+from lotsync.core import french as core_french
 from lotsync.core.books import Books
 from lotsync.core.model import Anomaly, Dossier, Split, Where
 from lotsync.core.turnover import OfficeYear
+from lotsync.tabs import french as tabs_french
 
 SCHEMA_VERSION = 1
 
@@ -190,44 +193,53 @@ def outcome_text(outcome: SyncOutcome) -> str:
     books = outcome.books
     names = {m.id: m.short for m in books.members}
     width = max(len(n) for n in names.values())
-    lines = [f"lotsync — synchronisation au {french.long_date(books.as_of)}"]
+    lines = [french.SYNC_TITLE.format(day=core_french.long_date(books.as_of))]
     read = ", ".join(f"{names[m]} {n}" for m, n in books.rows_read.items())
-    lines.append(f"Lignes lues : {read} ; {french.plural(len(books.dossiers), 'dossier')} retenus.")
+    dossiers = core_french.plural(len(books.dossiers), french.SYNC_DOSSIER)
+    lines.append(french.SYNC_ROWS_READ.format(read=read, dossiers=dossiers))
     counts = books.status_counts()
-    detail = ", ".join(f"{french.RECON_STATUSES[k].lower()} {v}" for k, v in counts.items()) or "aucune"
-    lines.append(
-        f"Rapprochement : {french.plural(len(books.reconciliation), 'journée')} entre offices ({detail})."
+    detail = (
+        ", ".join(f"{core_french.RECON_STATUSES[k].lower()} {v}" for k, v in counts.items())
+        or french.SYNC_NO_RECONCILIATION
     )
+    days = core_french.plural(len(books.reconciliation), french.SYNC_DAY)
+    lines.append(french.SYNC_RECONCILIATION.format(days=days, detail=detail))
     if not books.complete:
         # Balances computed without an office are wrong money: they are not shown at all.
-        lines.append(french.PARTIAL_SUMMARY.format(reasons=books.gap_reasons()))
+        lines.append(app_french.PARTIAL_SUMMARY.format(reasons=books.gap_reasons()))
         lines.append(french.PARTIAL_KEPT.format(tabs=", ".join(outcome.stale_tabs)))
     else:
-        lines.append("Soldes (positif : à recevoir, négatif : à payer) :")
+        lines.append(french.SYNC_BALANCES)
         for b in books.balances:
-            lines.append(f"  {names[b.member]:<{width}}  {french.money(b.net):>14}")
+            lines.append(f"  {names[b.member]:<{width}}  {core_french.money(b.net):>14}")
         if books.transfers:
-            lines.append("Virements suggérés :")
+            lines.append(french.SYNC_TRANSFERS)
             lines += [
-                f"  {names[t.debtor]} → {names[t.creditor]} : {french.money(t.amount)}"
+                f"  {names[t.debtor]} → {names[t.creditor]} : {core_french.money(t.amount)}"
                 for t in books.transfers
             ]
         else:
-            lines.append(french.SECTION_NO_TRANSFER)
-    lines.append(
-        f"Anomalies : {len(books.anomalies)}"
-        + (f" (détail dans l'onglet « {french.TAB_ANOMALIES} »)." if books.anomalies else ".")
-    )
+            lines.append(tabs_french.SECTION_NO_TRANSFER)
+    if books.anomalies:
+        lines.append(
+            french.SYNC_ANOMALIES_DETAIL.format(count=len(books.anomalies), tab=tabs_french.TAB_ANOMALIES)
+        )
+    else:
+        lines.append(french.SYNC_ANOMALIES.format(count=len(books.anomalies)))
     if outcome.dry_run:
-        lines.append("Simulation (--dry-run) : rien n'a été écrit.")
+        lines.append(french.SYNC_DRY_RUN)
     elif outcome.error:
-        lines.append(f"ÉCHEC : {outcome.error}")
+        lines.append(french.FAILED.format(error=outcome.error))
     elif outcome.report:
-        rewritten = ", ".join(outcome.report.rewritten) or "aucun onglet à réécrire (déjà à jour)"
-        lines.append(f"Écrit dans {outcome.shared} : {rewritten} ; ligne ajoutée au {french.TAB_JOURNAL}.")
+        rewritten = ", ".join(outcome.report.rewritten) or french.SYNC_NOTHING_REWRITTEN
+        lines.append(
+            french.SYNC_WRITTEN.format(
+                shared=outcome.shared, rewritten=rewritten, journal=tabs_french.TAB_JOURNAL
+            )
+        )
     if outcome.api_calls:
         detail = ", ".join(f"{name} {count}" for name, count in sorted(outcome.api_calls.items()))
-        lines.append(f"Appels à Google : {sum(outcome.api_calls.values())} ({detail}).")
+        lines.append(french.SYNC_API_CALLS.format(total=sum(outcome.api_calls.values()), detail=detail))
     return "\n".join(lines)
 
 
@@ -254,21 +266,27 @@ def fees_json(
 
 def fees_text(config: Config, splits: list[Split], anomalies: list[Anomaly], year: int | None) -> str:
     names = {m.id: m.member().short for m in config.members}
-    title = f"Répartition des frais communs {year}" if year else "Répartition des frais communs"
+    title = french.FEES_TITLE_YEAR.format(year=year) if year else french.FEES_TITLE
     lines = [title]
     totals = {m: Decimal("0.00") for m in config.member_ids}
     for s in splits:
         e = s.expense
-        paid = "remboursé" if e.reimbursed else "à rembourser"
+        paid = french.FEES_REIMBURSED if e.reimbursed else french.FEES_TO_REIMBURSE
         lines.append(
-            f"- {e.label} ({e.year or 's. d.'}) : {french.money(e.amount)}, payé par "
-            f"{names[e.paid_by]}, clé « {e.key} », {paid}"
+            french.FEES_EXPENSE.format(
+                label=e.label,
+                year=e.year or french.FEES_NO_YEAR,
+                amount=core_french.money(e.amount),
+                paid_by=names[e.paid_by],
+                key=e.key,
+                paid=paid,
+            )
         )
         for share in s.shares:
             totals[share.member] += share.amount
-            lines.append(f"    {names[share.member]:<28} {french.money(share.amount):>14}")
-    lines.append("Total par office :")
-    lines += [f"    {names[m]:<28} {french.money(v):>14}" for m, v in totals.items()]
+            lines.append(f"    {names[share.member]:<28} {core_french.money(share.amount):>14}")
+    lines.append(french.FEES_TOTAL)
+    lines += [f"    {names[m]:<28} {core_french.money(v):>14}" for m, v in totals.items()]
     if anomalies:
-        lines.append(f"{len(anomalies)} ligne(s) ignorée(s) : voir `lotsync sync` et l'onglet Anomalies.")
+        lines.append(french.FEES_IGNORED.format(count=len(anomalies)))
     return "\n".join(lines)

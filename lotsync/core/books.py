@@ -19,7 +19,7 @@ from lotsync.core import french
 from lotsync.core.cells import Bounds
 from lotsync.core.dossiers import Sheet, Words, parse_dossiers
 from lotsync.core.expenses import KeyContext, parse_expenses
-from lotsync.core.layout import SHARED_INPUTS
+from lotsync.core.layout import SHARED_INPUTS, input_tab
 from lotsync.core.model import (
     Anomaly,
     AnomalyKind,
@@ -70,7 +70,7 @@ class Rules(NamedTuple):
         """The configured name and headers of a shared input tab, or the registry's defaults."""
         if key in self.shared_tabs:
             return self.shared_tabs[key]
-        default = next(t for t in SHARED_INPUTS if t.key == key)
+        default = input_tab(key)
         return SharedTab(default.name, default.headers)
 
     @property

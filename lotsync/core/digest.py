@@ -53,14 +53,13 @@ class Week(NamedTuple):
     def parse(cls, text: str) -> Week:
         found = _WEEK.fullmatch(text.strip().upper())
         if not found:
-            raise WeekError(f"semaine illisible : {text!r} (exemple : 2026-W48)")
+            raise WeekError(french.WEEK_UNREADABLE.format(text=text))
         week = cls(int(found[1]), int(found[2]))
         try:
             week.monday  # noqa: B018 - raises ValueError for a week the year does not have
         except ValueError as exc:
-            raise WeekError(
-                f"semaine illisible : {text!r} ({week.year} n'a pas de semaine {week.number})"
-            ) from exc
+            problem = french.WEEK_NOT_IN_YEAR.format(text=text, year=week.year, number=week.number)
+            raise WeekError(problem) from exc
         return week
 
     @classmethod

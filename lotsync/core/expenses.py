@@ -23,10 +23,10 @@ from lotsync.core.cells import (
 )
 from lotsync.core.dossiers import Sheet
 from lotsync.core.headers import cell, find_header, header_anomalies, is_blank_row, label
+from lotsync.core.layout import EQUAL_SPLIT_WORDS
 from lotsync.core.model import Anomaly, AnomalyKind, Expense, Where
 from lotsync.core.split import SplitKeyError, resolve_key
 
-FEE_CATEGORY = "Cotisation"
 _YEAR = re.compile(r"[0-9]{4}")
 
 
@@ -102,9 +102,9 @@ def parse_expenses(
                     AnomalyKind.INVALID_DATE,
                     "year",
                     raw_year,
-                    french.INVALID_CELL.format(value=as_text(raw_year), reason="une année comme 2026"),
+                    french.INVALID_CELL.format(value=as_text(raw_year), reason=french.CELL_NOT_A_YEAR),
                 )
-            label_text = label_text or f"{FEE_CATEGORY} {year}"
+            label_text = label_text or f"{french.FEE_CATEGORY} {year}"
         else:
             on = _read(
                 get("on"),
@@ -140,7 +140,7 @@ def parse_expenses(
                 french.UNKNOWN_MEMBER.format(value=as_text(raw_payer), members=members),
             )
 
-        key_text = as_text(get("key")) or "égale"
+        key_text = as_text(get("key")) or EQUAL_SPLIT_WORDS[0]
         try:
             resolve_key(key_text, context.members, context.named, context.aliases)
         except SplitKeyError:
@@ -164,7 +164,7 @@ def parse_expenses(
 
         if len(anomalies) > before or amount is None or payer is None:
             continue
-        category = FEE_CATEGORY if fees else as_text(get("category"))
+        category = french.FEE_CATEGORY if fees else as_text(get("category"))
         expenses.append(
             Expense(
                 label_text,
@@ -213,7 +213,7 @@ def fee_expenses(fees: Sequence[Any]) -> list[Expense]:
             f.amount,
             f.paid_by,
             f.key,
-            FEE_CATEGORY,
+            french.FEE_CATEGORY,
             f.on or date(f.year, 1, 1),
             f.year,
             f.reimbursed,

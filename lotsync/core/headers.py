@@ -77,7 +77,7 @@ def header_anomalies(
 ) -> list[Anomaly]:
     """What stops a tab from being read at all: no header row, or a required column missing."""
     if header is None:
-        columns = ", ".join(f"« {synonyms[f][0]} »" for f in required)
+        columns = ", ".join(french.QUOTED.format(synonyms[f][0]) for f in required)
         message = french.MISSING_HEADER.format(rows=SCAN_ROWS, columns=columns)
         return [Anomaly(AnomalyKind.MISSING_HEADER, Where(spreadsheet, tab, 1), "", "", message, office)]
     return [
@@ -87,7 +87,8 @@ def header_anomalies(
             synonyms[field][0],
             "",
             french.MISSING_COLUMN.format(
-                column=synonyms[field][0], accepted=", ".join(f"« {s} »" for s in synonyms[field])
+                column=synonyms[field][0],
+                accepted=", ".join(french.QUOTED.format(s) for s in synonyms[field]),
             ),
             office,
         )

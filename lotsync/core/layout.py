@@ -74,6 +74,12 @@ SHARED_INPUTS: tuple[InputTab, ...] = (
 )
 """The shared spreadsheet's input tabs, in the order they are read and checked."""
 
+
+def input_tab(key: str) -> InputTab:
+    """The registered input tab of that key."""
+    return next(t for t in SHARED_INPUTS if t.key == key)
+
+
 STATUS_WORDS: dict[str, list[str]] = {
     Status.QUOTE: ["devis", "estimation", "proposition"],
     Status.OPTION: ["option", "optionné", "pré-réservation", "en option"],

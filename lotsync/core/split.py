@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from lotsync.core import french
 from lotsync.core.cells import normalize
 from lotsync.core.errors import LotsyncError
 from lotsync.core.layout import EQUAL_SPLIT_WORDS
@@ -29,10 +30,10 @@ def split_amount(total: Decimal, weights: Mapping[str, Decimal], order: Sequence
     """Shares of `total` by weight; members are listed in `order`, zero weights get nothing."""
     members = [m for m in order if weights.get(m, 0) > 0]
     if not members:
-        raise SplitKeyError("aucun membre n'a de poids positif")
+        raise SplitKeyError(french.SPLIT_NO_WEIGHT)
     cents = int((abs(total) * 100).to_integral_value())
     if cents != abs(total) * 100:
-        raise SplitKeyError("le montant a plus de deux décimales")
+        raise SplitKeyError(french.SPLIT_TOO_MANY_DECIMALS)
     sign = -1 if total < 0 else 1
     weight_sum = sum(Fraction(weights[m]) for m in members)
     exact = [Fraction(cents) * Fraction(weights[m]) / weight_sum for m in members]

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from lotsync.core import french
+from lotsync.core import french as core_french
+from lotsync.tabs import french
 from lotsync.tabs.results import OutputTab
 
 
@@ -37,7 +38,9 @@ def foreign_refusal(
     if not foreign:
         return None
     return french.WRITE_REFUSED_FOREIGN.format(
-        path=book_name, tabs=", ".join(f"« {t} »" for t in foreign), verb="a" if len(foreign) == 1 else "ont"
+        path=book_name,
+        tabs=", ".join(core_french.QUOTED.format(t) for t in foreign),
+        verb=french.FOREIGN_VERB_ONE if len(foreign) == 1 else french.FOREIGN_VERB_MANY,
     )
 
 
@@ -83,7 +86,9 @@ def unchanged(existing: Sequence[Sequence[Any]] | None, tab: OutputTab) -> bool:
     return plain_rows(existing[1:]) == plain_rows([row.cells for row in tab.rows])
 
 
-_GENERATED_ON = re.compile(re.escape(french.MARKER) + r" le (.+?)\.(?:\s|$)")
+_BEFORE_WHEN, _AFTER_WHEN = french.MARKER_LINE.split("{when}")
+_GENERATED_ON = re.compile(re.escape(_BEFORE_WHEN) + "(.+?)" + re.escape(_AFTER_WHEN[0]) + r"(?:\s|$)")
+"""The first line's date, in `MARKER_LINE` and in `STALE_MARKER` alike (both begin the same way)."""
 
 
 def is_stale(rows: Sequence[Sequence[Any]]) -> bool:
@@ -154,7 +159,7 @@ def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[
     if not rows_changed:
         return []
     if not columns_changed:  # a whole row deleted or moved, say: name the rows
-        return [f"ligne {r + 2}" for r in rows_changed]
+        return [french.HAND_EDIT_ROW.format(row=r + 2) for r in rows_changed]
     return [f"{_letters(c)}{r + 2}" for r in rows_changed for c in columns_changed]
 
 
@@ -226,8 +231,9 @@ def edited_by_hand(
 
 def hand_edit_refusal(book_name: str, edits: Sequence[tuple[str, list[str]]], saved_by: str | None) -> str:
     """Why nothing was written: which tabs and cells a person changed, and what to do."""
-    shown = " ; ".join(
-        f"« {tab} » ({', '.join(cells[:8])}{' …' if len(cells) > 8 else ''})" for tab, cells in edits
+    shown = french.HAND_EDIT_TABS_SEPARATOR.join(
+        french.HAND_EDIT_TAB.format(tab=tab, cells=", ".join(cells[:8]) + (" …" if len(cells) > 8 else ""))
+        for tab, cells in edits
     )
     who = french.HAND_EDIT_WHO.format(who=saved_by) if saved_by else ""
     first = edits[0][0]

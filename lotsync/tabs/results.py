@@ -12,9 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from lotsync.core import french
+from lotsync.core import french as core_french
 from lotsync.core.books import Books, LastComplete
 from lotsync.core.model import Balance, Kind, Member, Transfer, Where
+from lotsync.tabs import french
 
 
 class Percent(Decimal):
@@ -71,7 +72,7 @@ _BLANK = Row("blank", ())
 
 def _where(where: Where | None) -> tuple[str, str, int | None]:
     if where is None:
-        return ("configuration", "", None)
+        return (french.WHERE_CONFIGURATION, "", None)
     return (where.spreadsheet, where.tab, where.row)
 
 
@@ -81,24 +82,17 @@ def _names(members: Sequence[Member]) -> dict[str, str]:
 
 # -- Rapprochement ------------------------------------------------------------
 
-RECON_HEADER = (
-    "Statut", "Codes", "Acheteur", "Vendeur", "Date", "Client", "Réf. acheteur", "Réf. vendeur",
-    "Pax acheteur", "Pax vendeur", "Montant acheteur", "Montant vendeur",
-    "Statut acheteur", "Statut vendeur", "Reste dû", "Explication",
-    "Classeur achat", "Onglet achat", "Ligne achat", "Classeur vente", "Onglet vente", "Ligne vente",
-)  # fmt: skip
-
 
 def reconciliation_tab(books: Books) -> OutputTab:
     names = _names(books.members)
-    rows = [_header(*RECON_HEADER)]
+    rows = [_header(*french.RECON_HEADER)]
     for line in books.reconciliation:
         p, s = line.purchase, line.sale
         any_side = p or s
         assert any_side is not None
         rows.append(
             _data(
-                ", ".join(french.RECON_STATUSES[st.value] for st in line.statuses),
+                ", ".join(core_french.RECON_STATUSES[st.value] for st in line.statuses),
                 " ".join(st.value for st in line.statuses),
                 names[line.buyer],
                 names[line.seller],
@@ -119,7 +113,7 @@ def reconciliation_tab(books: Books) -> OutputTab:
             )
         )
     widths = (24, 18, 18, 18, 12, 28, 14, 14, 8, 8, 14, 14, 12, 12, 12, 70, 18, 12, 8, 18, 12, 8)
-    return OutputTab(french.TAB_RECONCILIATION, rows, widths)
+    return OutputTab(core_french.TAB_RECONCILIATION, rows, widths)
 
 
 # -- Soldes -------------------------------------------------------------------
@@ -130,11 +124,11 @@ def balances_tab(books: Books) -> OutputTab:
     rows = [
         _title(french.SECTION_BALANCES),
         _header(
-            "Office",
-            "À recevoir",
-            "À payer",
-            "Solde net",
-            *(f"dont {french.SOURCE_LABELS[s].lower()}" for s in french.SOURCE_LABELS),
+            *french.BALANCES_HEADER,
+            *(
+                french.BALANCES_SOURCE.format(source=label.lower())
+                for label in core_french.SOURCE_LABELS.values()
+            ),
         ),
     ]
     for b in books.balances:
@@ -144,25 +138,25 @@ def balances_tab(books: Books) -> OutputTab:
                 b.receivable,
                 b.payable,
                 b.net,
-                *(b.by_source[s] for s in french.SOURCE_LABELS),
+                *(b.by_source[s] for s in core_french.SOURCE_LABELS),
             )
         )
     rows += [_BLANK, _title(french.SECTION_TRANSFERS)]
     if books.transfers:
-        rows.append(_header("De", "À", "Montant"))
+        rows.append(_header(*french.TRANSFERS_HEADER))
         rows += [_data(names[t.debtor], names[t.creditor], t.amount) for t in books.transfers]
     else:
         rows.append(_data(french.SECTION_NO_TRANSFER))
     rows += [
         _BLANK,
         _title(french.SECTION_DEBTS),
-        _header("Qui doit", "À qui", "Montant", "Origine", "Référence ou libellé"),
+        _header(*french.DEBTS_HEADER),
     ]
     for d in sorted(books.debts, key=lambda d: (d.debtor, d.creditor, d.source, d.label)):
         rows.append(
-            _data(names[d.debtor], names[d.creditor], d.amount, french.SOURCE_LABELS[d.source], d.label)
+            _data(names[d.debtor], names[d.creditor], d.amount, core_french.SOURCE_LABELS[d.source], d.label)
         )
-    return OutputTab(french.TAB_BALANCES, rows, (26, 16, 16, 16, 20, 22, 20))
+    return OutputTab(core_french.TAB_BALANCES, rows, (26, 16, 16, 16, 20, 22, 20))
 
 
 # -- Répartition --------------------------------------------------------------
@@ -171,22 +165,7 @@ def balances_tab(books: Books) -> OutputTab:
 def splits_tab(books: Books) -> OutputTab:
     names = _names(books.members)
     ids = [m.id for m in books.members]
-    rows = [
-        _header(
-            "Libellé",
-            "Catégorie",
-            "Date",
-            "Année",
-            "Montant",
-            "Payé par",
-            "Répartition",
-            *(names[m] for m in ids),
-            "Remboursé",
-            "Classeur",
-            "Onglet",
-            "Ligne",
-        )
-    ]
+    rows = [_header(*french.SPLITS_HEADER, *(names[m] for m in ids), *french.SPLITS_HEADER_END)]
     totals = dict.fromkeys(ids, Decimal("0.00"))
     grand = Decimal("0.00")
     for split in sorted(books.splits, key=lambda s: (s.expense.year, s.expense.on or date.min)):
@@ -205,12 +184,14 @@ def splits_tab(books: Books) -> OutputTab:
                 names[e.paid_by],
                 e.key,
                 *(shares.get(m, Decimal("0.00")) for m in ids),
-                "oui" if e.reimbursed else "non",
+                french.YES if e.reimbursed else french.NO,
                 *_where(e.where),
             )
         )
-    rows.append(_total("Total", None, None, None, grand, None, None, *(totals[m] for m in ids)))
-    return OutputTab(french.TAB_SPLITS, rows, (44, 16, 12, 8, 14, 18, 28, *(16 for _ in ids), 10, 18, 18, 8))
+    rows.append(_total(french.TOTAL, None, None, None, grand, None, None, *(totals[m] for m in ids)))
+    return OutputTab(
+        core_french.TAB_SPLITS, rows, (44, 16, 12, 8, 14, 18, 28, *(16 for _ in ids), 10, 18, 18, 8)
+    )
 
 
 # -- Tableau de bord ----------------------------------------------------------
@@ -218,32 +199,19 @@ def splits_tab(books: Books) -> OutputTab:
 
 def dashboard_tab(books: Books) -> OutputTab:
     board = books.dashboard
-    names = {**_names(books.members), "": "Collectif"}
+    names = {**_names(books.members), "": french.COLLECTIVE}
     current, previous = board.current, board.previous
     rows = [
         _title(
             french.SECTION_YTD.format(
-                start=french.short_date(current.start),
-                as_of=french.short_date(current.end),
+                start=core_french.short_date(current.start),
+                as_of=core_french.short_date(current.end),
                 previous=previous.start.year
                 if previous.start.year == previous.end.year
                 else f"{previous.start.year}-{previous.end.year}",
             )
         ),
-        _header(
-            "Office",
-            "Chiffre d'affaires",
-            "Même période N-1",
-            "Évolution",
-            "Journées",
-            "Journées N-1",
-            "Visites de groupe",
-            "Visites N-1",
-            "Dossiers",
-            "Dossiers N-1",
-            "Pax",
-            "Pax N-1",
-        ),
+        _header(*french.DASHBOARD_HEADER),
     ]
     for year in (*board.offices, board.total):
         change = year.change
@@ -263,7 +231,11 @@ def dashboard_tab(books: Books) -> OutputTab:
         )
         rows.append(_total(*cells) if year is board.total else _data(*cells))
 
-    rows += [_BLANK, _title(french.SECTION_KIND), _header("Office", *(k.value for k in Kind), "Total")]
+    rows += [
+        _BLANK,
+        _title(french.SECTION_KIND),
+        _header(french.OFFICE, *(k.value for k in Kind), french.TOTAL),
+    ]
     for year in (*board.offices, board.total):
         kind_cells = (names[year.office], *(year.by_kind[k] for k in Kind), year.turnover)
         rows.append(_total(*kind_cells) if year is board.total else _data(*kind_cells))
@@ -272,7 +244,7 @@ def dashboard_tab(books: Books) -> OutputTab:
     rows += [
         _BLANK,
         _title(french.SECTION_MONTHLY),
-        _header("Mois", *(names[m] for m in ids), "Total", "dont journées", "dont visites"),
+        _header(french.MONTH, *(names[m] for m in ids), *french.MONTHLY_HEADER_END),
     ]
     by_month: dict[tuple[int, int], dict[str, Any]] = {}
     for m in board.months:
@@ -281,24 +253,22 @@ def dashboard_tab(books: Books) -> OutputTab:
         values = [per_office[o].turnover for o in ids]
         rows.append(
             _data(
-                f"{french.month_name(month)} {year_n}",
+                f"{core_french.month_name(month)} {year_n}",
                 *values,
                 sum(values, Decimal("0.00")),
                 sum((per_office[o].days for o in ids), Decimal("0.00")),
                 sum((per_office[o].visits for o in ids), Decimal("0.00")),
             )
         )
-    return OutputTab(french.TAB_DASHBOARD, rows, (24, *(18 for _ in range(11))))
+    return OutputTab(core_french.TAB_DASHBOARD, rows, (24, *(18 for _ in range(11))))
 
 
 # -- Anomalies ----------------------------------------------------------------
 
-ANOMALY_HEADER = ("Classeur", "Onglet", "Ligne", "Colonne", "Valeur", "Problème", "Que faire", "Office")
-
 
 def anomalies_tab(books: Books) -> OutputTab:
     names = _names(books.members)
-    rows = [_header(*ANOMALY_HEADER)]
+    rows = [_header(*french.ANOMALY_HEADER)]
     for a in books.anomalies:
         rows.append(
             _data(
@@ -307,7 +277,7 @@ def anomalies_tab(books: Books) -> OutputTab:
                 a.where.row,
                 a.column,
                 a.value,
-                french.ANOMALY_KINDS[a.kind.value],
+                core_french.ANOMALY_KINDS[a.kind.value],
                 a.message,
                 names.get(a.office or "", ""),
             )
@@ -317,10 +287,8 @@ def anomalies_tab(books: Books) -> OutputTab:
 
 # -- Journal ------------------------------------------------------------------
 
-JOURNAL_HEADER = (
-    "Date et heure", "Résultat", "Date de référence", "Classeurs lus", "Lignes lues", "Anomalies",
-    "Lignes de rapprochement", "Onglets réécrits", "Durée (s)", "Détail",
-)  # fmt: skip
+JOURNAL_HEADER = french.JOURNAL_HEADER
+"""The Journal's header (also how backends and the bench size the Journal)."""
 JOURNAL_WIDTHS = (20, 12, 16, 14, 12, 12, 14, 40, 10, 60)
 
 
@@ -357,10 +325,10 @@ def journal_tab(lines: Sequence[Sequence[Any]]) -> OutputTab:
 
 
 RESULT_TABS: tuple[tuple[str, Callable[[Books], OutputTab]], ...] = (
-    (french.TAB_RECONCILIATION, reconciliation_tab),
-    (french.TAB_BALANCES, balances_tab),
-    (french.TAB_SPLITS, splits_tab),
-    (french.TAB_DASHBOARD, dashboard_tab),
+    (core_french.TAB_RECONCILIATION, reconciliation_tab),
+    (core_french.TAB_BALANCES, balances_tab),
+    (core_french.TAB_SPLITS, splits_tab),
+    (core_french.TAB_DASHBOARD, dashboard_tab),
     (french.TAB_ANOMALIES, anomalies_tab),
 )
 """Every tab lotsync computes, in the order they appear in the spreadsheet, with its builder."""
@@ -387,7 +355,7 @@ def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) 
         return None
     since = generated_on(rows) or french.UNKNOWN_DATE
     ids = {m.short: m.id for m in members}
-    sources = list(french.SOURCE_LABELS)
+    sources = list(core_french.SOURCE_LABELS)
     balances: list[Balance] = []
     transfers: list[Transfer] = []
     section = ""
@@ -395,9 +363,9 @@ def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) 
         for row in rows[1:]:
             cells = list(row) + [None] * 8
             first = cells[0]
-            if first == "Office" and cells[1] == "À recevoir":
+            if first == french.BALANCES_HEADER[0] and cells[1] == french.BALANCES_HEADER[1]:
                 section = "balances"
-            elif first == "De" and cells[1] == "À":
+            elif first == french.TRANSFERS_HEADER[0] and cells[1] == french.TRANSFERS_HEADER[1]:
                 section = "transfers"
             elif not isinstance(first, str) or not first:
                 section = ""

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.numbers import format_currency
 
+from lotsync.adapters import french as adapters_french
 from lotsync.adapters.mail import clean_header, compose, new_message_id, parse_address, recipients_of
 from lotsync.core import french
 
@@ -302,7 +303,7 @@ def wire_subject(raw: bytes) -> str:
 
 def digest_subject(collective: str, office: str, monday: date) -> str:
     span = french.span(monday, monday + timedelta(days=6))
-    return french.DIGEST_SUBJECT.format(collective=collective, office=office, span=span)
+    return adapters_french.DIGEST_SUBJECT.format(collective=collective, office=office, span=span)
 
 
 DEMO = "Collectif des offices de tourisme du Lot"

@@ -11,7 +11,8 @@ import pytest
 from fake_google import FakeGoogle
 from lotsync.adapters.backends import Router
 from lotsync.adapters.config import load_config
-from lotsync.app.demo_google import shared_spreadsheet_id, upload_demo
+from lotsync.adapters.sources import classify
+from lotsync.app.demo_google import upload_demo
 from lotsync.app.digests import ledger_for
 from lotsync.app.send_log import (
     SENDING,
@@ -24,6 +25,7 @@ from lotsync.app.send_log import (
     pending_for,
     was_sent,
 )
+from lotsync.tabs.results import journal_note
 
 MONDAY = datetime(2026, 11, 23, 8, 0)
 MESSAGE_ID = "<176.1234.42@lotsync.local>"
@@ -169,17 +171,9 @@ def test_a_damaged_journal_line_is_refused_not_skipped(tmp_path: Path) -> None:
         config = load_config(upload_demo(tmp_path / "demo", google.base_url))
         ledger = ledger_for(config, Router(config))
         ledger.record(intent())
-        client = ledger.backend._client()
-        client.values_append(
-            shared_spreadsheet_id(config),
-            "'Journal'!A:J",
-            {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-            {
-                "values": [
-                    ["2026-11-23 08:01:00", "récapitulatif envoyé", "2026-W48", "", "", "", "", "", "", "{"]
-                ]
-            },
-        )
+        sent = datetime(2026, 11, 23, 8, 1)
+        damaged = journal_note(sent, "récapitulatif envoyé", "2026-W48", "{")  # its detail is not JSON
+        ledger.backend.append_journal(classify(config.shared.source, config.backend).ref, damaged, sent)
         with pytest.raises(LedgerError) as caught:
             ledger.entries()
         message = str(caught.value)
@@ -189,7 +183,6 @@ def test_a_damaged_journal_line_is_refused_not_skipped(tmp_path: Path) -> None:
 
 
 def journal_rows(google: FakeGoogle, config) -> list[list[str]]:
-    from lotsync.adapters.sources import Source
-
-    backend = Router(config).google
-    return backend._batch_get(Source("sheet", shared_spreadsheet_id(config)), ["Journal"])["Journal"]
+    rows = Router(config).google.journal_rows(classify(config.shared.source, config.backend).ref)
+    assert rows is not None
+    return rows

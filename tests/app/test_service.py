@@ -525,3 +525,59 @@ def test_lotsync_status_reads_what_the_service_wrote(demo: Path) -> None:
     stopped = CliRunner().invoke(cli, ["status", "--config", str(demo), "--format", "json"])
     assert stopped.exit_code == 0
     assert '"running": false' in stopped.output
+
+
+STOP_MID_LOG = r'''
+import logging, signal, sys, threading, time
+from types import SimpleNamespace
+from apscheduler.triggers.date import DateTrigger
+from lotsync.adapters.config import load_config
+from lotsync.app.service import Service
+
+job_running = threading.Event()
+
+
+class SignalWhileEmitting(logging.Handler):
+    """Raises SIGTERM in the main thread while it is writing a log line (this handler's lock held)."""
+
+    sent = False
+
+    def emit(self, record):
+        if job_running.is_set() and not self.sent and threading.current_thread() is threading.main_thread():
+            self.sent = True
+            signal.raise_signal(signal.SIGTERM)  # lotsync's handler runs here, before emit returns
+
+
+logging.getLogger().addHandler(SignalWhileEmitting())
+logging.getLogger().setLevel(logging.DEBUG)
+service = None
+
+
+def sync(config, **kwargs):
+    job_running.set()
+    service.scheduler.wakeup()  # the main thread's loop wakes up and logs
+    while not service.stopping.is_set():  # the job logs on until the stop is asked, as a sync does
+        logging.getLogger("lotsync.test").info("job at work")
+        time.sleep(0.01)
+    logging.getLogger("lotsync.test").info("job done")  # needs the handler's lock again
+    return SimpleNamespace(error=None, api_calls={})
+
+
+def triggers(name, cron, tz):
+    return DateTrigger(None if name == "sync" else "2999-01-01", timezone=tz)
+
+
+service = Service(load_config(sys.argv[1]), trigger_factory=triggers, sync_fn=sync)
+service.run()
+print("stopped")
+'''
+
+
+def test_sigterm_while_the_main_thread_is_logging_stops_without_deadlock(demo: Path) -> None:
+    """The signal handler runs in the main thread, here in the middle of a log line: if it waited for
+    the job there, the job's next log line would wait for the handler's lock for ever."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_MID_LOG, str(demo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "stopped"

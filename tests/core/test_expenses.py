@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from factories import IDS
 
+from lotsync.core import french
 from lotsync.core.cells import Limits
 from lotsync.core.dossiers import Sheet
-from lotsync.core.expenses import FEE_CATEGORY, KeyContext, fee_expenses, parse_expenses
+from lotsync.core.expenses import KeyContext, fee_expenses, parse_expenses
 from lotsync.core.layout import EXPENSE_HEADERS, EXPENSE_REQUIRED, FEE_HEADERS, FEE_REQUIRED
 from lotsync.core.model import AnomalyKind as A
 
@@ -100,7 +101,7 @@ def test_fees_tab_has_a_year_per_row():
         [["Année", "Montant", "Payé par", "Remboursé"], [2026, 3000, "dordogne", ""]],
     )
     [fee], anomalies = parse_expenses(sheet, FEE_HEADERS, FEE_REQUIRED, CONTEXT, fees=True)
-    assert anomalies == [] and fee.year == 2026 and fee.category == FEE_CATEGORY
+    assert anomalies == [] and fee.year == 2026 and fee.category == french.FEE_CATEGORY
     assert fee.fee is True
 
 
@@ -140,5 +141,10 @@ def test_fees_from_the_configuration():
         )
 
     [fee] = fee_expenses([Fee()])
-    assert (fee.year, fee.amount, fee.where, fee.category) == (2026, Decimal("3000.00"), None, FEE_CATEGORY)
+    assert (fee.year, fee.amount, fee.where, fee.category) == (
+        2026,
+        Decimal("3000.00"),
+        None,
+        french.FEE_CATEGORY,
+    )
     assert fee.fee is True

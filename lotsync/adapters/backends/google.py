@@ -23,13 +23,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
+from lotsync.adapters import french
 from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
 from lotsync.adapters.config import Config
 from lotsync.adapters.google.credentials import CredentialsError, load_credentials, scopes_for
 from lotsync.adapters.google.retry import GaveUp, RetryPolicy
 from lotsync.adapters.sources import Source, classify
-from lotsync.core import french
+from lotsync.core import french as core_french
 from lotsync.core.cells import SERIAL_EPOCH, SERIAL_RANGE
+from lotsync.tabs import french as tabs_french
 from lotsync.tabs.owned import WritePlan, foreign_refusal, is_marked, plain_rows
 from lotsync.tabs.results import (
     JOURNAL_HEADER,
@@ -208,24 +210,17 @@ class GoogleBackend:
     def _explain(self, error: BaseException, source: Source, name: str | None = None) -> str:
         """A French message that names the spreadsheet, its URL and whom to share it with."""
         if isinstance(error, GaveUp):
-            return (
-                f"Google n'a pas répondu correctement après {error.tries} essais pour {source.url} "
-                f"({_status_text(error.last)}). Réessayez plus tard."
+            return french.GOOGLE_GAVE_UP.format(
+                tries=error.tries, url=source.url, status=_status_text(error.last)
             )
         status = http_status(error)
-        who = self.identity or "le compte de service de lotsync"
-        label = f"« {name} » ({source.url})" if name else source.url
+        who = self.identity or french.GOOGLE_DEFAULT_IDENTITY
+        label = french.GOOGLE_BOOK.format(name=name, url=source.url) if name else source.url
         if status == 403:
-            return (
-                f"Accès refusé au classeur {label} : partagez-le avec {who} "
-                "(lecteur pour le classeur d'un office, éditeur pour le classeur partagé)."
-            )
+            return french.GOOGLE_ACCESS_DENIED.format(label=label, who=who)
         if status == 404:
-            return (
-                f"Classeur introuvable : {source.url}. Vérifiez l'identifiant dans la configuration et "
-                f"qu'il est partagé avec {who}."
-            )
-        return f"Erreur de Google pour {source.url} : {_status_text(error)}."
+            return french.GOOGLE_NOT_FOUND.format(url=source.url, who=who)
+        return french.GOOGLE_ERROR.format(url=source.url, status=_status_text(error))
 
     # -- reading --------------------------------------------------------------
 
@@ -354,9 +349,7 @@ class GoogleBackend:
         where = classify(book.source, self.config.backend)
         token = book.token
         if where.kind != "sheet" or not isinstance(token, SheetToken):
-            raise WriteError(
-                french.WRITE_FAILED.format(path=book.name, reason="ce n'est pas un Google Sheets")
-            )
+            raise WriteError(french.WRITE_FAILED.format(path=book.name, reason=french.GOOGLE_NOT_A_SHEET))
         refusal = foreign_refusal(book.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
@@ -371,7 +364,9 @@ class GoogleBackend:
         except Exception as error:  # nothing was applied: batchUpdate is all or nothing
             if _is_programming_error(error):
                 raise
-            raise WriteError(self._explain(error, where, book.name) + " Rien n'a été écrit.") from error
+            raise WriteError(
+                self._explain(error, where, book.name) + french.GOOGLE_NOTHING_WRITTEN
+            ) from error
         return WriteReport(plan.rewritten, list(plan.unchanged))
 
     def _send_write(
@@ -397,7 +392,7 @@ class GoogleBackend:
     def _journal_has(self, where: Source, journal: JournalLine) -> bool:
         """Whether the Journal already holds this run's line (its detail names the run)."""
         try:
-            rows = self._batch_get(where, [french.TAB_JOURNAL]).get(french.TAB_JOURNAL, [])
+            rows = self._batch_get(where, [tabs_french.TAB_JOURNAL]).get(tabs_french.TAB_JOURNAL, [])
         except Exception:  # the check itself failed: assume nothing landed, and say so
             return False
         return any(row and row[-1] == journal.detail for row in rows[2:])
@@ -411,10 +406,7 @@ class GoogleBackend:
             changed += _differences(title, book.tabs[title], now.get(title, []))
         if changed:
             shown = ", ".join(changed[:10]) + (" …" if len(changed) > 10 else "")
-            raise WriteError(
-                f"Rien n'a été écrit dans « {book.name} » : des onglets de lotsync ont été modifiés "
-                f"à la main pendant la synchronisation ({shown}). Relancez la synchronisation."
-            )
+            raise WriteError(french.GOOGLE_EDITED.format(name=book.name, cells=shown))
 
     def _requests(
         self,
@@ -426,7 +418,7 @@ class GoogleBackend:
     ) -> list[dict[str, Any]]:
         requests: list[dict[str, Any]] = []
         used_ids = {p["sheetId"] for p in token.sheets.values()}
-        marker = french.MARKER_LINE.format(when=french.timestamp(generated))
+        marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(generated))
         for tab in plan.rewrite:
             existing = book.tabs.get(tab.name)
             props = token.sheets.get(tab.name)
@@ -497,7 +489,7 @@ class GoogleBackend:
     def _journal(
         self, book: ReadBook, token: SheetToken, journal: JournalLine, marker: str, used_ids: set[int]
     ) -> list[dict[str, Any]]:
-        title = french.TAB_JOURNAL
+        title = tabs_french.TAB_JOURNAL
         existing = book.tabs.get(title)
         line = {"values": [cell_data(v, "data") for v in journal.cells()]}
         props = token.sheets.get(title)
@@ -542,7 +534,7 @@ class GoogleBackend:
         """
         where = Source("sheet", spreadsheet_id)
         try:
-            return self._batch_get(where, [french.TAB_JOURNAL]).get(french.TAB_JOURNAL, [])
+            return self._batch_get(where, [tabs_french.TAB_JOURNAL]).get(tabs_french.TAB_JOURNAL, [])
         except Exception as error:
             if _is_programming_error(error):
                 raise
@@ -556,7 +548,7 @@ class GoogleBackend:
         Raises `WriteError` (French) when Google refuses.
         """
         where = Source("sheet", spreadsheet_id)
-        title = french.TAB_JOURNAL
+        title = tabs_french.TAB_JOURNAL
         last_column = chr(ord("A") + len(JOURNAL_HEADER) - 1)
         params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
         try:
@@ -588,19 +580,20 @@ class GoogleBackend:
             raise WriteError(self._explain(error, where)) from error
 
     def _create_journal(self, client: Any, spreadsheet_id: str, when: datetime) -> None:
-        marker = french.MARKER_LINE.format(when=french.timestamp(when))
+        marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(when))
         header = [list(row.cells) for row in journal_tab([]).rows]
         self._call(
             "sheets.spreadsheets.batchUpdate",
             lambda: client.batch_update(
-                spreadsheet_id, {"requests": [{"addSheet": {"properties": {"title": french.TAB_JOURNAL}}}]}
+                spreadsheet_id,
+                {"requests": [{"addSheet": {"properties": {"title": tabs_french.TAB_JOURNAL}}}]},
             ),
         )
         self._call(
             "sheets.values.update",
             lambda: client.values_update(
                 spreadsheet_id,
-                f"{quote_tab(french.TAB_JOURNAL)}!A1",
+                f"{quote_tab(tabs_french.TAB_JOURNAL)}!A1",
                 params={"valueInputOption": "RAW"},
                 body={"values": [[marker], *header]},
             ),
@@ -668,7 +661,7 @@ def http_status(error: BaseException) -> int | None:
 def _status_text(error: BaseException) -> str:
     status = http_status(error)
     if status is None:
-        return f"connexion impossible : {type(error).__name__}"
+        return french.GOOGLE_NO_CONNECTION.format(kind=type(error).__name__)
     return f"HTTP {status}"
 
 

@@ -29,9 +29,11 @@ from typing import Any, NamedTuple
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
+from lotsync.adapters import french
 from lotsync.adapters.atomic import remove_leftovers, temporary_path
 from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
-from lotsync.core import french
+from lotsync.core import french as core_french
+from lotsync.tabs import french as tabs_french
 from lotsync.tabs.owned import WritePlan, fingerprints_after, foreign_refusal, is_marked
 from lotsync.tabs.results import (
     OWNED_TABS,
@@ -147,7 +149,7 @@ def _os_problem(path: Path, error: OSError) -> str:
         except OSError:
             pass
         return french.SOURCE_MISSING.format(path=path)
-    return french.os_error(error, path)
+    return core_french.os_error(error, path)
 
 
 def _too_large(path: Path, size: int) -> str:
@@ -156,7 +158,7 @@ def _too_large(path: Path, size: int) -> str:
 
 def _megabytes(size: int) -> str:
     """`201 Mo`: rounded up, so that a size just over a limit never reads as the limit itself."""
-    return f"{-(-size // (1024 * 1024))} Mo"
+    return french.MEGABYTES.format(count=-(-size // (1024 * 1024)))
 
 
 # -- reading a workbook's bytes ----------------------------------------------------
@@ -376,7 +378,7 @@ class XlsxBackend:
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             raise WriteError(
-                french.WRITE_FAILED.format(path=path.name, reason=french.os_reason(exc))
+                french.WRITE_FAILED.format(path=path.name, reason=core_french.os_reason(exc))
             ) from exc
         except BaseException:
             temporary.unlink(missing_ok=True)
@@ -521,7 +523,7 @@ def _write_tab(sheet: Any, tab: OutputTab, generated: datetime) -> None:
     from openpyxl.utils import get_column_letter
 
     styles = _styles()
-    _set(sheet.cell(row=1, column=1), french.MARKER_LINE.format(when=french.timestamp(generated)))
+    _set(sheet.cell(row=1, column=1), tabs_french.MARKER_LINE.format(when=core_french.timestamp(generated)))
     sheet.cell(row=1, column=1).font = styles["marker"]
     _write_rows(sheet, tab.rows, 2, styles)
     for col, width in enumerate(tab.widths, start=1):
@@ -532,11 +534,13 @@ def _write_tab(sheet: Any, tab: OutputTab, generated: datetime) -> None:
 
 def _append_journal(workbook: Any, book: ReadBook, journal: JournalLine, generated: datetime) -> None:
 
-    name = french.TAB_JOURNAL
+    name = tabs_french.TAB_JOURNAL
     existing = book.tabs.get(name)
     if existing is not None and is_marked(existing) and name in workbook.sheetnames:
         sheet = workbook[name]
-        sheet.cell(row=1, column=1).value = french.MARKER_LINE.format(when=french.timestamp(generated))
+        sheet.cell(row=1, column=1).value = tabs_french.MARKER_LINE.format(
+            when=core_french.timestamp(generated)
+        )
         _write_rows(sheet, [Row("data", journal.cells())], sheet.max_row + 1, _styles())
         return
     _write_tab(_fresh_sheet(workbook, name), journal_tab([journal.cells()]), generated)

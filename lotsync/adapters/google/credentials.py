@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from lotsync.adapters import french
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
-from lotsync.core import french
 from lotsync.core.errors import LotsyncError
 
 SHEETS = "https://www.googleapis.com/auth/spreadsheets"
@@ -65,10 +65,7 @@ def load_credentials(config: Config, scopes: list[str]) -> tuple[Any, str]:
     cache = token_cache_path()
     if cache.exists():
         return _user(cache, scopes, endpoint)
-    raise CredentialsError(
-        "Aucun identifiant Google : indiquez la clé du compte de service dans [google] credentials "
-        f"(ou la variable {ENV_KEY}), ou connectez-vous avec `lotsync login`."
-    )
+    raise CredentialsError(french.NO_CREDENTIALS.format(variable=ENV_KEY))
 
 
 def _service_account(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str]:
@@ -82,15 +79,12 @@ def _service_account(path: Path, scopes: list[str], endpoint: str | None) -> tup
             info["token_uri"] = endpoint.rstrip("/") + "/token"
         credentials = service_account.Credentials.from_service_account_info(info, scopes=scopes)
     except FileNotFoundError as exc:
-        raise CredentialsError(f"Clé de compte de service introuvable : {path}") from exc
+        raise CredentialsError(french.KEY_NOT_FOUND.format(path=path)) from exc
     except OSError as exc:  # a folder, a file the user may not read
-        raise CredentialsError(f"Clé de compte de service illisible : {path} ({exc.strerror}).") from exc
+        raise CredentialsError(french.KEY_UNREADABLE.format(path=path, reason=exc.strerror)) from exc
     except (ValueError, KeyError) as exc:
         # The message of a parsing error may quote the key: never show it.
-        raise CredentialsError(
-            f"{path} n'est pas une clé de compte de service Google valide (fichier JSON téléchargé "
-            "depuis la console Google Cloud, section « Clés » du compte de service)."
-        ) from exc
+        raise CredentialsError(french.KEY_INVALID.format(path=path)) from exc
     return credentials, credentials.service_account_email
 
 
@@ -100,7 +94,7 @@ def _user(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise CredentialsError(f"Le jeton {path} est illisible : relancez `lotsync login`.") from exc
+        raise CredentialsError(french.TOKEN_UNREADABLE.format(path=path)) from exc
     if endpoint:
         info["token_uri"] = endpoint.rstrip("/") + "/token"
     granted = set(info.get("scopes") or [])
@@ -108,8 +102,9 @@ def _user(path: Path, scopes: list[str], endpoint: str | None) -> tuple[Any, str
     if granted and missing:
         raise CredentialsError(
             french.TOKEN_LACKS_SCOPES.format(
-                path=path, missing=" ; ".join(f"« {SCOPE_NAMES.get(s, s)} »" for s in missing)
+                path=path,
+                missing=" ; ".join(french.SCOPE_QUOTED.format(scope=SCOPE_NAMES.get(s, s)) for s in missing),
             )
         )
     credentials = Credentials.from_authorized_user_info(info, scopes=scopes)
-    return credentials, info.get("account") or "votre compte Google"
+    return credentials, info.get("account") or french.DEFAULT_ACCOUNT

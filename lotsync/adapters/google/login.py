@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from lotsync.adapters import french
 from lotsync.adapters.atomic import replace_file
 from lotsync.adapters.config import Config
 from lotsync.adapters.google.credentials import ENV_KEY, SCOPE_NAMES, login_scopes, token_cache_path
 from lotsync.core.errors import EXIT_FAILED, EXIT_USAGE, LotsyncError
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-SUCCESS_PAGE = "lotsync est autorisé à accéder à vos classeurs. Vous pouvez fermer cette fenêtre."
 
 
 class LoginError(LotsyncError):
@@ -51,16 +51,10 @@ def client_secrets_path(config: Config | None, explicit: str | os.PathLike[str] 
     """The OAuth client file: `--client-secrets`, else `[google] client_secrets`; LoginError if none."""
     chosen = explicit or (config.google.client_secrets if config is not None else None)
     if not chosen:
-        raise LoginError(
-            "Aucun fichier d'identifiants OAuth : téléchargez-le depuis la console Google Cloud "
-            "(API et services > Identifiants > ID client OAuth de type « Application de bureau » > "
-            "Télécharger le JSON), puis indiquez son chemin avec --client-secrets ou dans "
-            "[google] client_secrets.",
-            usage=True,
-        )
+        raise LoginError(french.LOGIN_NO_CLIENT_FILE, usage=True)
     path = Path(chosen).expanduser()
     if not path.is_file():
-        raise LoginError(f"Fichier d'identifiants OAuth introuvable : {path}", usage=True)
+        raise LoginError(french.LOGIN_CLIENT_FILE_MISSING.format(path=path), usage=True)
     return path
 
 
@@ -69,28 +63,20 @@ def _client_config(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LoginError(
-            f"{path} n'est pas un fichier d'identifiants OAuth lisible (JSON).", usage=True
-        ) from exc
+        raise LoginError(french.LOGIN_CLIENT_FILE_UNREADABLE.format(path=path), usage=True) from exc
     if not isinstance(data, dict):
         data = {}
     if data.get("type") == "service_account":
-        raise LoginError(
-            f"{path} est la clé d'un compte de service, pas un identifiant OAuth : indiquez-la dans "
-            "[google] credentials (pas besoin de `lotsync login`).",
-            usage=True,
-        )
+        raise LoginError(french.LOGIN_SERVICE_ACCOUNT_KEY.format(path=path), usage=True)
     installed = data.get("installed")
     if not isinstance(installed, dict):
-        kind = "d'application Web" if "web" in data else "inconnu"
-        raise LoginError(
-            f"{path} est un identifiant OAuth {kind} : créez un ID client OAuth de type "
-            "« Application de bureau » et téléchargez son JSON.",
-            usage=True,
-        )
+        kind = french.LOGIN_CLIENT_KINDS["web" if "web" in data else "other"]
+        raise LoginError(french.LOGIN_WRONG_CLIENT.format(path=path, kind=kind), usage=True)
     missing = [k for k in ("client_id", "client_secret", "auth_uri", "token_uri") if not installed.get(k)]
     if missing:
-        raise LoginError(f"{path} : champs absents ({', '.join(missing)}).", usage=True)
+        raise LoginError(
+            french.LOGIN_CLIENT_FIELDS_MISSING.format(path=path, fields=", ".join(missing)), usage=True
+        )
     return installed
 
 
@@ -152,40 +138,31 @@ def login(
                 port=0,
                 open_browser=open_browser,
                 authorization_prompt_message="",
-                success_message=SUCCESS_PAGE,
+                success_message=french.LOGIN_SUCCESS_PAGE,
                 timeout_seconds=timeout,
                 **extra,
             )
     except WSGITimeoutError as exc:
-        raise LoginError(
-            "Pas de réponse de Google à temps : relancez `lotsync login` et autorisez lotsync dans le "
-            "navigateur."
-        ) from exc
+        raise LoginError(french.LOGIN_TIMED_OUT) from exc
     except Warning as exc:  # oauthlib: the person did not grant every scope asked for
         raise LoginError(
-            "Vous n'avez pas accordé tous les accès demandés : relancez `lotsync login` et cochez chaque "
-            "case (" + "; ".join(SCOPE_NAMES.get(s, s) for s in scopes) + ")."
+            french.LOGIN_SCOPES_DECLINED.format(scopes="; ".join(SCOPE_NAMES.get(s, s) for s in scopes))
         ) from exc
     except OAuth2Error as exc:
-        reason = "vous avez refusé l'accès" if exc.error == "access_denied" else f"« {exc.error} »"
-        raise LoginError(f"Google a refusé la connexion ({reason}). Relancez `lotsync login`.") from exc
+        if exc.error == "access_denied":
+            reason = french.LOGIN_ACCESS_DENIED
+        else:
+            reason = french.LOGIN_ERROR_CODE.format(error=exc.error)
+        raise LoginError(french.LOGIN_REFUSED.format(reason=reason)) from exc
     except OSError as exc:
-        raise LoginError(
-            f"Connexion à Google impossible ({type(exc).__name__}). Vérifiez le réseau et relancez "
-            "`lotsync login`."
-        ) from exc
+        raise LoginError(french.LOGIN_UNREACHABLE.format(kind=type(exc).__name__)) from exc
     if not credentials.refresh_token:
-        raise LoginError(
-            "Google n'a pas donné de jeton durable (refresh token) : retirez l'accès de lotsync sur "
-            "https://myaccount.google.com/permissions puis relancez `lotsync login`."
-        )
+        raise LoginError(french.LOGIN_NO_REFRESH_TOKEN)
     granted = set(credentials.granted_scopes or scopes)
     missing = [s for s in scopes if s not in granted]
     if missing:
         raise LoginError(
-            "Vous n'avez pas accordé tous les accès demandés : relancez `lotsync login` et cochez "
-            + "; ".join(SCOPE_NAMES.get(s, s) for s in missing)
-            + "."
+            french.LOGIN_SCOPES_MISSING.format(scopes="; ".join(SCOPE_NAMES.get(s, s) for s in missing))
         )
     info = json.loads(credentials.to_json())
     info["scopes"] = scopes
