@@ -400,8 +400,36 @@ def render(entry: Entry | None, office: Office, rng: random.Random) -> list[Any]
     return row
 
 
-def build_inputs(size: int) -> tuple[dict[str, Any], Mix]:
-    """Each office's `Sheet`, exactly as a backend returns it, and what the book holds."""
+PAYMENT_SHARE = 0.1
+"""Payment rows per inter-office day: one transfer for about ten days sold (1,250 at 100,000 rows)."""
+
+
+def payment_rows(sheets: dict[str, list[Entry | None]], rng: random.Random) -> list[list[Any]]:
+    """The `Règlements` tab: buyers paying sellers, as offices do: mostly one day at a time naming
+    its reference, sometimes several days unnamed, sometimes a part, now and then too much or a
+    reference that names nothing."""
+    sales = [
+        e
+        for office in OFFICES
+        for e in sheets[office.id]
+        if e is not None and e.direction == "vente" and e.counterpart is not None and e.amount
+    ]
+    rows: list[list[Any]] = [["Date", "De", "À", "Montant", "Références", "Mode"]]
+    for sale in rng.sample(sales, round(len(sales) * PAYMENT_SHARE)):
+        assert sale.partner is not None and sale.amount is not None
+        on = min(sale.start + timedelta(days=rng.randint(5, 60)), AS_OF)
+        how = rng.choices(("named", "unnamed", "part", "too much", "unknown"), (60, 20, 10, 5, 5))[0]
+        amount = {"part": sale.amount / 2, "too much": sale.amount + 100, "unnamed": sale.amount * 2}.get(
+            how, sale.amount
+        )
+        reference = {"named": sale.ref, "part": sale.ref, "unknown": "FACT-INCONNUE"}.get(how, "")
+        rows.append([on, sale.partner, sale.office, amount.quantize(Decimal("0.01")), reference, "virement"])
+    return rows
+
+
+def build_inputs(size: int) -> tuple[dict[str, Any], dict[str, Any], Mix]:
+    """Each office's `Sheet` and the shared spreadsheet's `Règlements`, exactly as a backend returns
+    them, and what the book holds."""
     from lotsync.core.dossiers import Sheet
 
     sheets, mix = generate(size)
@@ -412,7 +440,8 @@ def build_inputs(size: int) -> tuple[dict[str, Any], Mix]:
         rows.append(list(office.headers.values()))
         rows.extend(render(entry, office, rng) for entry in sheets[office.id])
         offices[office.id] = Sheet(f"{office.id}-dossiers.xlsx", "Dossiers", rows)
-    return offices, mix
+    shared = {"payments": Sheet("collectif.xlsx", "Règlements", payment_rows(sheets, rng))}
+    return offices, shared, mix
 
 
 def build_config() -> Any:
@@ -456,9 +485,9 @@ def measure_one(size: int) -> dict[str, Any]:
     gc.collect()
     rss_before = _rss_mb()
     started = time.perf_counter()
-    offices, mix = build_inputs(size)
+    offices, shared, mix = build_inputs(size)
     build_s = time.perf_counter() - started
-    inputs = Inputs(offices=offices)
+    inputs = Inputs(offices=offices, shared=shared)
     rss_rows = _rss_mb()
 
     rules = config.rules()
@@ -513,6 +542,8 @@ def _summary(books: Any) -> dict[str, Any]:
         "paired_by": dict(Counter(str(line.paired_by) for line in books.reconciliation)),
         "recon_statuses": dict(statuses),
         "transfers": len(books.transfers),
+        "payments": len(books.settlement.payments),
+        "items": len(books.settlement.items),
         "turnover_ytd": str(books.dashboard.total.turnover),
     }
 
@@ -623,6 +654,10 @@ def print_text(results: list[dict[str, Any]], help_: dict[str, Any], checks: lis
                 f"{m['duplicated']} duplicated refs"
             )
             print(f"  reconciliation: {b['recon_statuses']}; paired by {b['paired_by']}")
+            print(
+                f"  settlement: {b['payments']:,} payment rows matched against {b['items']:,} items; "
+                f"{b['transfers']} transfers (gross mode)"
+            )
             print(
                 f"  with the cyclic GC left on: {r['gc_on_s']:.3f} s, "
                 f"{r['gc_on_s'] / r['best_s']:.2f}× the best GC-off call (caches cleared alike)"

@@ -28,6 +28,7 @@ def dossier(
     resale: str | None = None,
     kind: Kind = Kind.DAY,
     client: str = "Club des aînés de Brive",
+    invoice: str | None = None,
 ) -> Dossier:
     return Dossier(
         office,
@@ -44,6 +45,7 @@ def dossier(
         partner_ref,
         Decimal(resale) if resale is not None else None,
         Where(f"{office}.xlsx", "Dossiers", next(_rows)),
+        invoice,
     )
 
 

@@ -289,7 +289,9 @@ def run(*args: str, code: int = 0) -> Any:
 
 
 def test_the_schema_page_reads_as_intended(schemas: dict[str, Schema]) -> None:
-    assert {"sync", "check", "fees", "digest", "status", "dossier", "lieu"} <= set(schemas)
+    assert {"sync", "check", "fees", "statement", "margins", "digest", "status", "dossier", "lieu"} <= set(
+        schemas
+    )
     assert schemas["sync"].refs[("reconciliation", "lines", "[]", "purchase")] == "dossier"
     assert problems({"ok": True, "sources": [], "google": None, "extra": 1}, "check", schemas) == [
         "check.extra: not documented in docs/json.md"
@@ -346,12 +348,14 @@ def test_check_json_on_google_is_the_documented_schema(
     assert out["google"]["calls_total"] and all(s["reachable"] for s in out["sources"])
 
 
-def test_fees_digest_and_status_json_are_the_documented_schemas(
+def test_fees_statement_digest_and_status_json_are_the_documented_schemas(
     demo: Path, schemas: dict[str, Schema]
 ) -> None:
     config = ("--config", str(demo), "--format", "json")
     outputs = {
         "fees": run("fees", *config, "--year", "2026"),
+        "statement": run("statement", *config, "--office", "cahors", "--as-of", AS_OF),
+        "margins": run("statement", *config, "--office", "cahors", "--margins", "--as-of", AS_OF),
         "digest": run("digest", *config, "--week", "2026-W48", "--office", "collectif", "--dry-run"),
         "status": run("status", *config),
     }
@@ -359,3 +363,4 @@ def test_fees_digest_and_status_json_are_the_documented_schemas(
     for name, out in outputs.items():
         assert set(out) == top_level(name, schemas), name
         assert problems(out, name, schemas) == [], name
+    assert outputs["statement"]["lines"] and outputs["margins"]["margins"], "the demo shows both"

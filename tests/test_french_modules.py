@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lotsync"
 LAYERS = ("core", "tabs", "adapters", "app", "cli")
-LABELS_OF_CORE_ENUMS = {"ANOMALY_KINDS", "RECON_STATUSES", "SOURCE_LABELS"}
+LABELS_OF_CORE_ENUMS = {"ANOMALY_KINDS", "RECON_STATUSES", "SOURCE_LABELS", "ITEM_SOURCES"}
 """Labels stay with what they label: in core/french.py, although only higher layers show them."""
 
 

@@ -26,7 +26,7 @@ from lotsync.core.books import Rules, SharedTab
 from lotsync.core.cells import Bounds, normalize
 from lotsync.core.dossiers import Words
 from lotsync.core.errors import UsageError
-from lotsync.core.model import Member
+from lotsync.core.model import Member, SettlementMode
 from lotsync.core.split import SplitKeyError, resolve_key
 
 ENV_VAR = "LOTSYNC_CONFIG"
@@ -88,8 +88,9 @@ class SharedConfig(_Strict):
     source: str = Field(min_length=1)
     expenses_tab: str = layout.input_tab("expenses").name
     fees_tab: str = layout.input_tab("fees").name
+    payments_tab: str = layout.input_tab("payments").name
 
-    _tabs = field_validator("expenses_tab", "fees_tab")(_tab_name)
+    _tabs = field_validator("expenses_tab", "fees_tab", "payments_tab")(_tab_name)
 
 
 class FeeConfig(_Strict):
@@ -177,6 +178,12 @@ class ScheduleConfig(_Strict):
         return value
 
 
+class SettlementConfig(_Strict):
+    mode: SettlementMode = SettlementMode.GROSS
+    """gross: nothing netted (public offices); pair: each pair's two directions netted; minimal:
+    the fewest transfers (see docs/domain.md, "Règlements")."""
+
+
 class LimitsConfig(_Strict):
     """Beyond these a value is an anomaly, never a guess (see `lotsync.core.cells.Limits`)."""
 
@@ -212,6 +219,8 @@ class Config(_Strict):
     headers: dict[str, list[str]] = {}
     expense_headers: dict[str, list[str]] = {}
     fee_headers: dict[str, list[str]] = {}
+    payment_headers: dict[str, list[str]] = {}
+    settlement: SettlementConfig = SettlementConfig()
     words: WordsConfig = WordsConfig()
     limits: LimitsConfig = LimitsConfig()
     split_keys: dict[str, dict[str, Decimal]] = {}
@@ -337,6 +346,7 @@ class Config(_Strict):
             split_keys=self.split_keys,
             fees=tuple(fee_expenses(self.fees)),
             financial_year_start_month=self.collective.financial_year_start_month,
+            settlement_mode=self.settlement.mode,
             bounds=self.limits.bounds(),
             shared_tabs=self.shared_tabs(),
         )

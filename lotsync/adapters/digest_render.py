@@ -1,6 +1,6 @@
 """A digest as a mail: subject, HTML, plain text and the turnover chart, all in French.
 
-The words and the layout live in the Jinja2 templates of `lotsync/templates/`;
+The words and the layout live in the Jinja2 templates of `lotsync/adapters/templates/`;
 this module only prepares what they show. HTML is autoescaped, so a client
 named `<script>` stays text; the subject is one line whatever a sheet holds.
 Jinja2 and matplotlib are imported on first use: `lotsync --help` stays fast.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -17,8 +18,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lotsync.adapters import french
 from lotsync.core import french as core_french
-from lotsync.core.digest import ARRIVAL_DAYS, CollectiveDigest, Fix, OfficeDigest, Week, owed_total
-from lotsync.core.model import Direction, Dossier, Kind
+from lotsync.core.digest import (
+    ARRIVAL_DAYS,
+    CollectiveDigest,
+    Fix,
+    OfficeDigest,
+    PairTotal,
+    RecentPayment,
+    Week,
+    owed_total,
+)
+from lotsync.core.model import Direction, Dossier, Item, Kind, SettlementMode, Transfer
 from lotsync.core.turnover import OfficeYear, Period
 
 if TYPE_CHECKING:
@@ -193,6 +203,97 @@ def _dossier(digest: OfficeDigest, dossier: Dossier) -> dict[str, Any]:
     return {"d": dossier, "role": role, "partner": digest.name(dossier.partner)}
 
 
+Name = Callable[[str | None], str]
+"""Office id → how the digest names it."""
+
+
+def item_view(item: Item, office: str | None, name: Name) -> dict[str, Any]:
+    """An item as a line: its date, what it is (kind, label, invoice, both references), its amount
+    and what is still open; `office` is the reader (its own reference reads "votre réf.")."""
+    what = [core_french.ITEM_SOURCES[item.source]]
+    if item.label:
+        what.append(item.label)
+    if item.invoice and item.partner_invoice:
+        what.append(french.DIGEST_INVOICES.format(invoice=item.invoice, other=item.partner_invoice))
+    elif item.invoice:
+        what.append(french.DIGEST_INVOICE.format(invoice=item.invoice))
+    for who, ref in ((item.creditor, item.ref), (item.debtor, item.partner_ref)):
+        if ref and who == office:
+            what.append(french.DIGEST_YOUR_REF.format(ref=ref))
+        elif ref:
+            what.append(french.DIGEST_THEIR_REF.format(office=name(who), ref=ref))
+    return {"on": item.on, "what": what, "amount": item.amount, "open": item.open}
+
+
+def _open(items: Iterable[Item]) -> Decimal:
+    return sum((i.open for i in items), Decimal("0.00"))
+
+
+def transfer_view(t: Transfer, office: str | None, name: Name) -> dict[str, Any]:
+    """A transfer, from the reader's side (`pays`: the reader is the debtor), with the items it pays
+    and, in `pair` mode, those it sets off."""
+    return {
+        "pays": t.debtor == office,
+        "debtor": name(t.debtor),
+        "creditor": name(t.creditor),
+        "partner": name(t.creditor if t.debtor == office else t.debtor),
+        "amount": t.amount,
+        "settles": [item_view(i, office, name) for i in t.pays],
+        "settles_total": _open(t.pays),
+        "offsets": [item_view(i, office, name) for i in t.offsets],
+        "offsets_total": _open(t.offsets),
+    }
+
+
+def payment_view(p: RecentPayment, office: str | None, name: Name) -> dict[str, Any]:
+    """A payment: who paid whom, when and how; what it settled and its excess, when known."""
+    payment = p.payment
+    applied = [] if p.matched is None else list(p.matched.applied)
+    return {
+        "on": payment.on,
+        "outgoing": payment.payer == office,
+        "payer": name(payment.payer),
+        "payee": name(payment.payee),
+        "amount": payment.amount,
+        "mode": payment.mode,
+        "references": list(payment.references),
+        "row": payment.where.row,
+        "tab": payment.where.tab,
+        "known": p.matched is not None,
+        "applied": [item_view(a.item, office, name) | {"applied": a.amount} for a in applied],
+        "excess": p.matched.excess if p.matched is not None else Decimal("0.00"),
+    }
+
+
+def _settlement(
+    mode: SettlementMode,
+    stale: str | None,
+    transfers: Iterable[Transfer],
+    set_offs: Iterable[Transfer],
+    payments: Iterable[RecentPayment],
+    window: tuple[date, date] | None,
+    office: str | None,
+    name: Name,
+) -> dict[str, Any]:
+    """What the templates need to show the transfers of the mode and the payments of the window.
+
+    `itemised`: the transfers carry their items (this week's books, `gross` or `pair` mode); the
+    last complete figures shown while books are incomplete have none to show."""
+    views = [transfer_view(t, office, name) for t in transfers]
+    shown = list(payments)
+    return {
+        "mode": mode.value,
+        "mode_note": french.DIGEST_MODE_NOTES[mode.value],
+        "itemised": stale is None and mode is not SettlementMode.MINIMAL,
+        "to_pay": [t for t in views if t["pays"]],
+        "to_collect": [t for t in views if not t["pays"]],
+        "set_offs": [transfer_view(t, office, name) for t in set_offs],
+        "payments": [payment_view(p, office, name) for p in shown],
+        "payments_total": sum((p.payment.amount for p in shown), Decimal("0.00")),
+        "payments_span": core_french.span(*window) if window else "",
+    }
+
+
 def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
     office = d.member.id
     last_arrival = d.week.monday + timedelta(days=ARRIVAL_DAYS - 1)
@@ -229,22 +330,14 @@ def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
             for key, label in french.DIGEST_SOURCES.items()
             if d.balance.by_source.get(key)
         ],
-        "transfers": [
-            {
-                "pays": t.debtor == office,
-                "debtor": d.name(t.debtor),
-                "creditor": d.name(t.creditor),
-                "amount": t.amount,
-            }
-            for t in d.transfers
-        ],
+        "transfers": [transfer_view(t, office, d.name) for t in d.transfers],
         "fee_year": d.week.monday.year,
         "shares": shares,
         "shares_due": owed_total(d.fee_shares),
         "turnover": turnover_view(d.turnover, d.year, d.last_year),
         "stale": d.stale,
         "turnover_unread": _unread(d.turnover_unread),
-    }
+    } | _settlement(d.mode, d.stale, d.transfers, d.set_offs, d.payments, d.payments_window, office, d.name)
 
 
 def _unread(reason: str | None) -> str | None:
@@ -272,17 +365,19 @@ def collective_context(c: CollectiveDigest, collective_name: str) -> dict[str, A
             }
             for o in c.offices
         ],
-        "transfers": [
-            {"debtor": c.name(t.debtor), "creditor": c.name(t.creditor), "amount": t.amount}
-            for t in c.transfers
-        ],
+        "transfers": [transfer_view(t, None, c.name) for t in c.transfers],
+        "pairs": [pair_view(p, c.name) for p in c.pairs],
         "anomalies": c.anomalies,
         "problems": c.problems,
         "turnover": turnover_view(c.total, c.year, c.last_year),
         "by_office": [turnover_row(o) for o in c.offices if not o.turnover_unread],
         "stale": c.stale,
         "turnover_unread": _unread(c.turnover_unread),
-    }
+    } | _settlement(c.mode, c.stale, c.transfers, c.set_offs, c.payments, c.payments_window, None, c.name)
+
+
+def pair_view(p: PairTotal, name: Name) -> dict[str, Any]:
+    return {"debtor": name(p.debtor), "creditor": name(p.creditor), "count": p.items, "owed": p.owed}
 
 
 # -- rendering ----------------------------------------------------------------------

@@ -367,12 +367,38 @@ GMAIL_SCOPE_MISSING_KEY = (
 )
 
 # -- the weekly digest --------------------------------------------------------
-# The mail's body lives in lotsync/templates/digest_*.j2; here are the words code needs.
+# The mail's body lives in lotsync/adapters/templates/digest_*.j2; here are the words code needs.
 
 DIGEST_TURNOVER_UNREAD = "Non calculé cette semaine, car {reason}."
 DIGEST_SUBJECT = "[{collective}] {office} — récapitulatif de la semaine {span}"
 DIGEST_ALL_OFFICES = "Tous les offices"
-DIGEST_SOURCES = {"day": "Journées entre offices", "expense": "Dépenses communes", "fee": "Cotisations"}
+DIGEST_SOURCES = {
+    "day": "Journées entre offices",
+    "expense": "Dépenses communes",
+    "fee": "Cotisations",
+    "refund": "Trop-perçus à rembourser",
+}
+DIGEST_INVOICE = "facture {invoice}"
+DIGEST_INVOICES = "facture {invoice} (l'acheteur indique {other})"
+DIGEST_YOUR_REF = "votre réf. {ref}"
+DIGEST_THEIR_REF = "réf. {office} {ref}"
+DIGEST_MODE_NOTES = {
+    "gross": (
+        "Rien n'est compensé : chaque office paie à chaque autre ce qu'il lui doit, élément par "
+        "élément, comme le veut la comptabilité publique (un titre, un mandat par élément)."
+    ),
+    "pair": (
+        "Entre deux offices, ce que chacun doit à l'autre est compensé, avec l'accord de leurs deux "
+        "comptables : au plus un virement par paire d'offices, qui règle les éléments d'un sens et "
+        "compense ceux de l'autre."
+    ),
+    "minimal": (
+        "Ces virements soldent tous les comptes du collectif avec le moins de virements possible : "
+        "dans ce mode, un virement peut payer les dettes d'autres offices (ce qu'un office doit à un "
+        "troisième). À ne choisir que si les règles comptables de chaque office le permettent."
+    ),
+}
+"""What the transfers of each settlement mode are, said under them."""
 DIGEST_ROWS = ("Journées", "Visites de groupe", "Autres prestations", "Total")
 DIGEST_YEAR_START = "début de l'année"
 DIGEST_THIS_YEAR = "Cette année"

@@ -107,6 +107,11 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
     if tab not in book.tabs:
         entry["problems"].append(french.CHECK_MISSING_TAB.format(tab=tab))
         return entry, None
+    if role == "shared":
+        entry["inputs"] = [
+            {"tab": configured.name, "present": configured.name in book.tabs, "optional": registered.optional}
+            for registered, configured in zip(SHARED_INPUTS, config.shared_tabs().values(), strict=True)
+        ]
     entry.update(_tab_report(book.tabs[tab], synonyms, required))
     if entry["header_row"] is None:
         entry["problems"].append(french.CHECK_NO_HEADER)
@@ -210,6 +215,8 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
             lines.append(french.CHECK_GOOGLE_ACCESS.format(access=_access_text(c)))
         if c.get("tabs") is not None and c["tab"] not in c["tabs"]:
             lines.append(french.CHECK_TABS_PRESENT.format(tabs=", ".join(c["tabs"]) or french.CHECK_NO_TABS))
+        for absent in (i["tab"] for i in c.get("inputs", []) if i["optional"] and not i["present"]):
+            lines.append(french.CHECK_OPTIONAL_ABSENT.format(tab=absent))
         if c.get("header_row"):
             columns = ", ".join(f"{field}={label!r}" for field, label in c["columns"].items())
             lines.append(french.CHECK_HEADER.format(row=c["header_row"], columns=columns))

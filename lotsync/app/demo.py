@@ -5,6 +5,11 @@ writes the same cells. The sheets look like the offices' real ones (places and
 groups of the Lot, each office's own header wording, French amounts and dates,
 a few typos), and they exercise every reconciliation status and every row-level
 anomaly lotsync reports: the demo doubles as a realistic test fixture.
+
+The shared workbook's `Règlements` tab records the transfers the offices' accountants made in
+2026, one for each way lotsync matches a payment to what it pays (an invoice number, a dossier
+reference of either side, a cost's label, several items, nothing named, a partial payment, an
+overpayment), and one for each slip a payment row can carry.
 """
 
 from __future__ import annotations
@@ -34,11 +39,16 @@ DAYS_PER_PAIR_PER_YEAR = 10
 """Days each office buys from each other office, per year."""
 TEXT_DATE_RATE = 0.06
 TEXT_AMOUNT_RATE = 0.08
+SELLER_INVOICE_RATE = 0.92
+"""Share of invoiced (`facturé`, `soldé`) rows whose seller typed the invoice number."""
+BUYER_INVOICE_RATE = 0.8
+"""Share of bought days whose buyer typed the number of the invoice it received."""
 
 CONFIG_FILE = "lotsync.toml"
 SHARED_FILE = "collectif.xlsx"
 DOSSIERS_TAB = "Dossiers"
 EXPENSES_TAB = "Dépenses communes"
+PAYMENTS_TAB = "Règlements"
 MONEY_FORMAT = '#,##0.00\\ "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 CREATED = datetime(2025, 1, 6, 9, 0)
@@ -55,6 +65,7 @@ MONTH_WEIGHTS = (2, 3, 5, 8, 10, 10, 9, 8, 10, 8, 3, 2)
 COLUMN_WIDTHS = {
     "ref": 14, "client": 36, "notes": 40, "kind": 16, "start": 14, "end": 14, "pax": 10,
     "status": 14, "amount": 14, "partner": 26, "direction": 12, "partner_ref": 15, "resale": 14,
+    "invoice": 14,
 }
 # fmt: on
 
@@ -72,6 +83,8 @@ class Office:
     emails: tuple[str, ...]
     ref_format: str
     """How its references look; `yy` is the year on two digits, `n` a counter."""
+    invoice_format: str
+    """How its invoice numbers look (same fields): each office numbers its own invoices."""
     columns: tuple[tuple[str, str], ...]
     """(field, header as typed) in sheet order; the field "notes" is a column lotsync ignores."""
     places: tuple[str, ...]
@@ -94,11 +107,12 @@ CAHORS = Office(
     aliases=("OT Cahors", "Cahors", "Cahors Vallée du Lot"),
     emails=("florence.cahors@example.org", "claire.cahors@example.org"),
     ref_format="CAH-{yy}-{n:03d}",
+    invoice_format="FA-{year}-{n:04d}",
     columns=(
         ("ref", "Référence"), ("client", "Client"), ("notes", "Programme"), ("kind", "Prestation"),
         ("start", "Date"), ("end", "Date fin"), ("pax", "Pax"), ("status", "Statut"),
-        ("amount", "Montant TTC"), ("partner", "OT partenaire"), ("direction", "Sens"),
-        ("partner_ref", "Réf. partenaire"), ("resale", "Prix revente"),
+        ("amount", "Montant TTC"), ("invoice", "N° facture"), ("partner", "OT partenaire"),
+        ("direction", "Sens"), ("partner_ref", "Réf. partenaire"), ("resale", "Prix revente"),
     ),
     places=(
         "Cahors, pont Valentré et vieille ville", "Saint-Cirq-Lapopie", "Grotte du Pech Merle",
@@ -127,11 +141,12 @@ DORDOGNE = Office(
     aliases=("OT Vallée de la Dordogne", "Vallée de la Dordogne", "Dordogne"),
     emails=("marine.dordogne@example.org",),
     ref_format="VD{year}-{n:04d}",
+    invoice_format="F{yy}-{n:03d}",
     columns=(
         ("ref", "N° dossier"), ("client", "Groupe"), ("kind", "Type"), ("start", "Date d'arrivée"),
         ("end", "Date de départ"), ("notes", "Descriptif"), ("pax", "Nb pax"), ("status", "État"),
-        ("amount", "Montant"), ("partner", "Partenaire"), ("direction", "Achat/Vente"),
-        ("partner_ref", "Réf. OT"), ("resale", "Prix client"),
+        ("invoice", "Facture"), ("amount", "Montant"), ("partner", "Partenaire"),
+        ("direction", "Achat/Vente"), ("partner_ref", "Réf. OT"), ("resale", "Prix client"),
     ),
     places=(
         "Rocamadour", "Gouffre de Padirac", "Collonges-la-Rouge", "Autoire", "Loubressac",
@@ -158,11 +173,12 @@ FIGEAC = Office(
     aliases=("OT Grand Figeac", "Grand Figeac", "Figeac"),
     emails=("isabelle.figeac@example.org",),
     ref_format="GF/{yy}/{n:03d}",
+    invoice_format="T{yy}-{n:04d}",
     columns=(
         ("start", " date début "), ("end", "DATE FIN"), ("ref", "  RÉF "), ("client", "Agence"),
         ("kind", "Produit"), ("notes", "Programme / observations"), ("pax", "Participants"),
         ("amount", "Total"), ("status", "statut "), ("partner", "partenaire"), ("direction", "SENS"),
-        ("partner_ref", "Réf partenaire"), ("resale", "Prix  revente"),
+        ("partner_ref", "Réf partenaire"), ("resale", "Prix  revente"), ("invoice", "N° titre"),
     ),
     places=(
         "Figeac, musée Champollion", "Capdenac-le-Haut", "Écomusée de Cuzals", "Marcilhac-sur-Célé",
@@ -231,6 +247,14 @@ class Row:
     """A copy-paste slip: this row repeats another row's reference."""
     raw: dict[str, Any] = field(default_factory=dict)
     ref: str = ""
+    bought_from: Row | None = None
+    """On the buyer's row of a day: the seller's row (whose invoice the buyer receives)."""
+    invoice: str | None = None
+    """`N° facture`: the invoice issued (a sale, a direct dossier) or received (a purchase)."""
+    always_invoiced: bool = False
+    """A row a payment cites: it carries its invoice number whatever the draw."""
+    invoice_slip: bool = False
+    """The buyer keyed the invoice number it received with two digits swapped."""
 
 
 class Ledger:
@@ -243,6 +267,10 @@ class Ledger:
     def __init__(self) -> None:
         self.rows: dict[str, list[Row]] = {o.id: [] for o in OFFICES}
         self.taken: set[tuple[str, str, date]] = set()
+        self.cases: dict[str, tuple[Row, Row]] = {}
+        """Hand-made days by the case they show, for the payments that cite them."""
+        self.payments: list[PaymentLine] = []
+        """The rows of the `Règlements` tab, in sheet order."""
 
     def add(self, *rows: Row) -> None:
         for row in rows:
@@ -332,6 +360,7 @@ def day_pair(
 
     purchase = side(buyer, seller, client, "achat", {"facturé": "confirmé"}.get(status, status))
     sale = side(seller, buyer, f"{buyer.aliases[0]} – {client}", "vente", status)
+    purchase.bought_from = sale
     if refs in ("both", "buyer"):
         purchase.cites = sale
     if refs in ("both", "seller"):
@@ -376,12 +405,20 @@ def add_reconciliation_cases(ledger: Ledger) -> None:
                               "Saint-Cirq-Lapopie", pax=42, amount=euros("1512.00"), status="facturé")
     purchase.amount = euros("1470.00")
     ledger.add(purchase, sale)
+    ledger.cases["amount_mismatch"] = purchase, sale
     # pax_mismatch: three more participants announced to Figeac's partner only.
     purchase, sale = day_pair(FIGEAC, DORDOGNE, date(2026, 6, 18), "Amicale des retraités de Rodez",
                               "Gouffre de Padirac", kind="visite", pax=38, amount=euros("320.00"),
                               status="soldé", refs="buyer")
     sale.pax = 35
     ledger.add(purchase, sale)
+    ledger.cases["pax_mismatch"] = purchase, sale
+    # invoice_mismatch: Figeac keyed the number of the invoice it received with two digits swapped.
+    purchase, sale = day_pair(FIGEAC, DORDOGNE, date(2026, 10, 1), "Autocars Delmas",
+                              "Loubressac + Autoire", pax=39, amount=euros("1248.00"), status="facturé")
+    purchase.invoice_slip = True
+    ledger.add(purchase, sale)
+    ledger.cases["invoice_mismatch"] = purchase, sale
     # date_mismatch: the day was moved at Figeac, not at Cahors.
     purchase, sale = day_pair(CAHORS, FIGEAC, date(2026, 9, 3), "Agence Quercy Voyages",
                               "Figeac, musée Champollion", pax=30, amount=euros("1020.00"), status="facturé")
@@ -482,7 +519,140 @@ def add_anomaly_cases(ledger: Ledger) -> None:
     # fmt: on
 
 
-# -- references -------------------------------------------------------------------
+# -- the payments of `Règlements`: every matching case and every slip of a payment row ---------
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A reference a payment names, read off a demo row once numbers are assigned."""
+
+    row: Row
+    what: str = "invoice"
+    """"invoice" (the row's `N° facture`) or "ref" (its own dossier reference)."""
+
+    def text(self) -> str:
+        value = getattr(self.row, self.what)
+        if not value:
+            raise ValueError(f"demo row of {self.row.office} on {self.row.start} has no {self.what}")
+        return str(value)
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One row of `Règlements` as an accountant typed it, and what it shows (the comment)."""
+
+    on: date | str
+    """The date cell (a string is a date typed as text)."""
+    payer: str
+    payee: str
+    """The offices as the accountant names them: id, name or alias."""
+    amount: Decimal | str
+    """A number cell, or an amount typed as text."""
+    references: tuple[Cite | str, ...]
+    mode: str
+    comment: str
+    """A column lotsync ignores: what the accountant noted, and what lotsync makes of the row."""
+    separator: str = "; "
+
+
+def add_settlement_cases(ledger: Ledger) -> None:
+    """Days invoiced in 2026, and the `Règlements` rows that pay them, in the order typed.
+
+    Payments are applied in date order: each comment says what lotsync makes of its row. One
+    row per way a payment is matched (an invoice number, either side's dossier reference, a
+    cost's or a fee's label, several items, nothing named: the oldest items first), a partial
+    payment, an overpayment (a refund owed back), an unknown reference, two references to what
+    was already settled (a `soldé` day, a day an earlier payment paid), and the three slips that
+    leave a payment row out (an office outside the collective, no amount, an impossible date).
+    """
+
+    def invoiced(
+        buyer: Office, seller: Office, day: date, client: str, programme: str, pax: int, amount: str
+    ) -> tuple[Row, Row]:
+        purchase, sale = day_pair(
+            buyer, seller, day, client, programme, pax=pax, amount=euros(amount), status="facturé"
+        )
+        ledger.add(purchase, sale)
+        return purchase, sale
+
+    # fmt: off
+    _, d1 = invoiced(CAHORS, DORDOGNE, date(2026, 4, 9), "Amicale des retraités de Rodez",
+                     "Rocamadour", 40, "1380.00")
+    _, d2 = invoiced(DORDOGNE, FIGEAC, date(2026, 5, 7), "Club des aînés de Brive",
+                     "Figeac, musée Champollion", 32, "960.00")
+    d3, _ = invoiced(FIGEAC, DORDOGNE, date(2026, 6, 11), "Association Les Amis du Vieux Montauban",
+                     "Collonges-la-Rouge", 45, "1102.50")
+    _, d4 = invoiced(CAHORS, FIGEAC, date(2026, 7, 9), "Lycée Champollion – voyage scolaire",
+                     "Vallée du Célé à vélo", 35, "1150.00")
+    _, d5 = invoiced(DORDOGNE, CAHORS, date(2026, 7, 16), "Autocars Verdié", "Croisière sur le Lot",
+                     44, "1254.00")
+    _, d6 = invoiced(DORDOGNE, CAHORS, date(2026, 8, 6), "Université du temps libre d'Agen",
+                     "Puy-l'Évêque", 28, "798.00")
+    _, d7 = invoiced(FIGEAC, CAHORS, date(2026, 9, 24), "Chorale À Cœur Joie de Tulle",
+                     "Saint-Cirq-Lapopie", 42, "1764.00")
+    partial = ledger.cases["amount_mismatch"][1]
+    settled = ledger.cases["pax_mismatch"][1]
+    slip = ledger.cases["invoice_mismatch"][0]
+    for row in (d1, d2, d3, d4, d5, d6, d7, partial, settled, slip, slip.bought_from):
+        if row is not None:
+            row.always_invoiced = True
+    eductour = "eductour de printemps (3 jours) – hébergement, repas, transport"
+    fee = "cotisation Club Destination Groupes ADN Tourisme 2026"
+    ledger.payments.extend((
+        PaymentLine(date(2026, 2, 16), "OT Cahors", "OT Vallée de la Dordogne", euros("1091.67"),
+                    (eductour,), "mandat administratif",
+                    "La part de Cahors de l'éductour de printemps 2025, nommée par le libellé de la "
+                    "dépense."),
+        PaymentLine(date(2026, 3, 5), "Grand Figeac", "Dordogne", euros("1000.00"), (fee,), "mandat",
+                    "La part de Figeac de la cotisation 2026, nommée par son libellé (la casse ne compte "
+                    "pas)."),
+        PaymentLine(date(2026, 4, 15), "Lot Tourisme", "OT Cahors", euros("520.00"),
+                    ("Salon des seniors de Lyon – stand",), "virement",
+                    "Lot Tourisme n'est pas membre du collectif : la ligne est signalée et laissée de côté."),
+        PaymentLine(date(2026, 5, 20), "cahors", "dordogne", d1.amount, (Cite(d1),), "mandat administratif",
+                    "La journée du 9 avril à Rocamadour, nommée par le numéro de la facture de Dordogne."),
+        PaymentLine(date(2026, 6, 2), "Vallée de la Dordogne", "OT Grand Figeac", d2.amount,
+                    (Cite(d2, "ref"),), "virement",
+                    "La journée du 7 mai à Figeac, nommée par la référence du dossier de Figeac."),
+        PaymentLine(date(2026, 6, 22), "Figeac", "Dordogne", d3.amount, (Cite(d3, "ref"),), "mandat",
+                    "La journée du 11 juin à Collonges-la-Rouge, nommée par la référence du dossier de "
+                    "Figeac, l'acheteur."),
+        PaymentLine(date(2026, 6, 30), "Dordogne", "Cahors", "1 470,00 €", (Cite(partial),), "virement",
+                    "Payé au prix du tableur de Dordogne (1 470,00 €) quand Cahors a facturé 1 512,00 € : "
+                    "42,00 € restent dus."),
+        PaymentLine(date(2026, 7, 1), "OT Cahors", "OT Vallée de la Dordogne", d1.amount, (Cite(d1),),
+                    "virement",
+                    "La facture du 9 avril payée une seconde fois : signalée, et imputée sur les plus "
+                    "anciens éléments que Cahors doit à Dordogne."),
+        PaymentLine(date(2026, 7, 8), "Grand Figeac", "Vallée de la Dordogne", settled.amount,
+                    (Cite(settled),), "mandat",
+                    "Une facture déjà soldée chez Dordogne : signalée, et imputée sur les plus anciens "
+                    "éléments que Figeac doit à Dordogne."),
+        PaymentLine(date(2026, 8, 25), "Cahors", "Figeac", d4.amount, (Cite(d4), "mandat n° 2026-457"),
+                    "mandat administratif",
+                    "Le titre de Figeac et le numéro de mandat de Cahors, que lotsync ne connaît pas "
+                    "(signalé).", separator="\n"),
+        PaymentLine(date(2026, 9, 10), "Dordogne", "OT Cahors", d5.amount + d6.amount, (Cite(d5), Cite(d6)),
+                    "virement", "Deux factures de Cahors en un seul virement."),
+        PaymentLine(date(2026, 9, 15), "Figeac", "Dordogne", euros("2500.00"), (), "virement",
+                    "Un acompte sans référence : imputé sur les plus anciens éléments que Figeac doit à "
+                    "Dordogne."),
+        PaymentLine("31/09/2026", "Cahors", "Grand Figeac", euros("640.00"), (), "virement",
+                    "Une date qui n'existe pas : la ligne est signalée et laissée de côté."),
+        PaymentLine(date(2026, 10, 20), "Figeac", "Cahors", d7.amount * 10, (Cite(d7),), "virement",
+                    "Un zéro de trop (17 640,00 € pour une facture de 1 764,00 €) : ce qui dépasse tout ce "
+                    "que Figeac devait à Cahors est un trop-perçu, que Cahors doit rembourser."),
+        PaymentLine(date(2026, 10, 30), "Vallée de la Dordogne", "Grand Figeac", "0,00 €", (), "mandat",
+                    "Saisi avant que le mandat soit connu, montant à zéro : la ligne est signalée et "
+                    "laissée de côté."),
+        PaymentLine(date(2026, 11, 10), "Figeac", "Dordogne", slip.amount, (Cite(slip),), "mandat",
+                    "La facture du 1er octobre, nommée par le numéro tel que Figeac l'a saisi (deux "
+                    "chiffres inversés) : reconnue quand même."),
+    ))
+    # fmt: on
+
+
+# -- references and invoice numbers --------------------------------------------------
 
 
 def assign_refs(ledger: Ledger) -> None:
@@ -502,12 +672,50 @@ def assign_refs(ledger: Ledger) -> None:
                 row.ref = row.same_ref_as.ref
 
 
-def generate() -> dict[str, list[Row]]:
-    """Every office's rows, in sheet order, references assigned."""
+def swapped_digits(number: str) -> str:
+    """`F26-118` → `F26-181`: the last two different neighbouring digits swapped, a typing slip."""
+    chars = list(number)
+    for i in range(len(chars) - 1, 0, -1):
+        if chars[i].isdigit() and chars[i - 1].isdigit() and chars[i] != chars[i - 1]:
+            chars[i - 1], chars[i] = chars[i], chars[i - 1]
+            return "".join(chars)
+    return number + "1"
+
+
+def assign_invoices(ledger: Ledger) -> None:
+    """Number each office's invoices by date, then let most buyers copy the number they received.
+
+    An office invoices its own dossiers and the days it sells once they are `facturé` or
+    `soldé`; now and then the number is not typed (the column is optional). Drawn from a seed of
+    their own, so that the rest of the demo stays as it was.
+    """
+    rng = random.Random(f"{SEED}-invoices")
+    for office in OFFICES:
+        counters = dict.fromkeys(YEARS, 0)
+        for row in ledger.rows[office.id]:
+            if row.bought_from is not None or row.status not in ("facturé", "soldé"):
+                continue
+            if row.always_invoiced or rng.random() < SELLER_INVOICE_RATE:
+                counters[row.start.year] += 1
+                row.invoice = office.invoice_format.format(
+                    yy=row.start.year % 100, year=row.start.year, n=counters[row.start.year]
+                )
+    for office in OFFICES:
+        for row in ledger.rows[office.id]:
+            sale = row.bought_from
+            if sale is None or sale.invoice is None:
+                continue
+            if row.always_invoiced or rng.random() < BUYER_INVOICE_RATE:
+                row.invoice = swapped_digits(sale.invoice) if row.invoice_slip else sale.invoice
+
+
+def generate() -> Ledger:
+    """Every office's rows, in sheet order, references and invoice numbers assigned; the payments."""
     rng = random.Random(SEED)
     ledger = Ledger()
     add_reconciliation_cases(ledger)
     add_anomaly_cases(ledger)
+    add_settlement_cases(ledger)
     for year in YEARS:
         for office in OFFICES:
             for _ in range(DIRECT_ROWS_PER_YEAR):
@@ -516,7 +724,8 @@ def generate() -> dict[str, list[Row]]:
             for _ in range(DAYS_PER_PAIR_PER_YEAR):
                 random_pair(rng, buyer, seller, year, ledger)
     assign_refs(ledger)
-    return ledger.rows
+    assign_invoices(ledger)
+    return ledger
 
 
 # -- cells as people type them ---------------------------------------------------------
@@ -569,6 +778,7 @@ def row_cells(rng: random.Random, office: Office, row: Row) -> dict[str, Any]:
         "direction": office.direction_words[row.direction] if row.direction else None,
         "partner_ref": row.cites.ref if row.cites else None,
         "resale": float(row.resale) if row.resale is not None else None,
+        "invoice": row.invoice,
     }
     values.update(row.raw)
     return values
@@ -660,7 +870,7 @@ EXPENSE_ROWS: tuple[tuple[Any, ...], ...] = (
     (date(2025, 11, 18), "Eductour d'automne (3 jours) – tour-opérateurs et autocaristes", 2980.00,
      "figeac", "effectifs", "Eductour", "en partie"),
     (date(2026, 1, 20), "Brochure collective 2026 – mise à jour et réimpression", 2940.00, "cahors",
-     "effectifs", "Brochure", None),
+     "effectifs", "Brochure", "figeac"),
     (date(2026, 3, 12), "Workshop autocaristes Occitanie – inscription", 850.00, "Dordogne",
      "Cahors 40 % – Dordogne 40 % – Figeac 20 %", "Salon", "non"),
     (date(2026, 4, 7), "Salon des seniors de Lyon – stand", 1560.00, "Lot Tourisme", "égale",
@@ -668,14 +878,25 @@ EXPENSE_ROWS: tuple[tuple[Any, ...], ...] = (
     (date(2026, 6, 9), "Pochettes et cartes 2026 – réassort", "412,80", "Grand Figeac",
      "cahors:33; dordogne:30; figeac:11", "Supports", "non"),
     (date(2026, 9, 22), "Envoi postal aux 700 tour-opérateurs – routage", 1130.00, "dordogne",
-     "égale", "Prospection", None),
+     "égale", "Prospection", "cahors; figeac"),
 )
 """Shared costs of the 3-year action plan; one bad split, one payer outside the collective,
-one unreadable Remboursé."""
+one unreadable Remboursé, two that name the offices whose share is paid (one of two, both)."""
+
+PAYMENT_HEADER = ("Date", "De", "À", "Montant", "Références", "Mode", "Commentaire")
+PAYMENT_WIDTHS = (13, 26, 26, 14, 30, 22, 90)
 # fmt: on
 
 
-def shared_workbook() -> Workbook:
+def payment_cells(line: PaymentLine) -> tuple[Any, ...]:
+    """A `Règlements` row as typed: references joined as the accountant separates them."""
+    references = line.separator.join(r.text() if isinstance(r, Cite) else r for r in line.references)
+    amount = float(line.amount) if isinstance(line.amount, Decimal) else line.amount
+    return (line.on, line.payer, line.payee, amount, references or None, line.mode, line.comment)
+
+
+def shared_workbook(payments: Sequence[PaymentLine]) -> Workbook:
+    """`Dépenses communes` and `Règlements`, the collective's two input tabs typed by people."""
     workbook, ws = new_workbook(EXPENSES_TAB)
     for column, text in enumerate(EXPENSE_HEADER, start=1):
         ws.cell(row=1, column=column, value=text)
@@ -683,6 +904,15 @@ def shared_workbook() -> Workbook:
     for number, values in enumerate(EXPENSE_ROWS, start=2):
         for column, value in enumerate(values, start=1):
             format_cell(ws, number, column, value, money=column == 3)
+    ws = workbook.create_sheet(PAYMENTS_TAB)
+    for column, text in enumerate(PAYMENT_HEADER, start=1):
+        ws.cell(row=1, column=column, value=text)
+    style_header(ws, 1, "305496", PAYMENT_WIDTHS)
+    references = PAYMENT_HEADER.index("Références") + 1
+    for number, line in enumerate(payments, start=2):
+        for column, value in enumerate(payment_cells(line), start=1):
+            format_cell(ws, number, column, value, money=column == 4)
+        ws.cell(row=number, column=references).alignment = Alignment(wrap_text=True, vertical="top")
     return workbook
 
 
@@ -704,6 +934,12 @@ emails = ["collectif.groupes@example.org"]
 [shared]
 source = "{SHARED_FILE}"
 expenses_tab = "{EXPENSES_TAB}"
+payments_tab = "{PAYMENTS_TAB}"
+
+# Règlement : « gross », rien n'est compensé, chaque office paie à chaque autre ce qu'il lui doit,
+# élément par élément (ce que permet le comptable public d'un office établissement public).
+[settlement]
+mode = "gross"
 
 {members}
 # Clés de répartition nommées, utilisables dans la colonne « Répartition ».
@@ -754,13 +990,14 @@ def write_demo(directory: Path, *, overwrite: bool = False) -> Path:
         path = directory / name
         return path if overwrite or not path.exists() else None
 
-    rows = None
+    ledger = None
     for office in OFFICES:
         if path := wanted(f"{office.id}.xlsx"):
-            rows = rows or generate()
-            office_workbook(office, rows[office.id]).save(path)
+            ledger = ledger or generate()
+            office_workbook(office, ledger.rows[office.id]).save(path)
     if path := wanted(SHARED_FILE):
-        shared_workbook().save(path)
+        ledger = ledger or generate()
+        shared_workbook(ledger.payments).save(path)
     config = directory / CONFIG_FILE
     if wanted(CONFIG_FILE):
         config.write_text(config_text(), encoding="utf-8")

@@ -37,7 +37,7 @@ from lotsync.app.send_log import (
     was_sent,
 )
 from lotsync.core import french as core_french
-from lotsync.core.digest import Week, collective_digest, office_digest
+from lotsync.core.digest import Week, WeekError, collective_digest, office_digest
 from lotsync.core.model import Where
 
 FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
@@ -172,6 +172,7 @@ def _run(
                 seen=last.live_refs if last else None,
                 locate=locate,
                 last_complete=outcome.last_complete,
+                last_week=_week_of(last),
             )
         )
     jobs = [
@@ -180,7 +181,8 @@ def _run(
         if m in wanted
     ]
     if office in (None, COLLECTIVE):
-        collective = collective_digest(books, week, digests, outcome.last_complete)
+        last = last_for(entries, COLLECTIVE, week.label)
+        collective = collective_digest(books, week, digests, outcome.last_complete, last_week=_week_of(last))
         jobs.append(
             _Job(
                 COLLECTIVE,
@@ -210,6 +212,16 @@ def _run(
     finally:  # however the run ends (an interrupt after a mail left included)
         transports.close()
     return results
+
+
+def _week_of(sent: SentDigest | None) -> Week | None:
+    """The week of the last digest sent: the payments listed as new go back to it."""
+    if sent is None:
+        return None
+    try:
+        return Week.parse(sent.week)
+    except WeekError:  # a week the send log holds but that does not parse: count from last week
+        return None
 
 
 class _Transports:

@@ -196,6 +196,7 @@ SHARE_NOT_FOUND = (
 CHECK_HEADLINE = "lotsync check — configuration valide."
 CHECK_SOURCE = "{mark}{id} : {where}, onglet « {tab} »"
 CHECK_GOOGLE_ACCESS = "     Google : {access}"
+CHECK_OPTIONAL_ABSENT = "     onglet « {tab} » absent : il est facultatif, rien n'en est compté"
 CHECK_TABS_PRESENT = "     onglets présents : {tabs}"
 CHECK_NO_TABS = "aucun"
 CHECK_HEADER = "     en-tête ligne {row} : {columns}"
@@ -217,3 +218,95 @@ ACCESS_SHARED = (
     "(check n'écrit rien, l'écriture n'est pas essayée)"
 )
 ACCESS_OFFICE = "lecture OK (partagé avec {who}, {role} suffit)"
+
+# -- lotsync statement (lotsync/app/statement.py) -------------------------------
+# The columns below are fixed (docs/commands.md): an accountant's import rules rely on them.
+
+STATEMENT_COLUMNS = (
+    "Office",
+    "Partenaire",
+    "Nom du partenaire",
+    "Sens",
+    "Nature",
+    "Date",
+    "Notre référence",
+    "Référence du partenaire",
+    "N° facture",
+    "Autre n° facture",
+    "Libellé",
+    "Montant",
+    "Réglé",
+    "Reste dû",
+    "Règlements",
+)
+"""The header row of the statement's CSV and workbook, in this order."""
+MARGIN_COLUMNS = (
+    "Office",
+    "Dossier",
+    "Date",
+    "Client",
+    "Partenaire",
+    "Nom du partenaire",
+    "Achat",
+    "Revente",
+    "Marge",
+)
+"""The header row of the margin statement's CSV and workbook, in this order."""
+DIRECTIONS = {"pay": "payer", "collect": "encaisser"}
+"""An item's direction for the office (its `Sens` column)."""
+STATEMENT_SHEET = "Relevé"
+MARGIN_SHEET = "Marges"
+NOTES_SHEET = "À lire"
+"""The workbook's second sheet, when there is something to read beside the figures."""
+
+PAYMENT_PART = "{amount} le {day} ({detail})"
+"""One payment of `Règlements` matched to an item, in its `Règlements` cell."""
+PAYMENT_ROW = "ligne {row}"
+PAYMENT_MODE_ROW = "{mode}, ligne {row}"
+PAID_BY_SALE = "{amount} par la vente marquée « soldé »"
+PAID_BY_SHARE = "{amount} par la part marquée « Remboursé »"
+PARTS_SEPARATOR = " ; "
+
+STATEMENT_TITLE = "Relevé de compte de {office}{partner} au {day}"
+STATEMENT_WITH = " avec {partner}"
+STATEMENT_SINCE = "Éléments datés depuis le {start}, et les plus anciens encore ouverts."
+STATEMENT_YEAR = "Éléments de l'exercice du {start} au {end}."
+STATEMENT_INCOMPLETE = (
+    "INCOMPLET : {reasons}. Des éléments manquent peut-être à ce relevé : corrigez avant de payer "
+    "ou d'encaisser sur ses chiffres."
+)
+STATEMENT_EMPTY = "Aucun élément à payer ni à encaisser."
+STATEMENT_TO_PAY = "À payer à {partner} ({count})"
+STATEMENT_TO_COLLECT = "À encaisser de {partner} ({count})"
+STATEMENT_ITEM = "élément"
+"""The word counted by `plural` in the section titles."""
+STATEMENT_TEXT_COLUMNS = (
+    "Date",
+    "Nature",
+    "Notre réf.",
+    "Leur réf.",
+    "N° facture",
+    "Libellé",
+    "Montant",
+    "Réglé",
+    "Reste dû",
+)
+"""The columns of the text statement (the CSV has them all)."""
+STATEMENT_PAID_BY = "réglé : {parts}"
+STATEMENT_SUBTOTAL = "Sous-total : {amount}, réglé {paid}, reste dû {open}"
+STATEMENT_TOTAL_PAY = "Total à payer : reste dû {open} (montant {amount}, réglé {paid})"
+STATEMENT_TOTAL_COLLECT = "Total à encaisser : reste dû {open} (montant {amount}, réglé {paid})"
+
+MARGIN_TITLE = "Marges de {office}{partner} au {day}"
+MARGIN_PERIOD = "Journées achetées avec un prix de revente, de l'exercice du {start} au {end}."
+MARGIN_INCOMPLETE = "INCOMPLET : {reasons}. Des journées manquent peut-être à cet état."
+MARGIN_EMPTY = "Aucune journée achetée avec un prix de revente."
+MARGIN_TEXT_COLUMNS = ("Dossier", "Date", "Client", "Acheté à", "Achat", "Revente", "Marge")
+MARGIN_NOT_ZERO = "marge non nulle : voir l'onglet Rapprochement"
+MARGIN_TOTAL = "Total : achat {purchase}, revente {resale}, marge {margin}"
+MARGIN_RULE = (
+    "Entre offices, une journée se revend au prix où elle a été achetée (pas de marge) : c'est ce "
+    "qui permet à l'office acheteur de présenter une marge nulle sur ces journées. lotsync donne "
+    "les chiffres ; le traitement de la TVA (régime de la marge des agences de voyages ou autre) "
+    "reste l'affaire du comptable de l'office."
+)

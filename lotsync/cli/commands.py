@@ -287,6 +287,106 @@ def fees(config_path: str | None, output_format: str, year: int | None) -> None:
 
 @cli.command()
 @config_option
+@as_of_option
+@click.option("--office", required=True, metavar="ID", help="L'office du relevé (son identifiant).")
+@click.option(
+    "--partner", default=None, metavar="ID", help="Seulement ce qui est entre l'office et cet office-là."
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9998),
+    default=None,
+    metavar="AAAA",
+    help="Exercice (celui qui commence cette année-là). Par défaut : l'exercice en cours, et pour le "
+    "relevé les éléments plus anciens encore ouverts.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "csv", "xlsx", "json"]),
+    default="text",
+    show_default=True,
+    help="« csv » et « xlsx » ont des colonnes fixes, à importer dans un logiciel de comptabilité.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Écrire dans ce fichier (remplacé d'un seul coup) plutôt que sur la sortie standard ; "
+    "obligatoire avec --format xlsx.",
+)
+@click.option(
+    "--margins", is_flag=True, help="L'état des marges : chaque journée achetée avec un prix de revente."
+)
+def statement(
+    config_path: str | None,
+    as_of: datetime | None,
+    office: str,
+    partner: str | None,
+    year: int | None,
+    output_format: str,
+    output: str | None,
+    margins: bool,
+) -> None:
+    """Relevé d'un office pour son comptable : chaque élément à payer et à encaisser.
+
+    Une ligne par journée, part de frais, cotisation ou trop-perçu, avec ses références, son n° de
+    facture, ce qui en est réglé et par quels règlements. Avec --margins : l'état des marges des
+    journées achetées. Ne modifie rien. Code de sortie 3 si un classeur dont le relevé dépend n'a
+    pas pu être lu.
+    """
+    from lotsync.core.errors import UsageError
+
+    config = _load(config_path)
+    known = ", ".join(config.member_ids)
+    for option, value in (("--office", office), ("--partner", partner)):
+        if value is not None and value not in config.member_ids:
+            raise UsageError(french.STATEMENT_UNKNOWN_OFFICE.format(option=option, office=value, known=known))
+    if partner == office:
+        raise UsageError(french.STATEMENT_SAME_OFFICE.format(office=office, known=known))
+    if output_format == "xlsx" and output is None:
+        raise UsageError(french.STATEMENT_XLSX_NEEDS_OUTPUT)
+    _write_statement(config, as_of, office, partner, year, output_format, output, margins)
+
+
+def _write_statement(
+    config: Any,
+    as_of: datetime | None,
+    office: str,
+    partner: str | None,
+    year: int | None,
+    output_format: str,
+    output: str | None,
+    margins: bool,
+) -> None:
+    from lotsync.adapters.atomic import replace_file
+    from lotsync.app import statement as statements
+
+    day, _ = _clock(config, as_of)
+    books = statements.read_books(config, day)
+    chosen = statements.period(day, config.collective.financial_year_start_month, year)
+    found: statements.AccountStatement | statements.MarginStatement = (
+        statements.margin_statement(books, office, partner, chosen)
+        if margins
+        else statements.account_statement(books, office, partner, chosen)
+    )
+    data = statements.render(found, output_format, {m.id: m.short for m in books.members})
+    if output is not None:
+        replace_file(Path(output), data)
+        count = core_french.plural(len(found.lines), french.STATEMENT_LINE)
+        click.echo(french.STATEMENT_WRITTEN.format(path=output, count=count))
+    else:
+        click.echo(data, nl=False)
+    if found.gaps:
+        if output is not None or output_format != "text":  # the text on screen already says it
+            reasons = " ; ".join(g.reason for g in found.gaps)
+            click.echo(app_french.PARTIAL_SUMMARY.format(reasons=reasons), err=True)
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@config_option
 @click.option(
     "--week", default=None, help="Semaine ISO, par exemple 2026-W48 (par défaut : la semaine en cours)."
 )

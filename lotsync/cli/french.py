@@ -37,7 +37,12 @@ PARTIAL_KEPT = (
     "non recalculés."
 )
 SYNC_BALANCES = "Soldes (positif : à recevoir, négatif : à payer) :"
-SYNC_TRANSFERS = "Virements suggérés :"
+SYNC_TRANSFERS = {
+    "gross": "Virements à faire (un par office débiteur et créancier, sans compensation) :",
+    "pair": "Virements à faire (dettes réciproques compensées, un par paire d'offices) :",
+    "minimal": "Virements suggérés (le moins possible ; l'un peut payer la dette d'un autre office) :",
+}
+"""By `[settlement] mode`."""
 SYNC_ANOMALIES = "Anomalies : {count}."
 SYNC_ANOMALIES_DETAIL = "Anomalies : {count} (détail dans l'onglet « {tab} »)."
 SYNC_DRY_RUN = "Simulation (--dry-run) : rien n'a été écrit."
@@ -97,6 +102,20 @@ DIGEST_STATUS = {
 """What became of each digest, by the status `lotsync.app.digests` gives it."""
 DIGEST_UNKNOWN_OFFICE = "office inconnu : {office} ({known})"
 DIGEST_WEEK = "Récapitulatifs de la semaine {week} :"
+
+# -- lotsync statement ------------------------------------------------------------
+
+STATEMENT_UNKNOWN_OFFICE = "{option} : office inconnu « {office} » (offices du collectif : {known})."
+STATEMENT_SAME_OFFICE = (
+    "--partner : « {office} » est l'office du relevé ; choisissez un autre office ({known})."
+)
+STATEMENT_XLSX_NEEDS_OUTPUT = (
+    "--format xlsx écrit un classeur : dites dans quel fichier avec --output (par exemple "
+    "--output releve.xlsx)."
+)
+STATEMENT_WRITTEN = "Écrit dans {path} : {count}."
+STATEMENT_LINE = "ligne"
+"""The word counted by `plural` in STATEMENT_WRITTEN."""
 
 # -- lotsync demo and run ---------------------------------------------------------
 

@@ -17,7 +17,7 @@ from lotsync.app.sync import SyncOutcome
 from lotsync.cli import french
 from lotsync.core import french as core_french
 from lotsync.core.books import Books
-from lotsync.core.model import Anomaly, Dossier, Split, Where
+from lotsync.core.model import Anomaly, Dossier, Item, Split, Where
 from lotsync.core.turnover import OfficeYear
 from lotsync.tabs import french as tabs_french
 
@@ -53,6 +53,7 @@ def dossier_json(d: Dossier | None) -> dict[str, Any] | None:
         "direction": d.direction.value if d.direction else None,
         "partner_ref": d.partner_ref,
         "resale": _money(d.resale),
+        "invoice": d.invoice,
         "source": _where(d.where),
     }
 
@@ -68,8 +69,71 @@ def split_json(s: Split) -> dict[str, Any]:
         "paid_by": e.paid_by,
         "key": e.key,
         "reimbursed": e.reimbursed,
+        "shares_paid": sorted(e.shares_paid),
         "source": _where(e.where),
         "shares": {sh.member: _money(sh.amount) for sh in s.shares},
+    }
+
+
+def item_json(i: Item) -> dict[str, Any]:
+    return {
+        "source": i.source,
+        "date": _day(i.on),
+        "ref": i.ref or None,
+        "partner_ref": i.partner_ref or None,
+        "invoice": i.invoice or None,
+        "label": i.label,
+        "amount": _money(i.amount),
+        "paid": _money(i.paid),
+        "open": _money(i.open),
+    }
+
+
+def settlement_json(books: Books) -> dict[str, Any]:
+    s = books.settlement
+    return {
+        "mode": s.mode.value,
+        "statements": [
+            {
+                "debtor": st.debtor,
+                "creditor": st.creditor,
+                "owed": _money(st.owed),
+                "items": [item_json(i) for i in st.items],
+            }
+            for st in s.statements
+        ],
+        "transfers": [
+            {
+                "from": t.debtor,
+                "to": t.creditor,
+                "amount": _money(t.amount),
+                "pays": [item_json(i) for i in t.pays],
+                "offsets": [item_json(i) for i in t.offsets],
+            }
+            for t in s.transfers
+        ],
+        "payments": [
+            {
+                "row": m.payment.where.row,
+                "date": _day(m.payment.on),
+                "from": m.payment.payer,
+                "to": m.payment.payee,
+                "amount": _money(m.payment.amount),
+                "references": list(m.payment.references),
+                "mode": m.payment.mode or None,
+                "applied": [
+                    {
+                        "source": a.item.source,
+                        "ref": a.item.ref or None,
+                        "label": a.item.label,
+                        "amount": _money(a.amount),
+                    }
+                    for a in m.applied
+                ],
+                "excess": _money(m.excess),
+            }
+            for m in s.payments
+        ],
     }
 
 
@@ -133,6 +197,18 @@ def books_json(books: Books) -> dict[str, Any]:
                 "label": d.label,
             }
             for d in books.debts
+        ],
+        "settlement": settlement_json(books),
+        "margins": [
+            {
+                "office": m.office,
+                "ref": m.ref,
+                "partner": m.partner,
+                "purchase": _money(m.purchase),
+                "resale": _money(m.resale),
+                "margin": _money(m.margin),
+            }
+            for m in books.margins
         ],
         "splits": [split_json(s) for s in books.splits],
         "turnover": {
@@ -213,7 +289,7 @@ def outcome_text(outcome: SyncOutcome) -> str:
         for b in books.balances:
             lines.append(f"  {names[b.member]:<{width}}  {core_french.money(b.net):>14}")
         if books.transfers:
-            lines.append(french.SYNC_TRANSFERS)
+            lines.append(french.SYNC_TRANSFERS[books.settlement.mode.value])
             lines += [
                 f"  {names[t.debtor]} → {names[t.creditor]} : {core_french.money(t.amount)}"
                 for t in books.transfers

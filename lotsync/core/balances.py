@@ -1,8 +1,7 @@
-"""Who owes whom, and the fewest transfers that settle it.
+"""Net balances from what is owed, and the fewest transfers that settle them (`minimal` mode).
 
-Debts come from reconciled days (the buyer owes the seller until the seller's
-row says `soldé`) and from shared costs not yet reimbursed (each member owes its
-share to the one who paid). Net balances always sum to zero.
+What is owed (the open items: days, shares of costs, refunds) comes from `lotsync.core.settlement`;
+net balances always sum to zero.
 """
 
 from __future__ import annotations
@@ -10,31 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from lotsync.core.model import Balance, Debt, ReconLine, Split, Transfer
+from lotsync.core.model import Balance, Debt, Transfer
 
 ZERO = Decimal("0.00")
-SOURCES = ("day", "expense", "fee")
+SOURCES = ("day", "expense", "fee", "refund")
 EXACT_LIMIT = 12
 """Up to this many members with a balance, the number of transfers is the true minimum."""
-
-
-def debts(lines: Iterable[ReconLine], splits: Iterable[Split]) -> list[Debt]:
-    found = [
-        Debt(line.buyer, line.seller, line.owed, "day", (line.sale or line.purchase).ref)  # type: ignore[union-attr]
-        for line in lines
-        if line.owed
-    ]
-    for split in splits:
-        expense = split.expense
-        if expense.reimbursed:
-            continue
-        source = "fee" if expense.fee else "expense"
-        found.extend(
-            Debt(share.member, expense.paid_by, share.amount, source, expense.label)
-            for share in split.shares
-            if share.member != expense.paid_by and share.amount
-        )
-    return found
 
 
 def balances(all_debts: Iterable[Debt], members: Sequence[str]) -> list[Balance]:

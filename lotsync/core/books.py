@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from lotsync.core import balances as balances_mod
 from lotsync.core import french
 from lotsync.core.cells import Bounds
 from lotsync.core.dossiers import Sheet, Words, parse_dossiers
@@ -27,15 +26,20 @@ from lotsync.core.model import (
     Debt,
     Dossier,
     Expense,
+    Margin,
     Member,
+    Payment,
     ReconLine,
     ReconStatus,
+    SettlementMode,
     Split,
     Transfer,
 )
+from lotsync.core.payments import parse_payments
 from lotsync.core.reconcile import reconcile
+from lotsync.core.settlement import EMPTY_SETTLEMENT, Settlement, margins, settle_books
 from lotsync.core.split import split_expenses
-from lotsync.core.turnover import Dashboard, dashboard
+from lotsync.core.turnover import Dashboard, dashboard, financial_year_start
 
 
 class SharedTab(NamedTuple):
@@ -58,6 +62,7 @@ class Rules(NamedTuple):
     """Fees given in the configuration rather than in a tab."""
     financial_year_start_month: int = 1
     bounds: Bounds = Bounds()
+    settlement_mode: SettlementMode = SettlementMode.GROSS
     shared_tabs: Mapping[str, SharedTab] = {}
     """The shared spreadsheet's input tabs by key (`layout.SHARED_INPUTS`); a missing key takes the
     registry's default name and headers."""
@@ -155,6 +160,10 @@ class Books(NamedTuple):
     dashboard: Dashboard
     gaps: tuple[Gap, ...] = ()
     """What could not be read: the figures that depend on it are incomplete."""
+    settlement: Settlement = EMPTY_SETTLEMENT
+    """Items, payments matched, statements and the transfers of the mode (`transfers` is the same)."""
+    margins: tuple[Margin, ...] = ()
+    """Every day bought with a resale price, for the margin statement."""
 
     @property
     def complete(self) -> bool:
@@ -213,11 +222,23 @@ def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
             expenses.extend(found)
             anomalies.extend(problems)
 
+    payments: list[Payment] = []
+    if (sheet := inputs.shared.get("payments")) is not None:
+        tab = input_tab("payments")
+        found_payments, problems = parse_payments(
+            sheet, rules.shared_tab("payments").headers, tab.required, context.aliases, ids, limits=limits
+        )
+        payments.extend(found_payments)
+        anomalies.extend(problems)
+
     lines = reconcile(dossiers, members, duplicates)
     splits = split_expenses(expenses, ids, rules.split_keys, words.partner)
-    all_debts = balances_mod.debts(lines, splits)
-    all_balances = balances_mod.balances(all_debts, ids)
-    transfers = balances_mod.settle(all_balances)
+    year_start = financial_year_start(as_of, rules.financial_year_start_month)
+    unread = frozenset(m for m in ids if inputs.offices.get(m) is None)
+    settlement, all_debts, all_balances = settle_books(
+        lines, splits, payments, members, rules.settlement_mode, year_start, unread
+    )
+    anomalies.extend(settlement.anomalies)
     board = dashboard(dossiers, ids, as_of, rules.financial_year_start_month)
     return Books(
         as_of,
@@ -229,7 +250,9 @@ def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
         splits,
         all_debts,
         all_balances,
-        transfers,
+        settlement.transfers,
         board,
         tuple(gaps(anomalies, members, rules.cost_tabs)),
+        settlement,
+        tuple(margins(dossiers)),
     )

@@ -110,6 +110,13 @@ def ref_key(ref: str) -> str:
     return ref.strip().casefold()
 
 
+def invoice_key(text: str) -> str:
+    """What invoice numbers and payment references are compared by: without regard to case, accents
+    and spaces (`F 2026-12` is `f2026-12`), punctuation kept (`26-01` is not `2601`)."""
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
+
+
 def as_text(value: Any) -> str:
     """The raw value as the user would read it, for messages and output tabs. Never raises."""
     if type(value) is str:

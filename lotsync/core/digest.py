@@ -2,13 +2,18 @@
 
 A digest covers a week, Monday to Sunday in the collective's time zone, and
 is written as of its Monday: the dossiers confirmed since the last digest,
-the arrivals of the next 14 days, what to fix, who owes what, the shares of
-the common costs, and the turnover so far against last year.
+the arrivals of the next 14 days, what to fix, who owes what and the transfers
+of the collective's settlement mode (with the items each pays), the payments
+recorded since the last digest and what they settled, the shares of the common
+costs, and the turnover so far against last year.
+
+No French here: the records below are what the adapters word (`adapters/digest_render.py`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,9 +28,13 @@ from lotsync.core.model import (
     Balance,
     Direction,
     Dossier,
+    Item,
+    Matched,
     Member,
+    Payment,
     ReconLine,
     ReconStatus,
+    SettlementMode,
     Share,
     Split,
     Status,
@@ -96,7 +105,29 @@ class FeeShare(NamedTuple):
     split: Split
     share: Share
     settled: bool
-    """True when nothing is owed for it any more (reimbursed, or paid by this office)."""
+    """True when nothing is owed for it any more (paid by this office, marked `Remboursé`, or
+    settled by payments of `Règlements`)."""
+    open: Decimal
+    """What this office still owes for it (part of a share may be paid)."""
+
+
+class RecentPayment(NamedTuple):
+    """A payment of `Règlements` dated within the digest's window (`payment_window`)."""
+
+    payment: Payment
+    matched: Matched | None
+    """What it settled and its excess; None when the books are incomplete: what a payment settles
+    depends on every item between its two offices, and some of them may be in what was not read."""
+
+
+class PairTotal(NamedTuple):
+    """What one office still owes another, every open item together (the collective's summary)."""
+
+    debtor: str
+    creditor: str
+    items: int
+    """How many items are still open (wholly or in part)."""
+    owed: Decimal
 
 
 class Fix(NamedTuple):
@@ -133,6 +164,18 @@ class OfficeDigest(NamedTuple):
     """Why the balances shown are not this week's (French, with their date), or None."""
     turnover_unread: str | None = None
     """Why this office's own turnover could not be computed, or None."""
+    mode: SettlementMode = SettlementMode.GROSS
+    """The collective's settlement mode: what `transfers` are (see `SettlementMode`). While `stale`
+    is None they carry the items they pay (and in `pair` mode the ones they set off); the last
+    complete figures shown otherwise carry none."""
+    set_offs: tuple[Transfer, ...] = ()
+    """In `pair` mode: partners with whom the two directions cancel out exactly. No transfer is due,
+    but the items are set off, which both accountants have to record (amount 0, `pays` and
+    `offsets` as in a transfer from `debtor`)."""
+    payments: tuple[RecentPayment, ...] = ()
+    """The payments this office made or received, dated within `payments_window`."""
+    payments_window: tuple[date, date] | None = None
+    """The first and last day of the payments listed as new."""
 
     def name(self, office: str | None) -> str:
         """How the digest names an office: its short name, else its id."""
@@ -140,7 +183,8 @@ class OfficeDigest(NamedTuple):
 
     @property
     def is_empty(self) -> bool:
-        """Nothing to say: no new dossier, no arrival, nothing to fix, nothing owed either way."""
+        """Nothing to say: no new dossier, no arrival, nothing to fix, nothing owed either way, no
+        payment made or received."""
         return not (
             self.new_dossiers
             or self.arrivals
@@ -148,6 +192,8 @@ class OfficeDigest(NamedTuple):
             or self.balance.receivable
             or self.balance.payable
             or self.stale
+            or self.set_offs
+            or self.payments
         )
 
 
@@ -166,19 +212,30 @@ class CollectiveDigest(NamedTuple):
     """Why the transfers shown are not this week's, or None."""
     turnover_unread: str | None = None
     """Why the collective's total turnover could not be computed, or None."""
+    mode: SettlementMode = SettlementMode.GROSS
+    pairs: tuple[PairTotal, ...] = ()
+    """What each office still owes each other one (empty while `stale`)."""
+    set_offs: tuple[Transfer, ...] = ()
+    """In `pair` mode: the pairs whose two directions cancel out exactly (see `OfficeDigest`)."""
+    payments: tuple[RecentPayment, ...] = ()
+    """Every payment dated within `payments_window`."""
+    payments_window: tuple[date, date] | None = None
 
     def name(self, office: str | None) -> str:
         return _name(self.members, office)
 
     @property
     def is_empty(self) -> bool:
-        """Every office has nothing to say, no transfer is due and nothing needs fixing."""
+        """Every office has nothing to say, no transfer is due, nothing needs fixing and no payment
+        was recorded."""
         return (
             all(o.is_empty for o in self.offices)
             and not self.transfers
+            and not self.set_offs
             and not self.anomalies
             and not self.problems
             and not self.stale
+            and not self.payments
         )
 
 
@@ -204,11 +261,14 @@ def office_digest(
     seen: frozenset[str] | None,
     locate: Locate = file_name,
     last_complete: LastComplete | None = None,
+    last_week: Week | None = None,
 ) -> OfficeDigest:
     """The digest of `office` for `week`; `seen` is the live references of its last digest
-    (None when none was ever sent). When the books are incomplete, balances computed without an
-    office would be wrong money: the digest shows `last_complete` instead (the last complete
-    `Soldes`, dated), or none, and says why."""
+    (None when none was ever sent), `last_week` that digest's week (the send log's `last_for`),
+    which widens the payments listed when weeks were skipped (`payment_window`). When the books
+    are incomplete, balances computed without an office would be wrong money: the digest shows
+    `last_complete` instead (the last complete `Soldes`, dated), or none, and says why; nor does
+    it say what a payment settled, or which shares are paid by payments."""
     member = next(m for m in books.members if m.id == office)
     names = {m.id: m.short for m in books.members}
     mine = [d for d in books.dossiers if d.office == office]
@@ -218,6 +278,8 @@ def office_digest(
     new = (
         [] if seen is None else sorted((d for d in live if d.ref not in seen), key=lambda d: (d.start, d.ref))
     )
+    window = payment_window(week, last_week)
+    items = books.settlement.items if books.complete else None
     return OfficeDigest(
         member=member,
         week=week,
@@ -227,7 +289,7 @@ def office_digest(
         fixes=fixes(books, office, names, locate),
         balance=next(b for b in balances if b.member == office),
         transfers=[t for t in transfers if office in (t.debtor, t.creditor)],
-        fee_shares=fee_shares(books.splits, office, week.monday.year),
+        fee_shares=fee_shares(books.splits, office, week.monday.year, items),
         turnover=next(y for y in books.dashboard.offices if y.office == office),
         live_refs=live_refs,
         members=tuple(books.members),
@@ -235,6 +297,10 @@ def office_digest(
         last_year=books.dashboard.previous,
         stale=stale,
         turnover_unread=next((g.reason for g in books.gaps if g.source == office), None),
+        mode=books.settlement.mode,
+        set_offs=tuple(t for t in set_offs(books) if office in (t.debtor, t.creditor)),
+        payments=tuple(recent_payments(books, window, office)),
+        payments_window=window,
     )
 
 
@@ -251,6 +317,71 @@ def settled_figures(
         return nothing, [], french.DIGEST_NO_FIGURES.format(reasons=reasons)
     stale = french.DIGEST_STALE.format(reasons=reasons, since=last_complete.since)
     return last_complete.balances, last_complete.transfers, stale
+
+
+def payment_window(week: Week, last_week: Week | None = None) -> tuple[date, date]:
+    """The days whose payments a digest lists as new: from the Monday of the week before (or of
+    `last_week`, the week of the last digest sent, when that is earlier) to the Sunday before
+    the digest's Monday.
+
+    A digest is made as of its Monday, so the week before is the last whole week it sees. Weekly
+    digests' windows follow each other with neither gap nor overlap: each payment is listed once,
+    in the digest after the week of its date, and a week without a digest is covered by the next
+    one when the caller passes `last_week`. The send log keeps no payments, only the dates tell:
+    a payment typed in after the digest of its week left is counted in every figure (open items,
+    transfers) but never listed as new."""
+    first = week.previous().monday
+    if last_week is not None and last_week.monday < first:
+        first = last_week.monday
+    return first, week.monday - timedelta(days=1)
+
+
+def recent_payments(
+    books: Books, window: tuple[date, date], office: str | None = None
+) -> list[RecentPayment]:
+    """The payments dated within `window` (those `office` made or received, if given), in the
+    order they were applied; what each settled only when the books are complete."""
+    first, last = window
+    return [
+        RecentPayment(m.payment, m if books.complete else None)
+        for m in books.settlement.payments
+        if first <= m.payment.on <= last and office in (None, m.payment.payer, m.payment.payee)
+    ]
+
+
+def set_offs(books: Books) -> list[Transfer]:
+    """In `pair` mode, the pairs whose open items cancel out exactly: the mode's transfers leave
+    them out (nothing to pay), yet their items are settled by a set-off that both accountants must
+    record. None while the books are incomplete, nor in the other modes."""
+    if books.settlement.mode is not SettlementMode.PAIR or not books.complete:
+        return []
+    open_by_pair: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in sorted(books.settlement.items, key=lambda i: (i.on, i.order)):
+        if item.open:
+            open_by_pair[(item.debtor, item.creditor)].append(item)
+    ids = [m.id for m in books.members]
+    found = []
+    for index, a in enumerate(ids):
+        for b in ids[index + 1 :]:
+            ab, ba = open_by_pair.get((a, b), []), open_by_pair.get((b, a), [])
+            if ab and ba and _open(ab) == _open(ba):
+                found.append(Transfer(a, b, Decimal("0.00"), tuple(ab), tuple(ba)))
+    return found
+
+
+def pair_totals(books: Books) -> list[PairTotal]:
+    """What each office still owes each other one, from the statements (none while incomplete)."""
+    if not books.complete:
+        return []
+    return [
+        PairTotal(s.debtor, s.creditor, sum(1 for i in s.items if i.open), s.owed)
+        for s in books.settlement.statements
+        if s.owed
+    ]
+
+
+def _open(found: Iterable[Item]) -> Decimal:
+    return sum((i.open for i in found), Decimal("0.00"))
 
 
 def arrivals(dossiers: Iterable[Dossier], monday: date) -> list[Arrival]:
@@ -270,10 +401,24 @@ def arrivals(dossiers: Iterable[Dossier], monday: date) -> list[Arrival]:
 
 
 def fixes(books: Books, office: str, names: Mapping[str, str], locate: Locate) -> list[Fix]:
-    """The office's own input anomalies, then the reconciliation lines it is party to that are not ok."""
-    found = [
-        Fix(a.where, locate(a.where), a.message, anomaly=a) for a in books.anomalies if a.office == office
-    ]
+    """The office's own input anomalies and those of the payments it made or received, then the
+    reconciliation lines it is party to that are not ok.
+
+    An anomaly of a payment (overpayment, unknown reference, already settled) belongs to no office's
+    sheet: both the payer and the payee see it, since either may have to act (a refund, a reference
+    to correct, a double payment to check). What a payment settles depends on every item between its
+    two offices: while one of them, or the shared spreadsheet, is unread, such an anomaly may be
+    false, and it is left out."""
+    parties = {m.payment.where: (m.payment.payer, m.payment.payee) for m in books.settlement.payments}
+    unread = {g.source for g in books.gaps}
+
+    def concerns(anomaly: Anomaly) -> bool:
+        if anomaly.office is not None:
+            return anomaly.office == office
+        between = parties.get(anomaly.where, ())
+        return office in between and not ("" in unread or unread.intersection(between))
+
+    found = [Fix(a.where, locate(a.where), a.message, anomaly=a) for a in books.anomalies if concerns(a)]
     reported = {f.where for f in found}
     for line in books.reconciliation:
         if line.is_ok or office not in (line.buyer, line.seller):
@@ -287,23 +432,50 @@ def fixes(books: Books, office: str, names: Mapping[str, str], locate: Locate) -
     return found
 
 
-def fee_shares(splits: Sequence[Split], office: str, year: int) -> list[FeeShare]:
-    """This office's share of each fee and shared expense of the year, and whether it is settled."""
+def fee_shares(
+    splits: Sequence[Split], office: str, year: int, items: Sequence[Item] | None = None
+) -> list[FeeShare]:
+    """This office's share of each fee and shared expense of the year, and what is still open of it.
+
+    With the settlement's `items` (books complete), a share is what its item says: marked paid in
+    `Remboursé` or settled, in whole or in part, by payments. Without them, only what the sheet
+    marks counts: which payment settles what depends on items that may be unread."""
+    share_items: dict[tuple[object, ...], list[Item]] = defaultdict(list)
+    for item in items or ():
+        if item.debtor == office and item.source in ("expense", "fee"):
+            share_items[(item.creditor, item.source, item.label, item.where, item.amount)].append(item)
     found = []
     for split in splits:
-        if split.expense.year != year:
+        expense = split.expense
+        if expense.year != year:
             continue
         for share in split.shares:
-            if share.member == office:
-                settled = split.expense.reimbursed or split.expense.paid_by == office
-                found.append(FeeShare(split, share, settled))
+            if share.member != office:
+                continue
+            if expense.paid_by == office:
+                left = Decimal("0.00")
+            elif items is not None:
+                key = (expense.paid_by, "fee" if expense.fee else "expense", expense.label, expense.where)
+                matching = share_items.get((*key, share.amount))
+                left = matching.pop(0).open if matching else Decimal("0.00")
+            else:
+                left = Decimal("0.00") if expense.share_paid(office) else share.amount
+            found.append(FeeShare(split, share, not left, left))
     return sorted(found, key=lambda f: (not f.split.expense.fee, f.split.expense.label))
 
 
 def collective_digest(
-    books: Books, week: Week, offices: list[OfficeDigest], last_complete: LastComplete | None = None
+    books: Books,
+    week: Week,
+    offices: list[OfficeDigest],
+    last_complete: LastComplete | None = None,
+    *,
+    last_week: Week | None = None,
 ) -> CollectiveDigest:
+    """The summary for the collective; `last_week` is the week of its last digest (see
+    `payment_window`)."""
     _, transfers, stale = settled_figures(books, last_complete)
+    window = payment_window(week, last_week)
     unread = [g.reason for g in books.gaps if g.source]
     return CollectiveDigest(
         week=week,
@@ -317,8 +489,14 @@ def collective_digest(
         last_year=books.dashboard.previous,
         stale=stale,
         turnover_unread=" ; ".join(unread) or None,
+        mode=books.settlement.mode,
+        pairs=tuple(pair_totals(books)),
+        set_offs=tuple(set_offs(books)),
+        payments=tuple(recent_payments(books, window)),
+        payments_window=window,
     )
 
 
 def owed_total(shares: Iterable[FeeShare]) -> Decimal:
-    return sum((f.share.amount for f in shares if not f.settled), Decimal("0.00"))
+    """What is still to pay of these shares."""
+    return sum((f.open for f in shares), Decimal("0.00"))

@@ -91,6 +91,7 @@ def parse_dossiers(
     c_ref, c_client, c_kind, c_start = col("ref"), col("client"), col("kind"), col("start")
     c_end, c_pax, c_status, c_amount = col("end"), col("pax"), col("status"), col("amount")
     c_partner, c_dir, c_pref, c_resale = col("partner"), col("direction"), col("partner_ref"), col("resale")
+    c_invoice = col("invoice")
     member_names = ", ".join(m.id for m in members)
     status_of = {word: Status(value) for word, value in words.status.items()}
     direction_of = {word: Direction(value) for word, value in words.direction.items()}
@@ -251,6 +252,7 @@ def parse_dossiers(
                 partner_ref,
                 resale,
                 Where(sheet.spreadsheet, sheet.tab, number),
+                as_text(cell(row, c_invoice)) or None,
             )
         )
 

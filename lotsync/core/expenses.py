@@ -152,15 +152,19 @@ def parse_expenses(
             )
 
         raw_flag = get("reimbursed")
-        reimbursed = _read(
-            raw_flag,
-            parse_flag,
-            "reimbursed",
-            AnomalyKind.INVALID_FLAG,
-            bad,
-            optional=True,
-            message=french.INVALID_FLAG,
-        )
+        reimbursed, shares_paid = False, frozenset[str]()
+        if not is_blank(raw_flag):
+            try:
+                reimbursed = parse_flag(raw_flag)
+            except CellError:
+                shares_paid = _paid_shares(as_text(raw_flag), context.aliases)
+                if not shares_paid:
+                    bad(
+                        AnomalyKind.INVALID_FLAG,
+                        "reimbursed",
+                        raw_flag,
+                        french.INVALID_PAID_SHARES.format(value=as_text(raw_flag), members=members),
+                    )
 
         if len(anomalies) > before or amount is None or payer is None:
             continue
@@ -177,9 +181,20 @@ def parse_expenses(
                 bool(reimbursed),
                 Where(sheet.spreadsheet, sheet.tab, number),
                 fee=fees,
+                shares_paid=shares_paid,
             )
         )
     return expenses, anomalies
+
+
+_LIST = re.compile(r"[;,\n]")
+
+
+def _paid_shares(text: str, aliases: Mapping[str, str]) -> frozenset[str]:
+    """`cahors; OT Figeac` → the members named (by id, name or alias); empty if one is unknown."""
+    words = [w for w in _LIST.split(text) if w.strip()]
+    found = [aliases.get(normalize(w)) for w in words]
+    return frozenset(m for m in found if m) if words and all(found) else frozenset()
 
 
 def _read(

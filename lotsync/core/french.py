@@ -229,6 +229,9 @@ ANOMALY_KINDS = {
     "unknown_member": "Membre inconnu",
     "invalid_flag": "Oui/non illisible",
     "foreign_tab": "Onglet réservé à lotsync créé à la main",
+    "overpayment": "Trop-perçu",
+    "unknown_reference": "Référence de règlement inconnue",
+    "already_settled": "Élément déjà réglé",
 }
 
 MISSING_HEADER = (
@@ -272,7 +275,29 @@ INVALID_SPLIT = (
     "« cahors:33; dordogne:30 », ou le nom d'une clé de la configuration ({keys})."
 )
 UNKNOWN_MEMBER = "« {value} » n'est pas un membre du collectif ({members})."
-INVALID_FLAG = "« {value} » : répondez « oui » une fois remboursé, « non » ou rien sinon."
+INVALID_PAID_SHARES = (
+    "« {value} » : répondez « oui » quand chaque part est remboursée, « non » ou rien sinon, ou "
+    "nommez les offices qui ont payé leur part (exemple : « cahors; figeac » ; membres : {members})."
+)
+SELF_PAYMENT = "« {value} » paie et reçoit ce règlement : De et À doivent être deux offices différents."
+NOT_POSITIVE_PAYMENT = (
+    "« {value} » : un règlement a un montant positif ; un remboursement est un règlement dans l'autre sens."
+)
+OVERPAYMENT = (
+    "Ce règlement de {amount} de {payer} à {payee} dépasse de {excess} ce que {payer} devait à "
+    "{payee} : {payee} doit rembourser {excess} à {payer} (ou ce règlement est à corriger)."
+)
+UNKNOWN_REFERENCE = (
+    "« {value} » ne désigne aucune facture, aucun dossier ni aucune dépense entre {payer} et "
+    "{payee} : cette part du règlement est imputée sur les éléments les plus anciens."
+)
+ALREADY_SETTLED = (
+    "« {value} » est déjà réglé ({what}) : peut-être un double paiement. Cette part du règlement "
+    "est imputée sur les autres éléments ouverts, les plus anciens d'abord."
+)
+REFUND_LABEL = "Trop-perçu du règlement du {day} (ligne {row})"
+ALREADY_SETTLED_BY_STATUS = "dossier soldé ou part marquée remboursée"
+ALREADY_SETTLED_BY_PAYMENT = "par le règlement de la ligne {row}"
 
 # -- reconciliation -----------------------------------------------------------
 
@@ -286,6 +311,7 @@ RECON_STATUSES = {
     "missing_purchase": "Achat manquant",
     "duplicate": "Référence en double",
     "margin": "Marge sur une journée achetée",
+    "invoice_mismatch": "N° de facture différents",
 }
 
 RECON_OK = "Achat et vente concordent."
@@ -293,6 +319,7 @@ RECON_AMOUNT = "Montant {buyer} : {purchase}, montant {seller} : {sale} (écart 
 RECON_PAX = "Pax {buyer} : {purchase}, pax {seller} : {sale}."
 RECON_DATE = "Date {buyer} : {purchase}, date {seller} : {sale}."
 RECON_STATUS = "Statut {buyer} : {purchase}, statut {seller} : {sale}."
+RECON_INVOICE = "Facture {buyer} : {purchase}, facture {seller} : {sale}."
 RECON_MARGIN = "Prix de revente {resale} supérieur au prix d'achat {amount} : pas de marge entre offices."
 RECON_MISSING_SALE = (
     "{seller} n'a aucune vente correspondante : {seller} doit saisir la vente "
@@ -310,8 +337,20 @@ RECON_DUPLICATE = "Référence « {ref} » en double chez {office} : ligne ignor
 RECON_OWED = "{buyer} doit {amount} à {seller}."
 RECON_PAID = "Réglé."
 
-SOURCE_LABELS = {"day": "Journées", "expense": "Dépenses communes", "fee": "Cotisations"}
+SOURCE_LABELS = {
+    "day": "Journées",
+    "expense": "Dépenses communes",
+    "fee": "Cotisations",
+    "refund": "Trop-perçus à rembourser",
+}
 """What a debt is for (`Debt.source`), as the tabs and digests name it."""
+ITEM_SOURCES = {
+    "day": "Journée",
+    "expense": "Dépense commune",
+    "fee": "Cotisation",
+    "refund": "Trop-perçu",
+}
+"""One item's kind (`Item.source`), in a statement."""
 
 # -- the result tabs the core's gaps name ----------------------------------------
 

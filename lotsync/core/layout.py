@@ -23,6 +23,7 @@ DOSSIER_HEADERS: dict[str, list[str]] = {
     "direction": ["Sens", "Achat/Vente"],
     "partner_ref": ["Réf. partenaire", "Réf. OT"],
     "resale": ["Prix revente", "Prix client"],
+    "invoice": ["N° facture", "Facture", "N° titre", "Numéro de facture"],
 }
 DOSSIER_REQUIRED = ("ref", "start")
 
@@ -46,6 +47,16 @@ FEE_HEADERS: dict[str, list[str]] = {
     "reimbursed": ["Remboursé", "Remboursée"],
 }
 FEE_REQUIRED = ("year", "amount", "paid_by")
+
+PAYMENT_HEADERS: dict[str, list[str]] = {
+    "on": ["Date", "Date du règlement", "Date de paiement"],
+    "payer": ["De", "Payé par", "Payeur"],
+    "payee": ["À", "Bénéficiaire", "Payé à"],
+    "amount": ["Montant", "Montant TTC"],
+    "references": ["Références", "Référence", "Réf.", "Factures"],
+    "mode": ["Mode", "Mode de règlement", "Moyen"],
+}
+PAYMENT_REQUIRED = ("on", "payer", "payee", "amount")
 
 
 class InputTab(NamedTuple):
@@ -71,6 +82,7 @@ class InputTab(NamedTuple):
 SHARED_INPUTS: tuple[InputTab, ...] = (
     InputTab("expenses", "Dépenses communes", EXPENSE_HEADERS, EXPENSE_REQUIRED, False, "expense_headers"),
     InputTab("fees", "Cotisations", FEE_HEADERS, FEE_REQUIRED, True, "fee_headers"),
+    InputTab("payments", "Règlements", PAYMENT_HEADERS, PAYMENT_REQUIRED, True, "payment_headers"),
 )
 """The shared spreadsheet's input tabs, in the order they are read and checked."""
 

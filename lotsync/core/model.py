@@ -66,6 +66,8 @@ class Dossier(NamedTuple):
     partner_ref: str | None
     resale: Decimal | None
     where: Where
+    invoice: str | None = None
+    """`N° facture`: on a sale, the invoice the seller issued; on a purchase, the invoice received."""
 
     @property
     def is_live(self) -> bool:
@@ -92,6 +94,9 @@ class AnomalyKind(StrEnum):
     UNKNOWN_MEMBER = "unknown_member"
     INVALID_FLAG = "invalid_flag"
     FOREIGN_TAB = "foreign_tab"
+    OVERPAYMENT = "overpayment"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    ALREADY_SETTLED = "already_settled"
 
 
 class Anomaly(NamedTuple):
@@ -115,6 +120,7 @@ class ReconStatus(StrEnum):
     MISSING_PURCHASE = "missing_purchase"
     DUPLICATE = "duplicate"
     MARGIN = "margin"
+    INVOICE_MISMATCH = "invoice_mismatch"
 
 
 class ReconLine(NamedTuple):
@@ -153,6 +159,12 @@ class Expense(NamedTuple):
     fee: bool = False
     """A fee (a row of `Cotisations` or a `[[fees]]` of the configuration), whatever its category
     says; a row of `Dépenses communes` is never one, even typed "Cotisation"."""
+    shares_paid: frozenset[str] = frozenset()
+    """The members who have paid their share (`Remboursé` naming offices); all of them when
+    `reimbursed`."""
+
+    def share_paid(self, member: str) -> bool:
+        return self.reimbursed or member in self.shares_paid
 
 
 class Share(NamedTuple):
@@ -172,8 +184,109 @@ class Debt(NamedTuple):
     creditor: str
     amount: Decimal
     source: str
-    """"day", "expense" or "fee"."""
+    """"day", "expense", "fee" or "refund"."""
     label: str
+
+
+class Item(NamedTuple):
+    """One thing an office owes another, open or settled: a day, a share of a cost, a refund.
+
+    `paid` is what is settled of it: by the seller's `soldé`, a share marked `Remboursé`, or the
+    payments of `Règlements` matched to it."""
+
+    debtor: str
+    creditor: str
+    source: str
+    """"day", "expense", "fee" or "refund"."""
+    on: date
+    """The day's start date, the expense's date, 1 January of a fee's year, a refund's payment date."""
+    ref: str
+    """The creditor's reference: the seller's dossier for a day, else empty."""
+    partner_ref: str
+    """The debtor's reference: the buyer's dossier for a day, else empty."""
+    invoice: str
+    """The invoice number, the seller's (else the buyer's) for a day; empty when none is given."""
+    label: str
+    """The client of a day, the label of a cost, the payment a refund comes from."""
+    amount: Decimal
+    paid: Decimal
+    order: int
+    """Sheet order, which breaks ties of date when payments settle the oldest items first."""
+    where: Where | None = None
+    partner_invoice: str = ""
+    """For a day whose two sides give different invoice numbers: the buyer's (a payment may cite it)."""
+
+    @property
+    def open(self) -> Decimal:
+        return self.amount - self.paid
+
+
+class Payment(NamedTuple):
+    """One row of `Règlements`: a transfer actually made from one office to another."""
+
+    on: date
+    payer: str
+    payee: str
+    amount: Decimal
+    references: tuple[str, ...]
+    """What the payer said it pays (invoice numbers, dossier references, labels), in its order."""
+    mode: str
+    where: Where
+    columns: tuple[str, str]
+    """The headers of its `Références` and `Montant` columns, as the tab names them (for anomalies)."""
+
+
+class Applied(NamedTuple):
+    """The part of a payment that settled one item."""
+
+    item: Item
+    """The item as it was before this payment."""
+    amount: Decimal
+
+
+class Matched(NamedTuple):
+    """A payment and what it settled; `excess` became a refund owed back to the payer."""
+
+    payment: Payment
+    applied: tuple[Applied, ...]
+    excess: Decimal
+
+
+class Statement(NamedTuple):
+    """A statement of account between a debtor and a creditor (relevé de compte)."""
+
+    debtor: str
+    creditor: str
+    items: tuple[Item, ...]
+    """Every item of the financial year and every older item still open, in date order."""
+
+    @property
+    def owed(self) -> Decimal:
+        return sum((i.open for i in self.items), Decimal("0.00"))
+
+
+class Margin(NamedTuple):
+    """A day an office bought and resold: the no-margin rule says `margin` is 0."""
+
+    office: str
+    ref: str
+    partner: str
+    purchase: Decimal
+    resale: Decimal
+    where: Where
+
+    @property
+    def margin(self) -> Decimal:
+        return self.resale - self.purchase
+
+
+class SettlementMode(StrEnum):
+    GROSS = "gross"
+    """Nothing netted: one transfer per debtor and creditor, of their open items (public offices)."""
+    PAIR = "pair"
+    """The two directions of each pair netted: at most one transfer per pair (a bilateral set-off)."""
+    MINIMAL = "minimal"
+    """The fewest transfers over the net balances (transfers then pay other offices' debts)."""
 
 
 class Balance(NamedTuple):
@@ -192,6 +305,11 @@ class Transfer(NamedTuple):
     debtor: str
     creditor: str
     amount: Decimal
+    pays: tuple[Item, ...] = ()
+    """The open items it settles (in `gross` and `pair` modes; in `pair`, the debtor's items net of
+    the creditor's); empty in `minimal`, where a transfer pays other offices' debts too."""
+    offsets: tuple[Item, ...] = ()
+    """In `pair` mode: the creditor's open items to the debtor, set off against `pays`."""
 
 
 class Member(NamedTuple):

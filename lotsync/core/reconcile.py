@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from lotsync.core import french
-from lotsync.core.cells import ref_key
+from lotsync.core.cells import invoice_key, ref_key
 from lotsync.core.model import (
     LIVE_STATUSES,
     OWING_STATUSES,
@@ -165,6 +165,11 @@ def _paired(p: Dossier, s: Dossier, how: str, names: Mapping[str, str]) -> Recon
             french.RECON_STATUS.format(
                 buyer=buyer, seller=seller, purchase=p.status.value, sale=s.status.value
             )
+        )
+    if p.invoice and s.invoice and invoice_key(p.invoice) != invoice_key(s.invoice):
+        statuses.append(ReconStatus.INVOICE_MISMATCH)
+        notes.append(
+            french.RECON_INVOICE.format(buyer=buyer, seller=seller, purchase=p.invoice, sale=s.invoice)
         )
     _check_margin(p, statuses, notes)
     owed = s.amount if s.status in OWING_STATUSES and s.amount else ZERO

@@ -25,8 +25,12 @@ NEVER_COMPLETE = (
 UNKNOWN_DATE = "(date inconnue)"
 
 SECTION_BALANCES = "Soldes par office"
-SECTION_TRANSFERS = "Virements suggérés pour tout solder"
-SECTION_DEBTS = "Détail : qui doit quoi à qui"
+SECTION_TRANSFERS = {
+    "gross": "Virements à faire : un par office débiteur et créancier, sans compensation",
+    "pair": "Virements à faire : un par paire d'offices, les dettes réciproques compensées",
+    "minimal": "Virements suggérés pour tout solder (le moins de virements possible)",
+}
+"""By `[settlement] mode` (docs/domain.md, « Règlements »)."""
 SECTION_NO_TRANSFER = "Aucun virement nécessaire : les comptes sont à l'équilibre."
 SECTION_YTD = "Chiffre d'affaires depuis le {start} (au {as_of}) comparé à la même période de {previous}"
 SECTION_MONTHLY = "Chiffre d'affaires par mois (hors achats aux offices partenaires)"
@@ -47,6 +51,7 @@ WHERE_CONFIGURATION = "configuration"
 
 RECON_HEADER = (
     "Statut", "Codes", "Acheteur", "Vendeur", "Date", "Client", "Réf. acheteur", "Réf. vendeur",
+    "Facture acheteur", "Facture vendeur",
     "Pax acheteur", "Pax vendeur", "Montant acheteur", "Montant vendeur",
     "Statut acheteur", "Statut vendeur", "Reste dû", "Explication",
     "Classeur achat", "Onglet achat", "Ligne achat", "Classeur vente", "Onglet vente", "Ligne vente",
@@ -58,7 +63,26 @@ BALANCES_HEADER = (OFFICE, "À recevoir", "À payer", "Solde net")
 """The first columns of the balances; one column per kind of debt follows (`BALANCES_SOURCE`)."""
 BALANCES_SOURCE = "dont {source}"
 TRANSFERS_HEADER = ("De", "À", "Montant")
-DEBTS_HEADER = ("Qui doit", "À qui", "Montant", "Origine", "Référence ou libellé")
+TRANSFER_PAYS = "Ce que ce virement paie"
+TRANSFER_PAYS_ITEMS = "{items}"
+TRANSFER_OFFSETS = " ; compensé par ce que {creditor} doit : {items}"
+TRANSFER_PAYS_NETTED = (
+    "le solde net, pas des factures : en mode « minimal », un virement peut payer la dette d'un autre office"
+)
+ITEM_NAMED = "{name} ({amount})"
+ITEM_LIST_SEPARATOR = ", "
+SECTION_STATEMENTS = "Relevés de compte entre offices (l'exercice, et ce qui reste dû d'avant)"
+NO_STATEMENT = "Aucun élément dû entre offices."
+STATEMENT_TITLE = "{debtor} doit à {creditor}"
+STATEMENT_HEADER = (
+    "Date", "Nature", "Référence", "Réf. partenaire", "N° facture", "Libellé",
+    "Montant", "Réglé", "Reste dû", "Solde cumulé",
+)  # fmt: skip
+STATEMENT_OWED = "Reste dû"
+SECTION_PAYMENTS = "Règlements pris en compte (onglet Règlements)"
+PAYMENTS_HEADER = (
+    "Date", "De", "À", "Montant", "Références", "Imputé sur", "Trop-perçu", "Mode", "Ligne",
+)  # fmt: skip
 
 # -- Répartition --------------------------------------------------------------
 

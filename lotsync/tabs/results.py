@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from lotsync.core import french as core_french
 from lotsync.core.books import Books, LastComplete
-from lotsync.core.model import Balance, Kind, Member, Transfer, Where
+from lotsync.core.model import Balance, Expense, Item, Kind, Member, SettlementMode, Transfer, Where
 from lotsync.tabs import french
 
 
@@ -100,6 +100,8 @@ def reconciliation_tab(books: Books) -> OutputTab:
                 any_side.client,
                 p.ref if p else None,
                 s.ref if s else None,
+                p.invoice if p else None,
+                s.invoice if s else None,
                 p.pax if p else None,
                 s.pax if s else None,
                 p.amount if p else None,
@@ -112,7 +114,7 @@ def reconciliation_tab(books: Books) -> OutputTab:
                 *(_where(s.where) if s else (None, None, None)),
             )
         )
-    widths = (24, 18, 18, 18, 12, 28, 14, 14, 8, 8, 14, 14, 12, 12, 12, 70, 18, 12, 8, 18, 12, 8)
+    widths = (24, 18, 18, 18, 12, 28, 14, 14, 14, 14, 8, 8, 14, 14, 12, 12, 12, 70, 18, 12, 8, 18, 12, 8)
     return OutputTab(core_french.TAB_RECONCILIATION, rows, widths)
 
 
@@ -120,6 +122,8 @@ def reconciliation_tab(books: Books) -> OutputTab:
 
 
 def balances_tab(books: Books) -> OutputTab:
+    """The balances, the statement of each debtor and creditor, the payments matched, and the
+    transfers of the collective's mode, each with what it pays."""
     names = _names(books.members)
     rows = [
         _title(french.SECTION_BALANCES),
@@ -141,22 +145,110 @@ def balances_tab(books: Books) -> OutputTab:
                 *(b.by_source[s] for s in core_french.SOURCE_LABELS),
             )
         )
-    rows += [_BLANK, _title(french.SECTION_TRANSFERS)]
-    if books.transfers:
-        rows.append(_header(*french.TRANSFERS_HEADER))
-        rows += [_data(names[t.debtor], names[t.creditor], t.amount) for t in books.transfers]
-    else:
-        rows.append(_data(french.SECTION_NO_TRANSFER))
-    rows += [
-        _BLANK,
-        _title(french.SECTION_DEBTS),
-        _header(*french.DEBTS_HEADER),
-    ]
-    for d in sorted(books.debts, key=lambda d: (d.debtor, d.creditor, d.source, d.label)):
+    rows += _transfers(books, names)
+    rows += _statements(books, names)
+    rows += _payments(books, names)
+    return OutputTab(core_french.TAB_BALANCES, rows, (26, 20, 16, 16, 22, 36, 16, 16, 16, 16))
+
+
+def _transfers(books: Books, names: dict[str, str]) -> list[Row]:
+    mode = books.settlement.mode
+    rows = [_BLANK, _title(french.SECTION_TRANSFERS[mode.value])]
+    if not books.transfers:
+        return [*rows, _data(french.SECTION_NO_TRANSFER)]
+    rows.append(_header(*french.TRANSFERS_HEADER, french.TRANSFER_PAYS))
+    for t in books.transfers:
+        if mode is SettlementMode.MINIMAL:
+            pays = french.TRANSFER_PAYS_NETTED
+        else:
+            pays = french.TRANSFER_PAYS_ITEMS.format(items=_item_list(t.pays))
+            if t.offsets:
+                pays += french.TRANSFER_OFFSETS.format(
+                    creditor=names[t.creditor], items=_item_list(t.offsets)
+                )
+        rows.append(_data(names[t.debtor], names[t.creditor], t.amount, pays))
+    return rows
+
+
+def _item_list(items: Sequence[Item]) -> str:
+    return french.ITEM_LIST_SEPARATOR.join(_item_name(i) for i in items)
+
+
+def _item_name(item: Item) -> str:
+    """How a list names an item: its invoice, else its references or label, and its open amount."""
+    name = item.invoice or (item.ref if item.source == "day" else item.label)
+    return french.ITEM_NAMED.format(name=name, amount=core_french.money(item.open))
+
+
+def _statements(books: Books, names: dict[str, str]) -> list[Row]:
+    rows = [_BLANK, _title(french.SECTION_STATEMENTS)]
+    if not books.settlement.statements:
+        return [*rows, _data(french.NO_STATEMENT)]
+    for statement in books.settlement.statements:
+        rows += [
+            _BLANK,
+            _title(
+                french.STATEMENT_TITLE.format(
+                    debtor=names[statement.debtor], creditor=names[statement.creditor]
+                )
+            ),
+            _header(*french.STATEMENT_HEADER),
+        ]
+        running = Decimal("0.00")
+        for item in statement.items:
+            running += item.open
+            rows.append(
+                _data(
+                    item.on,
+                    core_french.ITEM_SOURCES[item.source],
+                    item.ref or None,
+                    item.partner_ref or None,
+                    item.invoice or None,
+                    item.label,
+                    item.amount,
+                    item.paid,
+                    item.open,
+                    running,
+                )
+            )
         rows.append(
-            _data(names[d.debtor], names[d.creditor], d.amount, core_french.SOURCE_LABELS[d.source], d.label)
+            _total(
+                french.STATEMENT_OWED, None, None, None, None, None,
+                sum((i.amount for i in statement.items), Decimal("0.00")),
+                sum((i.paid for i in statement.items), Decimal("0.00")),
+                statement.owed,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _payments(books: Books, names: dict[str, str]) -> list[Row]:
+    if not books.settlement.payments:
+        return []
+    rows = [_BLANK, _title(french.SECTION_PAYMENTS), _header(*french.PAYMENTS_HEADER)]
+    for matched in books.settlement.payments:
+        p = matched.payment
+        applied = french.ITEM_LIST_SEPARATOR.join(
+            french.ITEM_NAMED.format(
+                name=a.item.invoice or (a.item.ref if a.item.source == "day" else a.item.label),
+                amount=core_french.money(a.amount),
+            )
+            for a in matched.applied
         )
-    return OutputTab(core_french.TAB_BALANCES, rows, (26, 16, 16, 16, 20, 22, 20))
+        rows.append(
+            _data(
+                p.on,
+                names[p.payer],
+                names[p.payee],
+                p.amount,
+                "; ".join(p.references) or None,
+                applied or None,
+                matched.excess or None,
+                p.mode or None,
+                p.where.row,
+            )
+        )
+    return rows
 
 
 # -- Répartition --------------------------------------------------------------
@@ -184,7 +276,7 @@ def splits_tab(books: Books) -> OutputTab:
                 names[e.paid_by],
                 e.key,
                 *(shares.get(m, Decimal("0.00")) for m in ids),
-                french.YES if e.reimbursed else french.NO,
+                _reimbursed(e, names),
                 *_where(e.where),
             )
         )
@@ -192,6 +284,14 @@ def splits_tab(books: Books) -> OutputTab:
     return OutputTab(
         core_french.TAB_SPLITS, rows, (44, 16, 12, 8, 14, 18, 28, *(16 for _ in ids), 10, 18, 18, 8)
     )
+
+
+def _reimbursed(expense: Expense, names: dict[str, str]) -> str:
+    if expense.reimbursed:
+        return french.YES
+    if expense.shares_paid:
+        return ", ".join(names[m] for m in names if m in expense.shares_paid)
+    return french.NO
 
 
 # -- Tableau de bord ----------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency
-from core.test_digest import MONDAY, WEEK, anomaly, expense, make_books
+from core.test_digest import FIGEAC_UNREAD, MONDAY, WEEK, anomaly, expense, make_books, payment, two_ways
 from factories import MEMBERS, dossier, purchase, sale
 
 from lotsync.adapters.digest_render import (
@@ -26,8 +26,9 @@ from lotsync.adapters.digest_render import (
     render_office,
 )
 from lotsync.core import french
+from lotsync.core.books import LastComplete
 from lotsync.core.digest import Week, collective_digest, office_digest
-from lotsync.core.model import Kind, Member, Status, Where
+from lotsync.core.model import Kind, Member, SettlementMode, Status, Where
 
 COLLECTIVE = "Collectif du Lot"
 EVIL = "<script>alert(1)</script>"
@@ -52,7 +53,9 @@ def euros(text: str) -> str:
     return format_currency(Decimal(text), "EUR", locale="fr_FR")
 
 
-def hand_built_books(client: str = "Autocars du Quercy", label: str = "Brochure"):
+def hand_built_books(
+    client: str = "Autocars du Quercy", label: str = "Brochure", mode: SettlementMode = SettlementMode.GROSS
+):
     """Cahors' week of 23 November 2026.
 
     New since the last digest: C-1 (1,234.50 on Friday 27). Coming: C-1, a day sold to Dordogne
@@ -61,6 +64,8 @@ def hand_built_books(client: str = "Autocars du Quercy", label: str = "Brochure"
     Costs: the ADN fee of 3,000.00 paid by Dordogne (Cahors owes 1,000.00) and a 900.00
     brochure paid by Cahors (each other office owes it 300.00).
     Balances: Cahors +50.00 (owed 450 + 300 + 300, owes 1,000), Dordogne +1,250.00, Figeac -1,300.00.
+    In gross mode Cahors pays Dordogne 1,000.00 and collects 750.00 from it and 300.00 from Figeac;
+    in minimal mode Figeac pays Cahors 50.00 and Dordogne 1,250.00.
     Turnover to 23 November: days 2,500.00 and visits 2,000.00, against days 1,500.00 a year earlier.
     """
     rows = [
@@ -81,7 +86,7 @@ def hand_built_books(client: str = "Autocars du Quercy", label: str = "Brochure"
         expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation", fee=True),
         expense(label, "900.00", "cahors"),
     ]
-    return make_books(rows, anomalies=[problem], expenses=costs)
+    return make_books(rows, anomalies=[problem], expenses=costs, mode=mode)
 
 
 SEEN = frozenset({"C-2", "C-3", "C-4", "C-5", "C-6", "D-1"})
@@ -254,7 +259,10 @@ def test_the_hand_built_week_has_the_right_figures_in_french():
         f"Journées entre offices : on vous doit {euros('450.00')}",
         f"Dépenses communes : on vous doit {euros('600.00')}",
         f"Cotisations : vous devez {euros('1000.00')}",
-        f"OT Figeac vous vire {euros('50.00')}.",
+        f"À payer à OT Dordogne : 1 élément, {euros('1000.00')}",
+        f"À encaisser de OT Dordogne : 2 éléments, {euros('750.00')}",
+        f"À encaisser de OT Figeac : 1 élément, {euros('300.00')}",
+        "Rien n'est compensé : chaque office paie à chaque autre ce qu'il lui doit, élément par élément",
         f"Reste à régler : {euros('1000.00')}",
         "Au lundi 23 novembre 2026, comparé à la même période de 2025.",
         "2 dossiers et 80 pax (2025 : 1 dossier et 40 pax).",
@@ -262,6 +270,9 @@ def test_the_hand_built_week_has_the_right_figures_in_french():
     ]
     # The plain text writes as lines what the HTML shows as table rows.
     text_only = [
+        f"  - 28/11/2026 · Journée · Club des aînés de Brive · votre réf. C-2 · réf. OT Dordogne D-1 : "
+        f"{euros('450.00')}",
+        f"  - 01/01/2026 · Cotisation · Cotisation ADN 2026 : {euros('1000.00')}",
         f"Cotisation ADN 2026 (cotisation, {euros('3000.00')} payés par OT Dordogne) : "
         f"{euros('1000.00')}, à régler",
         f"Brochure ({euros('900.00')} payés par vous) : {euros('300.00')}, réglé",
@@ -270,6 +281,9 @@ def test_the_hand_built_week_has_the_right_figures_in_french():
         f"Total : {euros('4500.00')} (2025 : {euros('1500.00')}, évolution +200,0\u202f%)",
     ]
     html_only = [
+        f"Date Élément Reste dû 01/01/2026 Cotisation · Cotisation ADN 2026 {euros('1000.00')}",
+        f"28/11/2026 Journée · Club des aînés de Brive · votre réf. C-2 · réf. OT Dordogne D-1 "
+        f"{euros('450.00')}",
         f"Cotisation ADN 2026 cotisation, {euros('3000.00')} payés par OT Dordogne "
         f"{euros('1000.00')} à régler",
         f"Brochure {euros('900.00')} payés par vous {euros('300.00')} réglé",
@@ -421,8 +435,10 @@ def test_the_collective_digest_sums_up_every_office():
         "Chiffre d'affaires du collectif depuis le 1er janvier 2026",
     ]
     for line in (
-        f"OT Figeac vire {euros('1250.00')} à OT Dordogne.",
-        f"OT Figeac vire {euros('50.00')} à OT Cahors.",
+        f"OT Cahors vire {euros('1000.00')} à OT Dordogne : 1 élément.",
+        f"OT Dordogne vire {euros('750.00')} à OT Cahors : 2 éléments.",
+        f"OT Figeac vire {euros('300.00')} à OT Cahors : 1 élément.",
+        f"OT Figeac vire {euros('1000.00')} à OT Dordogne : 1 élément.",
         "OT Cahors : 1 nouveau dossier, 3 arrivées dans les 14 jours, 2 lignes à corriger, "
         f"solde {euros('50.00')}",
         "1 erreur de saisie et 1 journée entre offices à revoir",
@@ -470,7 +486,9 @@ def test_the_demo_digests_render_with_every_section(demo_books):
         offices.append(d)
         rendered = render_office(d, config.collective.name)
         headings = [t for tag, t in Outline(rendered.html).headings if tag == "h2"]
+        payments = ["Règlements enregistrés"] if d.payments else []  # the demo's, dated that week
         assert [h.split(" (")[0] for h in headings] == [s.split(" (")[0] for s in SECTIONS[:4]] + [
+            *payments,
             "Votre part des frais communs 2026",
             "Votre chiffre d'affaires depuis le 1er janvier 2026",
         ]
@@ -479,3 +497,247 @@ def test_the_demo_digests_render_with_every_section(demo_books):
     rendered = render_collective(collective_digest(books, WEEK, offices), config.collective.name)
     assert "Tous les offices" in rendered.subject
     assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
+
+
+# -- settlement: what to pay, what to collect, the payments of the week -----------------------------
+
+
+def shown(rendered) -> tuple[str, str]:
+    """The text alternative, and the HTML as a reader sees it."""
+    return rendered.text, Outline(rendered.html).text
+
+
+def test_in_gross_mode_each_office_reads_what_to_pay_and_collect_item_by_item():
+    books = two_ways()
+    cahors_text, cahors_page = shown(
+        render_office(office_digest(books, "cahors", WEEK, seen=None), COLLECTIVE)
+    )
+    figeac_text, figeac_page = shown(
+        render_office(office_digest(books, "figeac", WEEK, seen=None), COLLECTIVE)
+    )
+    for text in (cahors_text, cahors_page):
+        assert f"À payer à OT Figeac : 2 éléments, {euros('500.00')}" in text
+        assert f"À encaisser de OT Figeac : 1 élément, {euros('200.00')}" in text
+        assert "élément par élément" in text
+    assert (
+        f"  - 05/10/2026 · Journée · Club des aînés de Brive · facture FA-1 · réf. OT Figeac F-1 · "
+        f"votre réf. C-1 : {euros('300.00')}"
+    ) in cahors_text
+    assert (
+        f"12/10/2026 Journée · Club des aînés de Brive · facture FA-2 · réf. OT Figeac F-2 · votre réf. C-2 "
+        f"{euros('200.00')}"
+    ) in cahors_page
+    for text in (figeac_text, figeac_page):
+        assert f"À encaisser de OT Cahors : 2 éléments, {euros('500.00')}" in text
+        assert "votre réf. F-1 · réf. OT Cahors C-1" in text
+
+
+def test_in_pair_mode_the_net_transfer_says_what_it_pays_and_what_it_sets_off():
+    books = two_ways(SettlementMode.PAIR)
+    cahors = shown(render_office(office_digest(books, "cahors", WEEK, seen=None), COLLECTIVE))
+    figeac = shown(render_office(office_digest(books, "figeac", WEEK, seen=None), COLLECTIVE))
+    for text in cahors:
+        assert f"À payer à OT Figeac : {euros('300.00')}" in text
+        assert f"Il règle 2 éléments que vous devez à OT Figeac ({euros('500.00')}) :" in text
+        assert f"et compense 1 élément que OT Figeac vous doit ({euros('200.00')}) :" in text
+        assert "au plus un virement par paire d'offices" in text
+    for text in figeac:
+        assert f"À encaisser de OT Cahors : {euros('300.00')}" in text
+        assert f"Il règle 2 éléments que OT Cahors vous doit ({euros('500.00')}) :" in text
+        assert f"et compense 1 élément que vous devez à OT Cahors ({euros('200.00')}) :" in text
+    collective = render_collective(collective_of(books), COLLECTIVE).text
+    assert (
+        f"OT Cahors vire {euros('300.00')} à OT Figeac : il règle 2 éléments ({euros('500.00')}) "
+        f"et en compense 1 ({euros('200.00')})."
+    ) in collective
+
+
+def test_in_pair_mode_a_set_off_without_transfer_is_still_told():
+    paid = [payment(date(2026, 11, 2), "cahors", "figeac", "300.00", "FA-1")]
+    books = two_ways(SettlementMode.PAIR, payments=paid)
+    for text in shown(render_office(office_digest(books, "cahors", WEEK, seen=None), COLLECTIVE)):
+        assert "Avec OT Figeac : aucun virement" in text
+        assert f"se compense exactement ({euros('200.00')} de chaque côté)" in text
+        assert f"D'un côté 1 élément que vous devez à OT Figeac ({euros('200.00')}) :" in text
+        assert f"de l'autre 1 élément que OT Figeac vous doit ({euros('200.00')}) :" in text
+    assert (
+        f"OT Cahors et OT Figeac : aucun virement, 2 éléments se compensent exactement "
+        f"({euros('200.00')} de chaque côté)."
+    ) in render_collective(collective_of(books), COLLECTIVE).text
+
+
+def test_in_minimal_mode_the_digest_says_a_transfer_may_pay_other_offices_debts():
+    # Figeac owes Cahors 300.00 and Cahors owes Dordogne 300.00: Figeac pays Dordogne.
+    rows = [
+        purchase("figeac", "cahors", "F-1", amount="300.00", partner_ref="C-1"),
+        sale("cahors", "figeac", "C-1", amount="300.00", partner_ref="F-1"),
+        purchase("cahors", "dordogne", "C-2", amount="300.00", partner_ref="D-1"),
+        sale("dordogne", "cahors", "D-1", amount="300.00", partner_ref="C-2"),
+    ]
+    books = make_books(rows, mode=SettlementMode.MINIMAL)
+    sentence = "dans ce mode, un virement peut payer les dettes d'autres offices"
+    for office, line in (
+        ("figeac", f"Vous virez {euros('300.00')} à OT Dordogne."),
+        ("dordogne", f"OT Figeac vous vire {euros('300.00')}."),
+        ("cahors", "Aucun virement ne vous concerne."),
+    ):
+        for text in shown(render_office(office_digest(books, office, WEEK, seen=None), COLLECTIVE)):
+            assert line in text and sentence in text
+            assert "À payer à" not in text
+    text, page = shown(render_collective(collective_of(books), COLLECTIVE))
+    for every in (text, page):
+        assert f"OT Figeac vire {euros('300.00')} à OT Dordogne." in every
+        assert sentence in every
+        assert "Ce que chaque office doit à chaque autre" in every
+        assert f"OT Cahors doit {euros('300.00')} à OT Dordogne (1 élément)." in every
+        assert f"OT Figeac doit {euros('300.00')} à OT Cahors (1 élément)." in every
+
+
+def test_the_minimal_mode_keeps_the_fewest_transfers_of_the_hand_built_week():
+    books = hand_built_books(mode=SettlementMode.MINIMAL)
+    assert f"OT Figeac vous vire {euros('50.00')}." in render_office(cahors(books), COLLECTIVE).text
+    text = render_collective(collective_of(books), COLLECTIVE).text
+    assert f"OT Figeac vire {euros('1250.00')} à OT Dordogne." in text
+    assert f"OT Figeac vire {euros('50.00')} à OT Cahors." in text
+
+
+def paid_week():
+    """`two_ways`, plus a day Dordogne bought from Cahors (400.00, invoiced CA-9 on 9 November).
+
+    Payments: Figeac paid Cahors 100.00 for CA-7 on 10 November (the week before last: not listed);
+    Cahors paid Figeac 300.00 for FA-1 on Tuesday 17 November; Dordogne paid Cahors 450.00 for CA-9
+    on Wednesday 18 November, 50.00 too much, which Cahors owes back."""
+    paid = [
+        payment(date(2026, 11, 10), "figeac", "cahors", "100.00", "CA-7"),
+        payment(date(2026, 11, 17), "cahors", "figeac", "300.00", "FA-1"),
+        payment(date(2026, 11, 18), "dordogne", "cahors", "450.00", "CA-9", mode="mandat"),
+    ]
+    rows = [
+        *two_ways().dossiers,
+        sale(
+            "cahors",
+            "dordogne",
+            "C-5",
+            start=date(2026, 11, 9),
+            amount="400.00",
+            partner_ref="D-5",
+            invoice="CA-9",
+        ),
+        purchase("dordogne", "cahors", "D-5", start=date(2026, 11, 9), amount="400.00", partner_ref="C-5"),
+    ]
+    return make_books(rows, payments=paid), paid
+
+
+def test_the_payments_of_the_week_say_what_they_settled_and_any_excess():
+    books, paid = paid_week()
+    text, page = shown(render_office(office_digest(books, "cahors", WEEK, seen=None), COLLECTIVE))
+    row = paid[2].where.row
+    for every in (text, page):
+        assert "Règlements enregistrés (2)" in every
+        assert "Ceux que vous avez faits ou reçus, datés du 16 au 22 novembre 2026." in every
+        assert f"17/11/2026 — vous avez viré {euros('300.00')} à OT Figeac (virement)" in every
+        assert f"18/11/2026 — OT Dordogne vous a viré {euros('450.00')} (mandat)" in every
+        assert "10/11/2026" not in every  # the week before last
+        assert f"Trop-perçu : {euros('50.00')}, que vous devez rendre à OT Dordogne." in every
+        assert f"Onglet « Règlements », ligne {row}" in every
+        # What is still open: FA-2, the refund, and half of CA-7.
+        assert f"À payer à OT Figeac : 1 élément, {euros('200.00')}" in every
+        assert f"À payer à OT Dordogne : 1 élément, {euros('50.00')}" in every
+        assert f"Trop-perçu · Trop-perçu du règlement du 18/11/2026 (ligne {row})" in every
+        assert f"À encaisser de OT Figeac : 1 élément, {euros('100.00')}" in every
+    assert (
+        f"  - 19/10/2026 · Journée · Club des aînés de Brive · facture CA-7 · votre réf. C-3 · "
+        f"réf. OT Figeac F-3 : {euros('100.00')} ({euros('200.00')}, dont {euros('100.00')} déjà réglés)"
+    ) in text
+    assert (
+        f"  - 09/11/2026 · Journée · Club des aînés de Brive · facture CA-9 · votre réf. C-5 · "
+        f"réf. OT Dordogne D-5 : {euros('400.00')}"
+    ) in text
+    # The overpayment is something to fix, pointing at the payment's row and amount.
+    fix = f"collectif.xlsx, onglet « Règlements », ligne {row}, colonne « Montant »"
+    assert fix in text and fix in page
+    assert "Trop-perçu — Ce règlement de" in text
+    dordogne = render_office(office_digest(books, "dordogne", WEEK, seen=None), COLLECTIVE).text
+    assert f"18/11/2026 — vous avez viré {euros('450.00')} à OT Cahors (mandat)" in dordogne
+    assert f"Trop-perçu : {euros('50.00')}, que OT Cahors vous doit en retour." in dordogne
+    assert f"À encaisser de OT Cahors : 1 élément, {euros('50.00')}" in dordogne
+    assert fix in dordogne
+    figeac = render_office(office_digest(books, "figeac", WEEK, seen=None), COLLECTIVE).text
+    assert fix not in figeac and "(mandat)" not in figeac
+
+
+def test_the_collective_sums_up_the_payments_of_the_week():
+    books, _ = paid_week()
+    rendered = render_collective(collective_of(books), COLLECTIVE)
+    assert "Règlements enregistrés (2)" in [t for tag, t in Outline(rendered.html).headings if tag == "h2"]
+    for every in shown(rendered):
+        assert f"Datés du 16 au 22 novembre 2026 : {euros('750.00')} au total." in every
+        assert f"17/11/2026 — OT Cahors a viré {euros('300.00')} à OT Figeac (virement)" in every
+        assert "Il règle 1 élément." in every
+        assert f"Il règle 1 élément ; trop-perçu {euros('50.00')}, à rendre par OT Cahors." in every
+    assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
+
+
+def test_the_text_alternative_has_the_amounts_of_the_html_for_every_mode_and_payment():
+    books, paid = paid_week()
+    for mode in SettlementMode:
+        moded = make_books(books.dossiers, payments=paid, mode=mode)
+        for member in MEMBERS:
+            rendered = render_office(office_digest(moded, member.id, WEEK, seen=None), COLLECTIVE)
+            assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text)), (
+                mode,
+                member,
+            )
+
+
+def test_while_books_are_incomplete_payments_are_listed_without_what_they_settle():
+    books, _ = paid_week()
+    last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
+    incomplete = books._replace(gaps=(FIGEAC_UNREAD,))
+    d = office_digest(incomplete, "cahors", WEEK, seen=None, last_complete=last)
+    for every in shown(render_office(d, COLLECTIVE)):
+        assert f"18/11/2026 — OT Dordogne vous a viré {euros('450.00')} (mandat)" in every
+        assert "Ce qu'ils règlent sera détaillé quand tous les classeurs auront pu être lus." in every
+        assert "Il règle" not in every and "Trop-perçu :" not in every
+        # The last complete transfers, amounts only: no item this week's books might have wrong.
+        assert f"Vous virez {euros('200.00')} à OT Figeac." in every
+        assert "À payer à" not in every
+        assert "lundi 16 novembre 2026 à 08:00" in every
+    collective = render_collective(collective_digest(incomplete, WEEK, [d], last), COLLECTIVE).text
+    assert "Ce qu'ils règlent sera détaillé quand tous les classeurs auront pu être lus." in collective
+    assert "Il règle" not in collective
+
+
+def test_invoices_references_and_modes_from_the_sheets_are_escaped():
+    rows = [
+        purchase("cahors", "figeac", "C-1", start=date(2026, 10, 5), amount="300.00", partner_ref="F-1"),
+        sale(
+            "figeac",
+            "cahors",
+            "F-1",
+            start=date(2026, 10, 5),
+            amount="300.00",
+            partner_ref="C-1",
+            invoice=EVIL,
+        ),
+    ]
+    paid = [payment(date(2026, 11, 17), "cahors", "figeac", "100.00", EVIL, mode=EVIL)]
+    books = make_books(rows, payments=paid)
+    for d in (
+        office_digest(books, "cahors", WEEK, seen=None),
+        office_digest(books, "figeac", WEEK, seen=None),
+    ):
+        rendered = render_office(d, COLLECTIVE)
+        assert "<script" not in rendered.html.lower()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+        assert f"facture {EVIL}" in rendered.text and f"({EVIL})" in rendered.text
+    page = render_collective(collective_of(books), COLLECTIVE).html
+    assert "<script" not in page.lower() and "&lt;script&gt;" in page
+    # A partner's name in the sentences of a pair-mode transfer, escaped once.
+    named = two_ways(SettlementMode.PAIR)
+    named = named._replace(
+        members=tuple(m._replace(aliases=(EVIL,)) if m.id == "figeac" else m for m in MEMBERS)
+    )
+    page = render_office(office_digest(named, "cahors", WEEK, seen=None), COLLECTIVE).html
+    assert "<script" not in page.lower() and "&amp;lt;" not in page
+    assert f"que vous devez à {EVIL}" in Outline(page).text

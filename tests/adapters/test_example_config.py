@@ -4,6 +4,7 @@ from pathlib import Path
 
 from lotsync.adapters.config import load_config
 from lotsync.core import layout
+from lotsync.core.model import SettlementMode
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "lotsync.example.toml"
 
@@ -20,7 +21,26 @@ def test_the_example_documents_every_header_and_word_default():
     assert config.headers == layout.DOSSIER_HEADERS
     assert config.expense_headers == layout.EXPENSE_HEADERS
     assert config.fee_headers == layout.FEE_HEADERS
+    assert config.payment_headers == layout.PAYMENT_HEADERS
     assert set(config.words.status) == set(layout.STATUS_WORDS)
+
+
+def test_the_example_names_every_shared_input_tab_and_its_headers():
+    config = load_config(EXAMPLE)
+    for tab in layout.SHARED_INPUTS:
+        assert getattr(config.shared, f"{tab.key}_tab") == tab.name, tab.key
+        assert getattr(config, tab.headers_section) == tab.headers, tab.headers_section
+
+
+def test_the_example_spells_out_the_settlement_mode():
+    from lotsync.adapters.config import SettlementConfig
+
+    config = load_config(EXAMPLE)
+    assert config.settlement == SettlementConfig()
+    assert config.settlement.mode is SettlementMode.GROSS
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert '[settlement]\nmode = "gross"' in text
+    assert all(f'"{mode.value}"' in text for mode in SettlementMode)
 
 
 def test_the_example_spells_out_the_limits_and_the_lock_wait():

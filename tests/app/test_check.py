@@ -109,7 +109,7 @@ def test_check_text_says_read_ok_whom_to_share_with_and_how_many_calls(
     assert "en-tête ligne" in out
     assert f"Google : identité {SERVICE_ACCOUNT}." in out
     assert "appels à l'API pour cette vérification : 5" in out
-    assert "Tout est lisible. 15 anomalie(s) de saisie" in out  # the demo's bad cells, as a sync reports them
+    assert "Tout est lisible. 22 anomalie(s) de saisie" in out  # the demo's bad cells, as a sync reports them
     assert writes(google) == []
 
 
@@ -211,3 +211,17 @@ def test_a_local_configuration_has_no_google_section(tmp_path: Path) -> None:
     assert report["google"] is None
     assert {s["kind"] for s in report["sources"]} == {"local"}
     assert all("share_with" not in s for s in report["sources"])
+
+
+def test_the_optional_input_tabs_the_shared_workbook_lacks_are_named_not_refused(books: Path) -> None:
+    """The shared workbook of `books` has `Dépenses communes` only: no `Cotisations`, no `Règlements`."""
+    report = check_report(load_config(books))
+    [shared] = [s for s in report["sources"] if s["role"] == "shared"]
+    assert shared["inputs"] == [
+        {"tab": "Dépenses communes", "present": True, "optional": False},
+        {"tab": "Cotisations", "present": False, "optional": True},
+        {"tab": "Règlements", "present": False, "optional": True},
+    ]
+    assert shared["ok"] and not shared["problems"]
+    text = run("check", "--config", str(books)).output
+    assert "onglet « Règlements » absent : il est facultatif, rien n'en est compté" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -12,8 +13,9 @@ import pytest
 from lotsync.adapters.config import load_config
 from lotsync.app.demo import write_demo
 from lotsync.core.books import Books, Inputs, compute_books
+from lotsync.core.cells import invoice_key
 from lotsync.core.dossiers import Sheet
-from lotsync.core.model import AnomalyKind, ReconStatus, Status
+from lotsync.core.model import AnomalyKind, Direction, Item, Matched, ReconStatus, SettlementMode, Status
 from lotsync.tabs.results import OWNED_TABS
 
 AS_OF = date(2026, 11, 26)
@@ -57,7 +59,9 @@ def books(demo_dir: Path) -> Books:
     config = load_config(demo_dir / "lotsync.toml")
     offices = {o: read_sheet(demo_dir / f"{o}.xlsx", "Dossiers") for o in OFFICES}
     expenses = read_sheet(demo_dir / "collectif.xlsx", "Dépenses communes")
-    return compute_books(Inputs(offices=offices, shared={"expenses": expenses}), config.rules(), AS_OF)
+    payments = read_sheet(demo_dir / "collectif.xlsx", "Règlements")
+    shared = {"expenses": expenses, "payments": payments}
+    return compute_books(Inputs(offices=offices, shared=shared), config.rules(), AS_OF)
 
 
 def test_writes_every_file_and_returns_the_config(tmp_path: Path) -> None:
@@ -95,6 +99,8 @@ def test_config_loads_with_members_keys_and_fees(demo_dir: Path) -> None:
     }
     fees = {f.year: (str(f.amount), f.paid_by, f.reimbursed) for f in config.fees}
     assert fees == {2025: ("3000.00", "cahors", True), 2026: ("3000.00", "dordogne", False)}
+    assert config.shared.payments_tab == "Règlements"
+    assert config.settlement.mode is SettlementMode.GROSS
 
 
 def test_every_reconciliation_status_occurs(books: Books) -> None:
@@ -154,10 +160,13 @@ def test_header_rows_are_styled(demo_dir: Path, name: str, header_row: int) -> N
     assert ws.column_dimensions["B"].width > 10
 
 
-def test_shared_workbook_has_only_the_input_tab(demo_dir: Path) -> None:
+def test_shared_workbook_has_only_the_input_tabs(demo_dir: Path) -> None:
     workbook = openpyxl.load_workbook(demo_dir / "collectif.xlsx")
-    assert workbook.sheetnames == ["Dépenses communes"]
+    assert workbook.sheetnames == ["Dépenses communes", "Règlements"]
     assert not set(workbook.sheetnames) & set(OWNED_TABS)
+    payments = workbook["Règlements"]
+    assert [c.value for c in payments[1]][:6] == ["Date", "De", "À", "Montant", "Références", "Mode"]
+    assert payments["A1"].font.bold
 
 
 def test_existing_files_are_kept_unless_overwrite(tmp_path: Path) -> None:
@@ -171,3 +180,146 @@ def test_existing_files_are_kept_unless_overwrite(tmp_path: Path) -> None:
     write_demo(tmp_path, overwrite=True)
     assert "[[members]]" in (tmp_path / "lotsync.toml").read_text(encoding="utf-8")
     assert openpyxl.load_workbook(tmp_path / "cahors.xlsx").sheetnames == ["Dossiers"]
+
+
+# -- invoice numbers and the settlement --------------------------------------------------------
+
+
+def test_most_invoiced_rows_carry_their_invoice_number(books: Books) -> None:
+    issued = [
+        d
+        for d in books.dossiers
+        if d.status in (Status.INVOICED, Status.PAID) and d.direction is not Direction.PURCHASE
+    ]
+    assert sum(1 for d in issued if d.invoice) / len(issued) > 0.85
+    both = [
+        (line.purchase.invoice, line.sale.invoice, line)
+        for line in books.reconciliation
+        if line.purchase and line.sale and line.purchase.invoice and line.sale.invoice
+    ]
+    differ = [line for received, issued, line in both if received != issued]
+    assert len(both) > 40
+    assert len(differ) == 1 and ReconStatus.INVOICE_MISMATCH in differ[0].statuses
+
+
+def how_named(reference: str, item: Item) -> str | None:
+    """Which of the item's keys the reference gives, if any."""
+    for key in ("invoice", "partner_invoice", "ref", "partner_ref", "label"):
+        if getattr(item, key) and invoice_key(getattr(item, key)) == invoice_key(reference):
+            return key
+    return None
+
+
+def named(payment: Matched) -> list[tuple[str, str | None]]:
+    """Each applied item of a payment, as (its source, how a reference of the payment named it)."""
+    return [
+        (
+            a.item.source,
+            next((how for r in payment.payment.references if (how := how_named(r, a.item))), None),
+        )
+        for a in payment.applied
+    ]
+
+
+def test_payments_settle_what_they_name_by_every_key(books: Books) -> None:
+    ways = {way for m in books.settlement.payments for way in named(m)}
+    assert {
+        ("day", "invoice"),
+        ("day", "partner_invoice"),
+        ("day", "ref"),
+        ("day", "partner_ref"),
+        ("expense", "label"),
+        ("fee", "label"),
+    } <= ways
+    several = [m for m in books.settlement.payments if len(m.payment.references) == len(m.applied) == 2]
+    assert any(all(how for _, how in named(m)) for m in several)
+
+
+def test_an_unreferenced_payment_settles_the_oldest_items_first(books: Books) -> None:
+    (unreferenced,) = [m for m in books.settlement.payments if not m.payment.references]
+    dates = [a.item.on for a in unreferenced.applied]
+    assert len(dates) >= 3 and dates == sorted(dates) and dates[0].year == 2025
+    assert all(a.amount == a.item.open for a in unreferenced.applied[:-1])
+    assert sum(a.amount for a in unreferenced.applied) == unreferenced.payment.amount
+
+
+def test_a_partial_payment_leaves_the_rest_open(books: Books) -> None:
+    (partial,) = [
+        a
+        for m in books.settlement.payments
+        for a in m.applied
+        if a.amount < a.item.open and any(how_named(r, a.item) for r in m.payment.references)
+    ]
+    after = next(i for i in books.settlement.items if i.order == partial.item.order)
+    assert after.open == partial.item.open - partial.amount == Decimal("42.00")
+
+
+def test_an_overpayment_becomes_a_refund_owed_back(books: Books) -> None:
+    (over,) = [m for m in books.settlement.payments if m.excess]
+    payer, payee = over.payment.payer, over.payment.payee
+    refunds = [i for i in books.settlement.items if i.source == "refund"]
+    assert [(r.debtor, r.creditor, r.amount, r.open) for r in refunds] == [
+        (payee, payer, over.excess, over.excess)
+    ]
+    assert not any(i.open for i in books.settlement.items if (i.debtor, i.creditor) == (payer, payee))
+    back = next(t for t in books.settlement.transfers if (t.debtor, t.creditor) == (payee, payer))
+    assert refunds[0] in back.pays
+    kinds = [a.kind for a in books.anomalies if a.where.row == over.payment.where.row]
+    assert kinds == [AnomalyKind.OVERPAYMENT]
+
+
+def test_unknown_and_already_settled_references_are_flagged(books: Books) -> None:
+    flagged = [
+        a for a in books.anomalies if a.kind in (AnomalyKind.UNKNOWN_REFERENCE, AnomalyKind.ALREADY_SETTLED)
+    ]
+    assert all(a.where.tab == "Règlements" and a.column == "Références" for a in flagged)
+    (unknown,) = [a for a in flagged if a.kind is AnomalyKind.UNKNOWN_REFERENCE]
+    assert "mandat" in unknown.value
+    settled = [a for a in flagged if a.kind is AnomalyKind.ALREADY_SETTLED]
+    paid_days = {d.invoice for d in books.dossiers if d.status is Status.PAID and d.invoice}
+    twice = [
+        a
+        for a in settled
+        if any(
+            a.value in m.payment.references and m.payment.where.row < a.where.row
+            for m in books.settlement.payments
+        )
+    ]
+    assert len(settled) == 2
+    assert [a.value in paid_days for a in settled].count(True) == 1 and len(twice) == 1
+    rows = {m.payment.where.row for m in books.settlement.payments}
+    assert {a.where.row for a in flagged} <= rows
+
+
+def test_bad_payment_rows_are_flagged_and_left_out(books: Books) -> None:
+    bad = {
+        a.kind: a.where.row
+        for a in books.anomalies
+        if a.where.tab == "Règlements"
+        and a.kind
+        not in (AnomalyKind.UNKNOWN_REFERENCE, AnomalyKind.ALREADY_SETTLED, AnomalyKind.OVERPAYMENT)
+    }
+    assert set(bad) == {AnomalyKind.UNKNOWN_MEMBER, AnomalyKind.INVALID_AMOUNT, AnomalyKind.INVALID_DATE}
+    assert not set(bad.values()) & {m.payment.where.row for m in books.settlement.payments}
+    assert 10 <= len(books.settlement.payments) <= 15
+
+
+def test_shares_marked_paid_office_by_office(books: Books) -> None:
+    listed = {s.expense.label: s.expense.shares_paid for s in books.splits if s.expense.shares_paid}
+    assert sorted(listed.values(), key=len) == [frozenset({"figeac"}), frozenset({"cahors", "figeac"})]
+    brochure = next(label for label, paid in listed.items() if paid == {"figeac"})
+    shares = {(i.debtor, i.open > 0) for i in books.settlement.items if i.label == brochure}
+    assert shares == {("figeac", False), ("dordogne", True)}
+
+
+def test_statements_and_transfers_are_gross(books: Books) -> None:
+    settlement = books.settlement
+    assert settlement.mode is SettlementMode.GROSS
+    owed = [(s.debtor, s.creditor, s.owed) for s in settlement.statements if s.owed]
+    assert [(t.debtor, t.creditor, t.amount) for t in settlement.transfers] == owed
+    assert books.transfers == settlement.transfers
+    pairs = {(t.debtor, t.creditor) for t in settlement.transfers}
+    assert any((b, a) in pairs for a, b in pairs)
+    assert len(settlement.transfers) > len(OFFICES) - 1
+    assert len(settlement.statements) == 6
+    assert sum(b.net for b in books.balances) == 0

@@ -7,10 +7,12 @@ No traceback ever reaches the person who ran the command.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,13 +33,14 @@ def run(*args: str) -> Result:
 @pytest.mark.parametrize(
     ("command", "mentions"),
     [
-        ([], ["sync", "check", "fees", "demo"]),
+        ([], ["sync", "check", "fees", "demo", "statement"]),
         (["sync"], ["--dry-run", "--format", "--as-of", "--config"]),
         (["check"], ["--config", "--format"]),
         (["fees"], ["--year", "--format"]),
         (["demo"], ["--dir", "--as-of"]),
+        (["statement"], ["--office", "--partner", "--year", "--format", "--output", "--margins"]),
     ],
-    ids=["lotsync", "sync", "check", "fees", "demo"],
+    ids=["lotsync", "sync", "check", "fees", "demo", "statement"],
 )
 def test_help_works_on_every_command(command: list[str], mentions: list[str]) -> None:
     result = run(*command, "--help")
@@ -89,9 +92,10 @@ def test_sync_prints_a_short_french_summary(books: Path) -> None:
         "Rapprochement : 4 journées entre offices (concordant 2, montants différents 1, achat manquant 1)."
         in lines
     )
-    assert "Virements suggérés :" in lines
+    assert "Virements à faire (un par office débiteur et créancier, sans compensation) :" in lines
     # French typography, as Babel writes it: narrow no-break space between thousands, no-break before €
-    assert "  Figeac → Dordogne : 1\u202f216,67\u00a0€" in lines
+    assert "  Figeac → Dordogne : 1\u202f000,00\u00a0€" in lines
+    assert "  Dordogne → Cahors : 783,33\u00a0€" in lines  # gross: Cahors owes Dordogne 1 000 € too
     assert "Anomalies : 4 (détail dans l'onglet « Anomalies »)." in lines
     assert lines[-1].startswith("Écrit dans collectif.xlsx : Rapprochement, Soldes, Répartition")
 
@@ -248,6 +252,169 @@ def test_fees_text_lists_each_share(books: Path) -> None:
     assert result.stdout.startswith("Répartition des frais communs 2026")
     assert "payé par Cahors, clé « égale », à rembourser" in result.stdout
     assert "333,34\u00a0€" in result.stdout
+
+
+# -- statement -------------------------------------------------------------------------
+# conftest's books, and one payment: Dordogne pays Cahors 450.00 for C-001 on 15/05/2026. Cahors
+# pays Dordogne its 1,000.00 fee share and Figeac its 330.00 brochure share (marked paid); it
+# collects the fair's 333.33 from each, C-001's 450.00 (now paid) and C-002's 320.00.
+
+
+@pytest.fixture
+def paid(books: Path, shared: Path) -> Path:
+    """conftest's books with a `Règlements` tab holding one payment."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(shared)
+    payments = workbook.create_sheet("Règlements")
+    payments.append(["Date", "De", "À", "Montant", "Références", "Mode"])
+    payments.append([date(2026, 5, 15), "dordogne", "cahors", 450, "C-001", "virement"])
+    payments["A2"].number_format = "DD/MM/YYYY"
+    workbook.save(shared)
+    return books
+
+
+def test_statement_text_lists_what_cahors_pays_and_collects(paid: Path) -> None:
+    result = run("statement", "--config", str(paid), "--office", "cahors", "--as-of", AS_OF)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Relevé de compte de Cahors au 30/06/2026"
+    assert [line for line in lines if line.startswith("À ")] == [
+        "À payer à Dordogne (1 élément)",
+        "À payer à Figeac (1 élément)",
+        "À encaisser de Dordogne (2 éléments)",
+        "À encaisser de Figeac (2 éléments)",
+    ]
+    assert "      réglé : 450,00\u00a0€ le 15/05/2026 (virement, ligne 2)" in lines
+    assert lines[-1] == (
+        "Total à encaisser : reste dû 986,66\u00a0€ (montant 1\u202f436,66\u00a0€, réglé 450,00\u00a0€)"
+    )
+
+
+def test_statement_csv_has_the_documented_columns(paid: Path) -> None:
+    result = run(
+        "statement", "-c", str(paid), "--office", "cahors", "--partner", "dordogne", "--format", "csv",
+        "--as-of", AS_OF,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    rows = [line.split(";") for line in result.stdout_bytes.decode("utf-8-sig").splitlines()]
+    assert rows[0] == [
+        "Office", "Partenaire", "Nom du partenaire", "Sens", "Nature", "Date", "Notre référence",
+        "Référence du partenaire", "N° facture", "Autre n° facture", "Libellé", "Montant", "Réglé",
+        "Reste dû", "Règlements",
+    ]  # fmt: skip
+    assert [(r[3], r[4], r[5], r[6], r[11], r[13]) for r in rows[1:]] == [
+        ("payer", "Cotisation", "01/01/2026", "", "1000,00", "1000,00"),
+        ("encaisser", "Dépense commune", "01/02/2026", "", "333,33", "333,33"),
+        ("encaisser", "Journée", "10/03/2026", "C-001", "450,00", "0,00"),
+    ]
+
+
+def test_statement_xlsx_goes_to_the_file_given(paid: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "releve.xlsx"
+    result = run(
+        "statement", "-c", str(paid), "--office", "figeac", "--format", "xlsx", "--output", str(target),
+        "--as-of", AS_OF,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Écrit dans {target} : 6 lignes.\n"
+    sheet = load_workbook(target).active
+    assert sheet is not None and sheet.title == "Relevé"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[1], r[3], r[4], r[13]) for r in rows] == [
+        ("cahors", "payer", "Dépense commune", 333.33),
+        ("cahors", "payer", "Journée", 320),
+        ("dordogne", "payer", "Cotisation", 1000),
+        ("cahors", "encaisser", "Dépense commune", 0),
+        ("dordogne", "encaisser", "Dépense commune", 0),
+        ("dordogne", "encaisser", "Journée", 0),  # F-002, `soldé`
+    ]
+
+
+def test_statement_margins_json(paid: Path) -> None:
+    result = run("statement", "-c", str(paid), "--office", "cahors", "--margins", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["office"] == "cahors" and doc["margins"] == []  # conftest's books resell nothing
+    assert "TVA" in doc["note"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--office", "nimes"],
+         "--office : office inconnu « nimes » (offices du collectif : cahors, dordogne, figeac)."),
+        (["--office", "cahors", "--partner", "lot"], "--partner : office inconnu « lot »"),
+        (["--office", "cahors", "--partner", "cahors"], "--partner : « cahors » est l'office du relevé"),
+        (["--office", "cahors", "--format", "xlsx"], "--format xlsx écrit un classeur : dites dans quel"),
+    ],
+    ids=["unknown-office", "unknown-partner", "same-office", "xlsx-without-output"],
+)  # fmt: skip
+def test_statement_usage_errors_are_one_french_line_and_exit_2(
+    paid: Path, args: list[str], message: str
+) -> None:
+    result = run("statement", "-c", str(paid), *args)
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_statement_into_a_missing_folder_fails_in_french(paid: Path, tmp_path: Path) -> None:
+    target = tmp_path / "absent" / "releve.csv"
+    result = run("statement", "-c", str(paid), "--office", "cahors", "--format", "csv", "-o", str(target))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Erreur : ")
+    assert "Traceback" not in result.output
+
+
+def test_statement_of_incomplete_books_says_so_and_exits_3(paid: Path, tmp_path: Path) -> None:
+    (paid.parent / "offices" / "dordogne.xlsx").write_bytes(b"Reference;Date\n")
+    base = ("statement", "-c", str(paid), "--office", "cahors", "--as-of", AS_OF)
+
+    text = run(*base)
+    as_json = run(*base, "--format", "json")
+    with_figeac = run(*base, "--partner", "figeac")
+
+    assert text.exit_code == 3
+    assert text.stdout.splitlines()[2].startswith("INCOMPLET : le tableur de Dordogne n'a pas pu être lu.")
+    assert as_json.exit_code == 3
+    doc = json.loads(as_json.stdout)
+    assert doc["complete"] is False and doc["gaps"] == ["le tableur de Dordogne n'a pas pu être lu"]
+    assert as_json.stderr.startswith("INCOMPLET : le tableur de Dordogne")
+    assert doc["lines"]  # nothing refused: what could be read is there
+    assert with_figeac.exit_code == 0, with_figeac.output  # Cahors–Figeac needs nothing of Dordogne
+
+
+def test_statement_of_the_demo_as_a_workbook_and_as_csv(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from lotsync.app import french as app_french
+    from lotsync.app.demo import write_demo
+
+    config = str(write_demo(tmp_path / "demo"))
+    workbook, table = tmp_path / "releve.xlsx", tmp_path / "releve.csv"
+    base = ("statement", "-c", config, "--office", "cahors", "--as-of", "2026-11-26")
+
+    assert run(*base, "--format", "xlsx", "-o", str(workbook)).exit_code == 0
+    assert run(*base, "--format", "csv", "-o", str(table)).exit_code == 0
+
+    sheet = load_workbook(workbook).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == list(app_french.STATEMENT_COLUMNS)
+    with open(table, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0] == list(app_french.STATEMENT_COLUMNS)
+    assert len(rows) == sheet.max_row > 10
 
 
 # -- demo -------------------------------------------------------------------------------

@@ -6,10 +6,16 @@ from factories import IDS, MEMBERS, purchase, sale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lotsync.core.balances import balances, debts, settle
+from lotsync.core import settlement
+from lotsync.core.balances import balances, settle
 from lotsync.core.model import Balance, Debt, Expense, Status
 from lotsync.core.reconcile import reconcile
 from lotsync.core.split import split_amount
+
+
+def debts(lines, splits):
+    """What is still owed, as the books count it: the open items of the settlement."""
+    return settlement.debts(settlement.items(lines, splits))
 
 
 def nets(all_balances):
@@ -77,6 +83,7 @@ def test_a_shared_expense_typed_cotisation_is_owed_as_an_expense_not_a_fee():
         "day": Decimal("0.00"),
         "expense": Decimal("2000.00"),
         "fee": Decimal("0.00"),
+        "refund": Decimal("0.00"),
     }
     # And a fee is a fee whatever its category says.
     assert {d.source for d in debts([], splits_of(fee("3000.00", "dordogne", category="Adhésion")))} == {

@@ -46,5 +46,5 @@ def test_the_shared_tabs_are_read_by_key() -> None:
 
 def test_a_renamed_tab_is_the_one_whose_gap_makes_the_balances_stale() -> None:
     rules: Rules = config(expenses_tab="Frais partagés").rules()
-    assert rules.cost_tabs == ("Frais partagés", "Cotisations")
-    assert rules._replace(shared_tabs={}).cost_tabs == ("Dépenses communes", "Cotisations")
+    assert rules.cost_tabs == ("Frais partagés", "Cotisations", "Règlements")
+    assert rules._replace(shared_tabs={}).cost_tabs == ("Dépenses communes", "Cotisations", "Règlements")

@@ -1,4 +1,5 @@
-"""What a weekly digest says, drawn from hand-built books: weeks, arrivals, fixes, fee shares."""
+"""What a weekly digest says, drawn from hand-built books: weeks, arrivals, fixes, fee shares, the
+transfers of each settlement mode with the items they pay, the payments of the week."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -7,22 +8,34 @@ from decimal import Decimal
 import pytest
 from factories import IDS, MEMBERS, dossier, purchase, sale
 
-from lotsync.core.balances import balances, debts, settle
 from lotsync.core.books import OFFICE_TABS, Books, Gap, LastComplete
 from lotsync.core.digest import (
     ARRIVAL_DAYS,
     Arrival,
+    PairTotal,
     Week,
     arrivals,
     collective_digest,
     fee_shares,
     office_digest,
     owed_total,
+    payment_window,
 )
-from lotsync.core.model import Anomaly, AnomalyKind, Dossier, Expense, ReconStatus, Status, Where
+from lotsync.core.model import (
+    Anomaly,
+    AnomalyKind,
+    Dossier,
+    Expense,
+    Payment,
+    ReconStatus,
+    SettlementMode,
+    Status,
+    Where,
+)
 from lotsync.core.reconcile import reconcile
+from lotsync.core.settlement import settle_books
 from lotsync.core.split import split_expenses
-from lotsync.core.turnover import dashboard
+from lotsync.core.turnover import dashboard, financial_year_start
 
 MONDAY = date(2026, 11, 23)
 WEEK = Week(2026, 48)
@@ -32,27 +45,33 @@ def make_books(
     dossiers: Sequence[Dossier],
     *,
     expenses: Iterable[Expense] = (),
+    payments: Iterable[Payment] = (),
     anomalies: Iterable[Anomaly] = (),
     duplicates: Iterable[Dossier] = (),
     as_of: date = MONDAY,
+    mode: SettlementMode = SettlementMode.GROSS,
 ) -> Books:
-    """Books as `compute_books` makes them, from parsed rows instead of sheets."""
+    """Books as `compute_books` makes them, from parsed rows instead of sheets: the settlement of
+    `mode` (gross, the configuration's default), with its anomalies after the input ones."""
     lines = reconcile(dossiers, MEMBERS, duplicates)
     splits = split_expenses(list(expenses), IDS, {}, {})
-    all_debts = debts(lines, splits)
-    all_balances = balances(all_debts, IDS)
+    settlement, all_debts, all_balances = settle_books(
+        lines, splits, list(payments), MEMBERS, mode, financial_year_start(as_of, 1)
+    )
     return Books(
         as_of,
         MEMBERS,
         list(dossiers),
         {},
-        list(anomalies),
+        [*anomalies, *settlement.anomalies],
         lines,
         splits,
         all_debts,
         all_balances,
-        settle(all_balances),
+        settlement.transfers,
         dashboard(dossiers, IDS, as_of),
+        (),
+        settlement,
     )
 
 
@@ -65,10 +84,24 @@ def expense(
     year: int = 2026,
     reimbursed: bool = False,
     fee: bool = False,
+    shares_paid: frozenset[str] = frozenset(),
 ) -> Expense:
-    """A line of `Dépenses communes`, or with `fee` a fee (of `Cotisations` or `[[fees]]`)."""
+    """A line of `Dépenses communes`, or with `fee` a fee (of `Cotisations` or `[[fees]]`);
+    `shares_paid` the offices its `Remboursé` names."""
     shared = Expense(label, Decimal(amount), paid_by, "égale", category, None, year, reimbursed, None)
+    shared = shared._replace(shares_paid=shares_paid)
     return shared._replace(fee=True) if fee else shared
+
+
+_payment_rows = iter(range(2, 10**6))
+
+
+def payment(
+    on: date, payer: str, payee: str, amount: str, *references: str, mode: str = "virement"
+) -> Payment:
+    """A row of `Règlements` in the shared spreadsheet, its rows numbered in the order made."""
+    where = Where("collectif.xlsx", "Règlements", next(_payment_rows))
+    return Payment(on, payer, payee, Decimal(amount), references, mode, where, ("Références", "Montant"))
 
 
 def anomaly(office: str | None, row: int, message: str = "Montant illisible") -> Anomaly:
@@ -434,3 +467,268 @@ def test_the_rendered_digest_says_plainly_why_the_figures_are_old():
         assert "lundi 16 novembre 2026 à 08:00" in text
     assert "Non calculé cette semaine, car le tableur de OT Figeac n'a pas pu être lu." in office.text
     assert office.chart_png is None
+
+
+def test_the_rendered_digest_says_plainly_why_the_figures_are_old_and_nothing_else():
+    from lotsync.adapters.digest_render import render_office
+
+    rows = [
+        purchase("cahors", "figeac", "C-1", start=date(2026, 10, 5), amount="300.00", partner_ref="F-1"),
+        sale("figeac", "cahors", "F-1", start=date(2026, 10, 5), amount="300.00", partner_ref="C-1"),
+    ]
+    complete = make_books(rows)
+    last = LastComplete("lundi 16 novembre 2026 à 08:00", complete.balances, complete.transfers)
+    # The last complete Soldes gives amounts only: the digest shows them, never items of its own.
+    stale = office_digest(
+        complete._replace(gaps=(FIGEAC_UNREAD,)), "cahors", WEEK, seen=None, last_complete=last
+    )
+    text = render_office(stale, "Collectif du Lot").text
+    assert f"Vous virez {money('300.00')} à OT Figeac." in text
+    assert "À payer à" not in text and "1 élément" not in text
+
+
+# -- settlement: the transfers of each mode, with their items ------------------------------------------
+
+
+def money(amount: str) -> str:
+    from lotsync.core.french import money as french_money
+
+    return french_money(Decimal(amount))
+
+
+def two_ways(mode: SettlementMode = SettlementMode.GROSS, *, payments: Iterable[Payment] = ()) -> Books:
+    """Cahors bought two days from Figeac (300.00 invoiced FA-1 on 5 October, 200.00 invoiced FA-2
+    on 12 October); Figeac bought one from Cahors (200.00, invoiced CA-7 on 19 October)."""
+    rows = [
+        purchase("cahors", "figeac", "C-1", start=date(2026, 10, 5), amount="300.00", partner_ref="F-1"),
+        sale(
+            "figeac",
+            "cahors",
+            "F-1",
+            start=date(2026, 10, 5),
+            amount="300.00",
+            partner_ref="C-1",
+            invoice="FA-1",
+        ),
+        purchase("cahors", "figeac", "C-2", start=date(2026, 10, 12), amount="200.00", partner_ref="F-2"),
+        sale(
+            "figeac",
+            "cahors",
+            "F-2",
+            start=date(2026, 10, 12),
+            amount="200.00",
+            partner_ref="C-2",
+            invoice="FA-2",
+        ),
+        sale(
+            "cahors",
+            "figeac",
+            "C-3",
+            start=date(2026, 10, 19),
+            amount="200.00",
+            partner_ref="F-3",
+            invoice="CA-7",
+        ),
+        purchase("figeac", "cahors", "F-3", start=date(2026, 10, 19), amount="200.00", partner_ref="C-3"),
+    ]
+    return make_books(rows, payments=payments, mode=mode)
+
+
+def test_in_gross_mode_each_debtor_pays_each_creditor_its_open_items():
+    books = two_ways()
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    assert cahors.mode is SettlementMode.GROSS
+    pays, collects = cahors.transfers
+    assert (pays.debtor, pays.creditor, pays.amount) == ("cahors", "figeac", Decimal("500.00"))
+    assert [(i.invoice, i.ref, i.partner_ref, i.open) for i in pays.pays] == [
+        ("FA-1", "F-1", "C-1", Decimal("300.00")),
+        ("FA-2", "F-2", "C-2", Decimal("200.00")),
+    ]
+    assert (collects.debtor, collects.creditor, collects.amount) == ("figeac", "cahors", Decimal("200.00"))
+    assert [i.invoice for i in collects.pays] == ["CA-7"] and collects.offsets == ()
+    assert office_digest(books, "figeac", WEEK, seen=None).transfers == cahors.transfers
+    assert office_digest(books, "dordogne", WEEK, seen=None).transfers == []
+
+
+def test_in_pair_mode_one_net_transfer_pays_one_direction_and_sets_off_the_other():
+    cahors = office_digest(two_ways(SettlementMode.PAIR), "cahors", WEEK, seen=None)
+    (net,) = cahors.transfers
+    assert (net.debtor, net.creditor, net.amount) == ("cahors", "figeac", Decimal("300.00"))
+    assert [i.invoice for i in net.pays] == ["FA-1", "FA-2"]
+    assert [i.invoice for i in net.offsets] == ["CA-7"]
+    assert cahors.set_offs == ()
+
+
+def test_in_pair_mode_two_directions_that_cancel_out_are_a_set_off_without_transfer():
+    # Cahors pays 300.00 for FA-1: it still owes 200.00 (FA-2), Figeac owes it 200.00 (CA-7).
+    books = two_ways(
+        SettlementMode.PAIR, payments=[payment(date(2026, 11, 2), "cahors", "figeac", "300.00", "FA-1")]
+    )
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    assert cahors.transfers == [] and cahors.balance.net == 0
+    (set_off,) = cahors.set_offs
+    assert (set_off.debtor, set_off.creditor, set_off.amount) == ("cahors", "figeac", Decimal("0.00"))
+    assert [i.invoice for i in set_off.pays] == ["FA-2"] and [i.invoice for i in set_off.offsets] == ["CA-7"]
+    assert not cahors.is_empty  # both accountants have a set-off to record
+    assert collective_digest(books, WEEK, [cahors]).set_offs == (set_off,)
+    assert office_digest(books, "dordogne", WEEK, seen=None).set_offs == ()
+
+
+def test_in_minimal_mode_transfers_carry_no_items_they_may_pay_other_offices_debts():
+    # Figeac owes Cahors 300.00, Cahors owes Dordogne 300.00: Figeac pays Dordogne, Cahors nothing.
+    rows = [
+        purchase("figeac", "cahors", "F-1", amount="300.00", partner_ref="C-1"),
+        sale("cahors", "figeac", "C-1", amount="300.00", partner_ref="F-1"),
+        purchase("cahors", "dordogne", "C-2", amount="300.00", partner_ref="D-1"),
+        sale("dordogne", "cahors", "D-1", amount="300.00", partner_ref="C-2"),
+    ]
+    books = make_books(rows, mode=SettlementMode.MINIMAL)
+    c = collective_digest(books, WEEK, [])
+    assert [(t.debtor, t.creditor, t.amount, t.pays) for t in c.transfers] == [
+        ("figeac", "dordogne", Decimal("300.00"), ())
+    ]
+    assert c.mode is SettlementMode.MINIMAL
+    # What each office owes each other one is still told, pair by pair.
+    assert c.pairs == (
+        PairTotal("cahors", "dordogne", 1, Decimal("300.00")),
+        PairTotal("figeac", "cahors", 1, Decimal("300.00")),
+    )
+    assert office_digest(books, "cahors", WEEK, seen=None).transfers == []
+
+
+# -- settlement: the payments of the week -----------------------------------------------------------
+
+
+def test_the_payments_listed_are_those_dated_in_the_week_before_the_digest_monday():
+    assert payment_window(WEEK) == (date(2026, 11, 16), date(2026, 11, 22))
+    # The next digest's window starts where this one ends: each payment is listed once.
+    assert payment_window(Week(2026, 49)) == (date(2026, 11, 23), date(2026, 11, 29))
+    # Weeks without a digest (the last one was for week 45) are covered by the next one...
+    assert payment_window(WEEK, last_week=Week(2026, 45)) == (date(2026, 11, 2), date(2026, 11, 22))
+    # ...and a last digest of the week before changes nothing.
+    assert payment_window(WEEK, last_week=Week(2026, 47)) == payment_window(WEEK)
+
+
+def test_an_office_digest_lists_the_payments_it_made_or_received_in_the_window_and_what_they_settled():
+    paid = [
+        payment(date(2026, 11, 15), "cahors", "figeac", "50.00"),  # the Sunday before: last week's digest
+        payment(date(2026, 11, 16), "cahors", "figeac", "350.00", "FA-2"),
+        payment(date(2026, 11, 22), "figeac", "cahors", "200.00", "CA-7"),
+        payment(date(2026, 11, 23), "cahors", "figeac", "10.00"),  # the digest's Monday: next week's
+    ]
+    books = two_ways(payments=paid)
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    assert cahors.payments_window == (date(2026, 11, 16), date(2026, 11, 22))
+    assert [p.payment.amount for p in cahors.payments] == [Decimal("350.00"), Decimal("200.00")]
+    first = cahors.payments[0].matched
+    assert first is not None and first.excess == 0
+    # FA-2 first, as named; the rest to the oldest open item, FA-1 (50.00 of it paid the week before).
+    assert [(a.item.invoice, a.amount) for a in first.applied] == [
+        ("FA-2", Decimal("200.00")),
+        ("FA-1", Decimal("150.00")),
+    ]
+    assert [p.payment.amount for p in office_digest(books, "dordogne", WEEK, seen=None).payments] == []
+    # The collective sees them all, with the same window; widened when weeks were skipped.
+    c = collective_digest(books, WEEK, [cahors])
+    assert [p.payment.amount for p in c.payments] == [Decimal("350.00"), Decimal("200.00")]
+    wider = collective_digest(books, WEEK, [cahors], last_week=Week(2026, 46))
+    assert [p.payment.on for p in wider.payments] == [
+        date(2026, 11, 15),
+        date(2026, 11, 16),
+        date(2026, 11, 22),
+    ]
+
+
+def test_a_payment_alone_makes_a_week_worth_a_digest():
+    rows = [
+        purchase("cahors", "figeac", "C-1", start=date(2026, 3, 1), amount="300.00", partner_ref="F-1"),
+        sale("figeac", "cahors", "F-1", start=date(2026, 3, 1), amount="300.00", partner_ref="C-1"),
+    ]
+    books = make_books(rows, payments=[payment(date(2026, 11, 18), "cahors", "figeac", "300.00")])
+    figeac = office_digest(books, "figeac", WEEK, seen=frozenset({"F-1"}))
+    assert figeac.balance.receivable == 0 and figeac.transfers == []
+    assert not figeac.is_empty
+    assert office_digest(books, "dordogne", WEEK, seen=frozenset()).is_empty
+
+
+def test_the_anomalies_of_a_payment_reach_both_its_offices_with_their_row_and_column():
+    paid = [
+        payment(date(2026, 11, 17), "cahors", "figeac", "600.00", "FA-1", "FA-9"),
+        payment(date(2026, 11, 18), "cahors", "figeac", "100.00", "FA-1"),
+    ]
+    books = two_ways(payments=paid)
+    kinds = {
+        office: [(f.anomaly.kind, f.where, f.anomaly.column, f.anomaly.value) for f in d.fixes if f.anomaly]
+        for office in ("cahors", "figeac", "dordogne")
+        for d in [office_digest(books, office, WEEK, seen=None)]
+    }
+    first, second = paid[0].where, paid[1].where
+    assert kinds["cahors"] == [
+        (AnomalyKind.UNKNOWN_REFERENCE, first, "Références", "FA-9"),
+        (AnomalyKind.OVERPAYMENT, first, "Montant", money("600.00")),
+        (AnomalyKind.ALREADY_SETTLED, second, "Références", "FA-1"),
+        (AnomalyKind.OVERPAYMENT, second, "Montant", money("100.00")),
+    ]
+    assert kinds["figeac"] == kinds["cahors"]  # the payee may owe a refund: it is told too
+    assert kinds["dordogne"] == []
+    # The overpayment is a refund Figeac owes Cahors.
+    figeac = office_digest(books, "figeac", WEEK, seen=None)
+    refunds = [i for t in figeac.transfers for i in t.pays if i.source == "refund"]
+    assert [(i.debtor, i.creditor, i.open) for i in refunds] == [
+        ("figeac", "cahors", Decimal("100.00")),
+        ("figeac", "cahors", Decimal("100.00")),
+    ]
+
+
+def test_fee_shares_follow_the_payments_and_the_offices_named_as_paid():
+    costs = [
+        expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation", fee=True),
+        expense("Salon", "900.00", "figeac", shares_paid=frozenset({"cahors"})),
+    ]
+    paid = [payment(date(2026, 11, 18), "cahors", "dordogne", "400.00", "Cotisation ADN 2026")]
+    books = make_books([], expenses=costs, payments=paid)
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    assert [(f.split.expense.label, f.settled, f.open) for f in cahors.fee_shares] == [
+        ("Cotisation ADN 2026", False, Decimal("600.00")),
+        ("Salon", True, Decimal("0.00")),
+    ]
+    assert owed_total(cahors.fee_shares) == Decimal("600.00") == cahors.balance.payable
+    dordogne = office_digest(books, "dordogne", WEEK, seen=None)
+    assert [(f.split.expense.label, f.open) for f in dordogne.fee_shares] == [
+        ("Cotisation ADN 2026", Decimal("0.00")),  # its own fee
+        ("Salon", Decimal("300.00")),  # Dordogne is not named as paid
+    ]
+
+
+# -- settlement when the books are incomplete ---------------------------------------------------------
+
+
+def test_while_an_office_is_unread_payments_are_listed_but_not_what_they_settle():
+    paid = [payment(date(2026, 11, 17), "cahors", "figeac", "900.00", "FA-1")]  # overpaid by 400.00
+    books = two_ways(payments=paid)
+    incomplete = books._replace(gaps=(FIGEAC_UNREAD,))
+    last = LastComplete("lundi 16 novembre 2026 à 08:00", books.balances, books.transfers)
+
+    cahors = office_digest(incomplete, "cahors", WEEK, seen=None, last_complete=last)
+
+    assert [(p.payment.amount, p.matched) for p in cahors.payments] == [(Decimal("900.00"), None)]
+    # What a payment to an unread office settles may be wrong: its anomalies are left out for now.
+    assert [f for f in cahors.fixes if f.anomaly] == []
+    assert [f.anomaly.kind for f in office_digest(books, "cahors", WEEK, seen=None).fixes if f.anomaly] == [
+        AnomalyKind.OVERPAYMENT
+    ]
+    summary = collective_digest(incomplete, WEEK, [cahors], last)
+    assert summary.pairs == () and summary.payments[0].matched is None
+
+
+def test_while_books_are_incomplete_no_set_off_and_shares_by_the_sheet_marks_only():
+    costs = [expense("Cotisation ADN 2026", "3000.00", "dordogne", category="Cotisation", fee=True)]
+    paid = [payment(date(2026, 11, 18), "cahors", "dordogne", "1000.00", "Cotisation ADN 2026")]
+    books = make_books([], expenses=costs, payments=paid)
+    incomplete = books._replace(gaps=(FIGEAC_UNREAD,))
+    assert office_digest(books, "cahors", WEEK, seen=None).fee_shares[0].settled
+    # The payment may be meant for days of an unread sheet: only `Remboursé` counts for now.
+    share = office_digest(incomplete, "cahors", WEEK, seen=None).fee_shares[0]
+    assert (share.settled, share.open) == (False, Decimal("1000.00"))
+    pair = two_ways(SettlementMode.PAIR, payments=[payment(date(2026, 11, 2), "cahors", "figeac", "300.00")])
+    assert office_digest(pair._replace(gaps=(FIGEAC_UNREAD,)), "cahors", WEEK, seen=None).set_offs == ()

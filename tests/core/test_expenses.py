@@ -148,3 +148,17 @@ def test_fees_from_the_configuration():
         french.FEE_CATEGORY,
     )
     assert fee.fee is True
+
+
+def test_remboursé_may_name_the_offices_that_have_paid_their_share():
+    expenses, anomalies = parse(
+        [date(2026, 2, 3), "Salon", 300, "dordogne", "égale", "", "cahors; OT Cahors, figeac"],
+        [date(2026, 2, 4), "Brochure", 300, "dordogne", "égale", "", "cahors\nOT Lot"],
+    )
+    assert [(e.label, e.reimbursed, e.shares_paid) for e in expenses] == [
+        ("Salon", False, frozenset({"cahors", "figeac"}))
+    ]
+    [anomaly] = anomalies
+    assert (anomaly.kind, anomaly.column, anomaly.where.row) == (A.INVALID_FLAG, "Remboursé", 3)
+    assert "nommez les offices" in anomaly.message
+    assert expenses[0].share_paid("figeac") and not expenses[0].share_paid("dordogne")

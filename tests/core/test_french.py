@@ -23,7 +23,11 @@ def test_statuses_kinds_and_directions_are_french_words_themselves() -> None:
 
 
 def test_every_kind_of_debt_has_its_label_in_the_tabs_and_in_the_digests() -> None:
-    assert set(core_french.SOURCE_LABELS) == set(adapters_french.DIGEST_SOURCES) == {"day", "expense", "fee"}
+    from lotsync.core.balances import SOURCES
+
+    kinds = {"day", "expense", "fee", "refund"}
+    assert set(SOURCES) == set(core_french.SOURCE_LABELS) == set(adapters_french.DIGEST_SOURCES) == kinds
+    assert set(core_french.ITEM_SOURCES) == kinds
 
 
 def test_every_digest_result_has_its_french_label_on_the_command_line() -> None:

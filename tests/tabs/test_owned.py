@@ -63,16 +63,16 @@ def test_a_note_typed_into_rapprochement_survives_the_next_sync(books: Path, sha
     from openpyxl import load_workbook
 
     assert sync(books).exit_code == 0
-    edit(shared, "Rapprochement", "W5", "Marine rappelle le client lundi", saved_by="Marine Konik")
+    edit(shared, "Rapprochement", "Y5", "Marine rappelle le client lundi", saved_by="Marine Konik")
     before = shared.read_bytes()
 
     result = sync(books)
 
     assert result.exit_code == 1
     assert shared.read_bytes() == before  # nothing written: the note is still there
-    assert load_workbook(shared)["Rapprochement"]["W5"].value == "Marine rappelle le client lundi"
+    assert load_workbook(shared)["Rapprochement"]["Y5"].value == "Marine rappelle le client lundi"
     message = " ".join(result.output.split())
-    assert "« Rapprochement » (W5)" in message
+    assert "« Rapprochement » (Y5)" in message
     assert "enregistré en dernier par Marine Konik : voyez avec cette personne" in message
     assert "copiez-le dans un onglet à vous" in message
     assert "supprimez l'onglet « Rapprochement » : il sera recréé" in message
@@ -91,9 +91,9 @@ def test_a_figure_changed_by_hand_in_soldes_is_named(books: Path, shared: Path) 
 
 def test_once_the_note_is_moved_away_lotsync_writes_again(books: Path, shared: Path) -> None:
     assert sync(books).exit_code == 0
-    edit(shared, "Rapprochement", "W5", "note")
+    edit(shared, "Rapprochement", "Y5", "note")
     assert sync(books).exit_code == 1
-    edit(shared, "Rapprochement", "W5", None)
+    edit(shared, "Rapprochement", "Y5", None)
 
     assert sync(books).exit_code == 0
 
@@ -122,7 +122,7 @@ def test_a_workbook_written_before_fingerprints_existed_is_written_and_gets_one(
 
     workbook = load_workbook(shared)
     workbook.custom_doc_props.props = []
-    workbook["Rapprochement"]["W5"] = "une note d'avant"
+    workbook["Rapprochement"]["Y5"] = "une note d'avant"
     workbook.save(shared)
 
     assert sync(books).exit_code == 0  # without a fingerprint there is nothing to compare with

@@ -81,7 +81,7 @@ def test_the_first_sync_writes_every_tab_in_one_atomic_batch_update(demo: Demo, 
 
     assert outcome.report is not None
     assert outcome.report.rewritten == list(RESULT_TABS)
-    assert demo.tab_titles() == ["Dépenses communes", *RESULT_TABS, "Journal"]
+    assert demo.tab_titles() == ["Dépenses communes", "Règlements", *RESULT_TABS, "Journal"]
     writes = [s for s in wire if s.endpoint in WRITES]
     assert [s.endpoint for s in writes] == ["sheets.spreadsheets.batchUpdate"]
     assert demo.shared_id in writes[0].path
@@ -367,3 +367,15 @@ def test_the_token_reflects_the_spreadsheet_as_read(synced: Demo) -> None:
     assert book.token.spreadsheet_id == demo.shared_id
     assert set(book.token.sheets) == set(demo.tab_titles())
     assert book.name == SHARED
+
+
+def test_the_payments_tab_is_read_with_the_other_inputs_in_one_call(demo: Demo, wire: list[Sent]) -> None:
+    outcome = demo.sync()
+
+    reads = [s for s in wire if s.endpoint == "sheets.values.batchGet" and demo.shared_id in s.path]
+    assert len(reads) == 1
+    ranges = reads[0].query["ranges"]
+    assert any("Règlements" in r for r in ranges) and any("Dépenses communes" in r for r in ranges)
+    assert outcome.books.settlement.payments, "the demo's payments were read and matched on Google too"
+    kinds = {a.kind for a in outcome.books.anomalies if a.where.tab == "Règlements"}
+    assert {AnomalyKind.OVERPAYMENT, AnomalyKind.UNKNOWN_REFERENCE, AnomalyKind.ALREADY_SETTLED} <= kinds
