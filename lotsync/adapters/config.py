@@ -110,6 +110,9 @@ class GoogleConfig(_Strict):
     """A service-account key file; else $GOOGLE_APPLICATION_CREDENTIALS; else `lotsync login`'s token."""
     client_secrets: str | None = None
     """The OAuth client file (Desktop app) that `lotsync login` uses."""
+    send_as: str | None = None
+    """The Google Workspace user a service account sends the digests as, through domain-wide
+    delegation (docs/google.md); Gmail refuses a service account that impersonates nobody."""
     endpoint: str | None = None
     """Only to try lotsync against the local emulator, e.g. "http://127.0.0.1:8765"."""
     timeout: float = Field(30, gt=0, le=600)

@@ -204,20 +204,49 @@ WRITE_FAILED = "Écriture impossible dans {path} : {reason}. Rien n'a été écr
 # -- Google Sheets and Drive ------------------------------------------------------
 
 GOOGLE_GAVE_UP = (
-    "Google n'a pas répondu correctement après {tries} essais pour {url} ({status}). Réessayez plus tard."
+    "Google n'a pas répondu correctement après {tries} essais pour {url} ({status}) : {explanation} "
+    "Réessayez plus tard."
 )
+ROLE_READER, ROLE_EDITOR = "Lecteur", "Éditeur"
+"""The roles of Google's « Partager » dialog, as people see them in French."""
 GOOGLE_DEFAULT_IDENTITY = "le compte de service de lotsync"
 """Whom to share a spreadsheet with, when the credentials do not say."""
 GOOGLE_BOOK = "« {name} » ({url})"
 GOOGLE_ACCESS_DENIED = (
-    "Accès refusé au classeur {label} : partagez-le avec {who} "
-    "(lecteur pour le classeur d'un office, éditeur pour le classeur partagé)."
+    "Accès refusé au classeur {label} : partagez-le avec {who} comme {role} "
+    "(bouton « Partager » ; Lecteur suffit pour le classeur d'un office, Éditeur pour le classeur partagé)."
 )
 GOOGLE_NOT_FOUND = (
-    "Classeur introuvable : {url}. Vérifiez l'identifiant dans la configuration et "
-    "qu'il est partagé avec {who}."
+    "Classeur introuvable : {url}. Vérifiez l'identifiant dans la configuration ; s'il est juste, "
+    "partagez le classeur avec {who} comme {role}."
+)
+GOOGLE_API_DISABLED = (
+    "L'API {service} n'est pas activée dans le projet Google Cloud {project} de lotsync : activez-la "
+    "ici : {link} (bouton « Activer »), attendez quelques minutes, puis relancez."
+)
+GOOGLE_THE_API = "Google nécessaire"
+GOOGLE_CONSOLE = "https://console.cloud.google.com/apis/library"
+GOOGLE_SCOPE_MISSING = (
+    "lotsync n'a pas l'autorisation Google qu'il faut pour {label} : le jeton ne couvre pas cet "
+    "accès. Relancez « lotsync login » (ou, pour un compte de service, vérifiez les accès accordés "
+    "dans la délégation)."
+)
+GOOGLE_RATE_LIMITED = (
+    "Google limite le nombre d'appels par minute, et la limite est atteinte pour {label} : "
+    "réessayez dans quelques minutes, ou espacez les synchronisations ([schedule] sync)."
+)
+GOOGLE_NATIVE_SHEET_AS_DRIVE = (
+    "{label} est un classeur Google Sheets, pas un fichier Excel : donnez-le dans la configuration "
+    "par son adresse docs.google.com/spreadsheets/… (ou sheets:ID), pas par drive:ID."
+)
+GOOGLE_EXCEL_THROUGH_SHEETS = (
+    "{label} est un fichier Excel stocké sur Drive, que l'API Google Sheets ne lit pas : donnez-le "
+    "par drive:ID (lotsync le lit comme fichier Excel), ou enregistrez-le au format Google Sheets "
+    "(Fichier > Enregistrer au format Google Sheets)."
 )
 GOOGLE_ERROR = "Erreur de Google pour {url} : {status}."
+GOOGLE_SAYS = " Google dit : « {message} »"
+"""Google's own message, appended to every French explanation of a Google error."""
 GOOGLE_NO_CONNECTION = "connexion impossible : {kind}"
 GOOGLE_EDITED = (
     "Rien n'a été écrit dans « {name} » : des onglets de lotsync ont été modifiés "
@@ -352,6 +381,18 @@ GMAIL_REFUSED = "Gmail a refusé le message pour {to} : {status} {reason}"
 GMAIL_CREDENTIALS_REFUSED = (
     "Gmail : identifiants Google refusés (message pour {to}) : {detail}. "
     "Vérifiez la clé du compte de service ou relancez `lotsync login`."
+)
+GMAIL_NEEDS_DELEGATION = (
+    "Gmail refuse le message pour {to} : un compte de service ne peut envoyer qu'au nom d'un "
+    "utilisateur Google Workspace, par délégation au niveau du domaine. Indiquez cet utilisateur dans "
+    "[google] send_as, et autorisez le compte de service à envoyer pour lui (console "
+    "d'administration : Sécurité > Accès et contrôle des données > Commandes des API > Délégation "
+    "au niveau du domaine ; voir docs/google.md), ou connectez-vous avec « lotsync login »."
+)
+GMAIL_DELEGATION_REFUSED = (
+    "Gmail refuse le message pour {to} : le compte de service n'a pas le droit d'envoyer au nom de "
+    "{user}. Vérifiez la délégation au niveau du domaine (l'identifiant client du compte de service "
+    "et l'accès https://www.googleapis.com/auth/gmail.send ; voir docs/google.md)."
 )
 GMAIL_UNREACHABLE = "Gmail injoignable (message pour {to}) : {detail}."
 GMAIL_SENT = "message {gmail_id} envoyé par Gmail à {to}"

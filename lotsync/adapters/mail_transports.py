@@ -360,8 +360,17 @@ class GmailTransport:
     Call `close()` (or use it as a context manager) when done.
     """
 
-    def __init__(self, credentials: Any, endpoint: str | None = None, *, timeout: float | None = 60):
+    def __init__(
+        self,
+        credentials: Any,
+        endpoint: str | None = None,
+        *,
+        timeout: float | None = 60,
+        send_as: str | None = None,
+    ):
         self.credentials = credentials
+        self.send_as = send_as
+        """The Workspace user a service account impersonates (`[google] send_as`), if any."""
         self.endpoint = endpoint
         self.timeout = timeout
         self._service: Any = None
@@ -398,7 +407,17 @@ class GmailTransport:
         except HttpError as exc:
             if _lacks_scope(exc):
                 raise TransportError(self._scope_missing(to)) from None
-            reason = exc.reason if isinstance(exc.reason, str) else ""
+            from lotsync.adapters.google.errors import answer
+
+            found = answer(exc)
+            if found.status == 400 and "failedPrecondition" in found.reasons and self._is_service_account():
+                # Google's answer to a service account that impersonates nobody (or a user it may not).
+                text = french.GMAIL_NEEDS_DELEGATION if not self.send_as else french.GMAIL_DELEGATION_REFUSED
+                raise TransportError(
+                    text.format(to=to, user=self.send_as or "")
+                    + french.GOOGLE_SAYS.format(message=found.message)
+                ) from None
+            reason = found.message or (exc.reason if isinstance(exc.reason, str) else "")
             raise TransportError(
                 french.GMAIL_REFUSED.format(to=to, status=exc.status_code, reason=reason).rstrip() + "."
             ) from None
@@ -412,6 +431,11 @@ class GmailTransport:
         gmail_id = str(sent.get("id", ""))
         log.info(french.GMAIL_SENT.format(gmail_id=gmail_id, to=to))
         return gmail_id
+
+    def _is_service_account(self) -> bool:
+        from google.oauth2 import service_account
+
+        return isinstance(self.credentials, service_account.Credentials)
 
     def _scope_missing(self, to: str) -> str:
         """What to do when the credentials lack gmail.send: log in again, or give the key the scope."""
@@ -479,6 +503,8 @@ def transport_for(
                 raise TransportError(french.GMAIL_NEEDS_CONFIG)
             from lotsync.adapters.google.credentials import load_credentials, scopes_for
 
-            google_credentials, _ = load_credentials(config, scopes_for(config, gmail=True))
-        return GmailTransport(google_credentials, endpoint, timeout=timeout)
+            google_credentials, _ = load_credentials(
+                config, scopes_for(config, gmail=True), send_as=config.google.send_as
+            )
+        return GmailTransport(google_credentials, endpoint, timeout=timeout, send_as=config.google.send_as)
     raise TransportError(french.MAIL_UNKNOWN_TRANSPORT.format(transport=mail.transport))

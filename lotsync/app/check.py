@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+from lotsync.adapters import french as adapters_french
 from lotsync.adapters.backends import Backend, SourceError
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
@@ -70,7 +71,7 @@ def _http_status(error: BaseException) -> int | None:
     cause = error.__cause__
     if cause is None:
         return None
-    from lotsync.adapters.backends.google import http_status
+    from lotsync.adapters.google.errors import http_status
 
     return http_status(cause)
 
@@ -90,7 +91,7 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
     if where.is_google:
         entry["url"] = where.url
         entry["reachable"] = False
-        entry["share_role"] = french.ROLE_EDITOR if role == "shared" else french.ROLE_READER
+        entry["share_role"] = adapters_french.ROLE_EDITOR if role == "shared" else adapters_french.ROLE_READER
     extra = [*(t.name for t in config.shared_tabs().values()), *OWNED_TABS] if role == "shared" else []
     try:
         book = backend.read(source, [tab, *extra])
@@ -260,5 +261,5 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
 def _access_text(c: dict[str, Any]) -> str:
     who = c.get("share_with") or french.LOTSYNC_IDENTITY
     if c["role"] == "shared":
-        return french.ACCESS_SHARED.format(who=who, role=french.ROLE_EDITOR)
-    return french.ACCESS_OFFICE.format(who=who, role=french.ROLE_READER)
+        return french.ACCESS_SHARED.format(who=who, role=adapters_french.ROLE_EDITOR)
+    return french.ACCESS_OFFICE.format(who=who, role=adapters_french.ROLE_READER)

@@ -176,8 +176,6 @@ STATUS_STATE_FILE = "État : {path}"
 
 # -- lotsync check (lotsync/app/check.py) ---------------------------------------
 
-ROLE_READER, ROLE_EDITOR = "Lecteur", "Éditeur"
-"""The roles of Google's « Partager » dialog, as people see them in French."""
 ACCESS_READ = "lecture"
 """The access `check` found on a Google spreadsheet it could read."""
 LOTSYNC_IDENTITY = "l'identité de lotsync"

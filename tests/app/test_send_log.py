@@ -186,3 +186,21 @@ def journal_rows(google: FakeGoogle, config) -> list[list[str]]:
     rows = Router(config).google.journal_rows(classify(config.shared.source, config.backend).ref)
     assert rows is not None
     return rows
+
+
+def test_a_journal_whose_creation_fails_is_not_left_half_made(tmp_path: Path) -> None:
+    """The Journal is made with its marker and first line in one atomic batchUpdate. It used to be
+    an addSheet, then a values.update: a failure between the two left a tab without its marker,
+    which every later write refused as a person's."""
+    with FakeGoogle() as google:
+        config = load_config(upload_demo(tmp_path / "demo", google.base_url))
+        ledger = ledger_for(config, Router(config))
+        google.faults.add("500", "sheets.values.update", times=100)  # the old second step
+        google.faults.add("500", "sheets.spreadsheets.batchUpdate", times=1)  # one bad moment, retried
+
+        ledger.record(intent())
+
+        rows = journal_rows(google, config)
+        assert rows[0][0].startswith("Généré par lotsync") and rows[1][0] == "Date et heure"
+        [pending] = ledger.entries()
+        assert pending.state == SENDING

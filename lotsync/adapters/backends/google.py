@@ -27,6 +27,7 @@ from lotsync.adapters import french
 from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
 from lotsync.adapters.config import Config
 from lotsync.adapters.google.credentials import CredentialsError, load_credentials, scopes_for
+from lotsync.adapters.google.errors import explain, http_status
 from lotsync.adapters.google.retry import GaveUp, RetryPolicy
 from lotsync.adapters.sources import Source, classify
 from lotsync.core import french as core_french
@@ -53,6 +54,9 @@ DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
 CELL_FIELDS = "userEnteredValue,userEnteredFormat(numberFormat,textFormat)"
 MIN_ROWS, MIN_COLUMNS = 100, 26
+
+
+GOOGLE_SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
 class SheetToken(NamedTuple):
@@ -207,20 +211,26 @@ class GoogleBackend:
 
         return self.retry.call(counted)
 
-    def _explain(self, error: BaseException, source: Source, name: str | None = None) -> str:
-        """A French message that names the spreadsheet, its URL and whom to share it with."""
-        if isinstance(error, GaveUp):
-            return french.GOOGLE_GAVE_UP.format(
-                tries=error.tries, url=source.url, status=_status_text(error.last)
-            )
-        status = http_status(error)
+    def _explain(
+        self, error: BaseException, source: Source, name: str | None = None, *, editor: bool = False
+    ) -> str:
+        """A French message by Google's reason, naming the spreadsheet, its URL, whom to share it with
+        and as what (`editor` for the shared spreadsheet), with Google's own message appended."""
         who = self.identity or french.GOOGLE_DEFAULT_IDENTITY
-        label = french.GOOGLE_BOOK.format(name=name, url=source.url) if name else source.url
-        if status == 403:
-            return french.GOOGLE_ACCESS_DENIED.format(label=label, who=who)
-        if status == 404:
-            return french.GOOGLE_NOT_FOUND.format(url=source.url, who=who)
-        return french.GOOGLE_ERROR.format(url=source.url, status=_status_text(error))
+        label = french.GOOGLE_BOOK.format(name=name, url=source.url) if name else None
+        role = french.ROLE_EDITOR if editor else french.ROLE_READER
+        text = explain(error, source.url, who, role, label)
+        if isinstance(error, GaveUp):
+            status = http_status(error)
+            reached = (
+                f"HTTP {status}"
+                if status
+                else french.GOOGLE_NO_CONNECTION.format(kind=type(error.last).__name__)
+            )
+            return french.GOOGLE_GAVE_UP.format(
+                tries=error.tries, url=source.url, status=reached, explanation=text
+            )
+        return text
 
     # -- reading --------------------------------------------------------------
 
@@ -239,7 +249,9 @@ class GoogleBackend:
         except Exception as error:  # any Google or network failure becomes a French message
             if _is_programming_error(error):
                 raise
-            raise SourceError(self._explain(error, where)) from error
+            raise SourceError(
+                self._explain(error, where, editor=any(t in OWNED_TABS for t in tabs))
+            ) from error
 
     def _read_office(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
         client = self._client()
@@ -322,15 +334,25 @@ class GoogleBackend:
         return ReadBook(source, meta["properties"]["title"], found, list(sheets), token)
 
     def _read_drive(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
+        """An Excel file on Drive, downloaded and read as a workbook. `supportsAllDrives` on every
+        call: without it Drive answers 404 for a file on a Shared Drive. A `drive:` source that is a
+        native Google Sheet cannot be downloaded (403 fileNotDownloadable): it is read as a Sheet."""
         from lotsync.adapters.backends.xlsx import read_workbook_bytes
 
         drive = self._drive_service()
         meta = self._call(
             "drive.files.get",
-            lambda: drive.files().get(fileId=where.ref, fields="id,name,mimeType").execute(),
+            lambda: (
+                drive.files()
+                .get(fileId=where.ref, fields="id,name,mimeType", supportsAllDrives=True)
+                .execute()
+            ),
         )
+        if meta.get("mimeType") == GOOGLE_SHEET_MIME:
+            return self._read_office(source, Source("sheet", where.ref), tabs)
         data = self._call(
-            "drive.files.get.media", lambda: drive.files().get_media(fileId=where.ref).execute()
+            "drive.files.get.media",
+            lambda: drive.files().get_media(fileId=where.ref, supportsAllDrives=True).execute(),
         )
         found, names = read_workbook_bytes(data, tabs)
         return ReadBook(source, meta["name"], found, names, None)
@@ -365,7 +387,7 @@ class GoogleBackend:
             if _is_programming_error(error):
                 raise
             raise WriteError(
-                self._explain(error, where, book.name) + french.GOOGLE_NOTHING_WRITTEN
+                self._explain(error, where, book.name, editor=True) + french.GOOGLE_NOTHING_WRITTEN
             ) from error
         return WriteReport(plan.rewritten, list(plan.unchanged))
 
@@ -540,7 +562,7 @@ class GoogleBackend:
                 raise
             if http_status(error) == 400:
                 return None  # "Unable to parse range": no Journal tab
-            raise SourceError(self._explain(error, where)) from error
+            raise SourceError(self._explain(error, where, editor=True)) from error
 
     def append_journal(self, spreadsheet_id: str, cells: Sequence[Any], when: datetime) -> None:
         """Append one line to the Journal, made first (marker and header) as a sync would make it.
@@ -570,33 +592,26 @@ class GoogleBackend:
             except Exception as error:
                 if _is_programming_error(error) or http_status(error) != 400:
                     raise
-                self._create_journal(client, spreadsheet_id, when)
-                append()
+                self._create_journal(client, spreadsheet_id, when, cells)
         except CredentialsError as error:
             raise WriteError(str(error)) from error
         except Exception as error:
             if _is_programming_error(error):
                 raise
-            raise WriteError(self._explain(error, where)) from error
+            raise WriteError(self._explain(error, where, editor=True)) from error
 
-    def _create_journal(self, client: Any, spreadsheet_id: str, when: datetime) -> None:
+    def _create_journal(self, client: Any, spreadsheet_id: str, when: datetime, cells: Sequence[Any]) -> None:
+        """The Journal made with its marker, header and first line in one atomic batchUpdate: a
+        failure half way cannot leave a tab without its marker (which every later write would
+        refuse as a person's)."""
         marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(when))
-        header = [list(row.cells) for row in journal_tab([]).rows]
-        self._call(
-            "sheets.spreadsheets.batchUpdate",
-            lambda: client.batch_update(
-                spreadsheet_id,
-                {"requests": [{"addSheet": {"properties": {"title": tabs_french.TAB_JOURNAL}}}]},
-            ),
+        rows = [Row("marker", (marker,)), *journal_tab([cells]).rows]
+        requests = self._replace_tab(
+            tabs_french.TAB_JOURNAL, rows, None, SheetToken(spreadsheet_id, {}), set()
         )
         self._call(
-            "sheets.values.update",
-            lambda: client.values_update(
-                spreadsheet_id,
-                f"{quote_tab(tabs_french.TAB_JOURNAL)}!A1",
-                params={"valueInputOption": "RAW"},
-                body={"values": [[marker], *header]},
-            ),
+            "sheets.spreadsheets.batchUpdate",
+            lambda: client.batch_update(spreadsheet_id, {"requests": requests}),
         )
 
 
@@ -643,26 +658,6 @@ def _new_sheet_id(used: set[int]) -> int:
         if candidate not in used:
             used.add(candidate)
             return candidate
-
-
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status Google answered with, whichever client library raised `error` (None: no answer)."""
-    if isinstance(error, GaveUp):
-        return http_status(error.last)
-    response = getattr(error, "response", None)
-    if response is not None and getattr(response, "status_code", None) is not None:
-        return int(response.status_code)
-    resp = getattr(error, "resp", None)
-    if resp is not None and getattr(resp, "status", None) is not None:
-        return int(resp.status)
-    return None
-
-
-def _status_text(error: BaseException) -> str:
-    status = http_status(error)
-    if status is None:
-        return french.GOOGLE_NO_CONNECTION.format(kind=type(error).__name__)
-    return f"HTTP {status}"
 
 
 def _is_programming_error(error: BaseException) -> bool:

@@ -56,12 +56,15 @@ def token_cache_path() -> Path:
     return Path(base) / "lotsync" / "token.json"
 
 
-def load_credentials(config: Config, scopes: list[str]) -> tuple[Any, str]:
-    """google-auth credentials and the address to share sheets with."""
+def load_credentials(config: Config, scopes: list[str], *, send_as: str | None = None) -> tuple[Any, str]:
+    """google-auth credentials and the address to share sheets with. With `send_as`, a service
+    account's credentials impersonate that Workspace user (domain-wide delegation: the token is
+    asked with that user as its subject), which is the only way Gmail lets it send."""
     key_path = config.google.credentials or os.environ.get(ENV_KEY)
     endpoint = config.google.endpoint
     if key_path:
-        return _service_account(Path(key_path), scopes, endpoint)
+        credentials, identity = _service_account(Path(key_path), scopes, endpoint)
+        return (credentials.with_subject(send_as), identity) if send_as else (credentials, identity)
     cache = token_cache_path()
     if cache.exists():
         return _user(cache, scopes, endpoint)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from lotsync.adapters.google.errors import answer
 from lotsync.core.errors import LotsyncError
 
 T = TypeVar("T")
@@ -71,7 +72,17 @@ class RetryPolicy:
 
 
 def transient(error: BaseException) -> tuple[bool, float | None]:
-    """Whether an error is worth another try, and the server's Retry-After in seconds."""
+    """Whether an error is worth another try, and the server's Retry-After in seconds.
+
+    Getting a token goes through google-auth, which raises its own errors: a network failure
+    (`TransportError`) is retried like any other; a `RefreshError` only when google-auth marks it
+    `retryable` (the token endpoint answered 5xx or 429), never a refused grant."""
+    from google.auth import exceptions as auth_errors
+
+    if isinstance(error, auth_errors.TransportError):
+        return True, None
+    if isinstance(error, auth_errors.GoogleAuthError):
+        return bool(getattr(error, "retryable", False)), None
     status, headers, body = _http_parts(error)
     if status is None:
         return _is_network_error(error), None
@@ -90,23 +101,8 @@ def rate_limited(error: BaseException) -> bool:
 
 
 def _http_parts(error: BaseException) -> tuple[int | None, Any, Any]:
-    response = getattr(error, "response", None)  # gspread.APIError, requests.HTTPError
-    if response is not None and getattr(response, "status_code", None) is not None:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return response.status_code, response.headers, body
-    resp = getattr(error, "resp", None)  # googleapiclient.errors.HttpError
-    if resp is not None and getattr(resp, "status", None) is not None:
-        import json
-
-        try:
-            body = json.loads(getattr(error, "content", b"") or b"null")
-        except ValueError:
-            body = None
-        return int(resp.status), resp, body
-    return None, None, None
+    found = answer(error)
+    return found.status, found.headers, found.body
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -379,3 +379,27 @@ def test_the_payments_tab_is_read_with_the_other_inputs_in_one_call(demo: Demo, 
     assert outcome.books.settlement.payments, "the demo's payments were read and matched on Google too"
     kinds = {a.kind for a in outcome.books.anomalies if a.where.tab == "Règlements"}
     assert {AnomalyKind.OVERPAYMENT, AnomalyKind.UNKNOWN_REFERENCE, AnomalyKind.ALREADY_SETTLED} <= kinds
+
+
+def test_a_native_sheet_given_as_drive_is_read_the_sheets_way(demo: Demo) -> None:
+    """Drive refuses to download a native Sheet (403 fileNotDownloadable): lotsync reads it through
+    the Sheets API instead, with the same figures as the local books."""
+    config = demo.with_sources(figeac=f"drive:{demo.ids['figeac']}")
+
+    outcome = demo.sync(config)
+
+    assert outcome.error is None and outcome.written
+    assert not [a for a in outcome.books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE]
+    local = run_sync(demo.local_config, as_of=AS_OF, now=NOW, dry_run=True)
+    assert books_json(outcome.books)["balances"] == without_file_suffix(books_json(local.books))["balances"]
+    media = [e for e in demo.google.log.entries if e.endpoint == "drive.files.get.media"]
+    assert media == [], "no download attempted"
+
+
+def test_every_drive_call_supports_shared_drives(demo: Demo, wire: list[Sent]) -> None:
+    excel_id = demo.upload_excel("figeac.xlsx")
+    wire.clear()  # the upload above is the test's, not lotsync's
+    demo.sync(demo.with_sources(figeac=f"drive:{excel_id}"))
+
+    drive_calls = [s for s in wire if s.endpoint.startswith("drive.")]
+    assert drive_calls and all(s.query.get("supportsAllDrives") == ["true"] for s in drive_calls)

@@ -15,6 +15,7 @@ import gspread
 import httplib2
 import pytest
 import requests
+from google.auth import exceptions as auth_errors
 from googleapiclient.errors import HttpError
 
 from lotsync.adapters.google.retry import RATE_LIMIT_TRIES, GaveUp, RetryPolicy, rate_limited, transient
@@ -129,6 +130,33 @@ def test_dropped_connections_and_timeouts_are_retried(error: BaseException) -> N
     clock = FakeClock()
     assert policy(clock).call(failing(error)) == "ok"
     assert len(clock.delays) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "tries"),
+    [
+        (auth_errors.TransportError("connection reset while refreshing the token"), 2),
+        (auth_errors.RefreshError("internal_failure", retryable=True), 2),
+        (auth_errors.RefreshError("invalid_grant: Token has been expired or revoked."), 1),
+    ],
+    ids=["network", "token-endpoint-5xx", "refused-grant"],
+)
+def test_token_refresh_errors_are_retried_like_other_network_errors(error: BaseException, tries: int) -> None:
+    clock = FakeClock()
+    calls = []
+
+    def refresh() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise error
+        return "ok"
+
+    if tries == 1:
+        with pytest.raises(auth_errors.RefreshError):
+            policy(clock).call(refresh)
+    else:
+        assert policy(clock).call(refresh) == "ok"
+    assert len(calls) == tries
 
 
 def test_a_programming_error_is_not_retried() -> None:
