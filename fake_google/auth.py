@@ -7,6 +7,17 @@ grant of user credentials (the refresh token names the user, as the conformance
 recordings expect), and the authorization-code grant of the installed-app flow
 (`lotsync login`). Every other call needs `Authorization: Bearer <token>`.
 
+A service account's assertion may carry a `sub` claim (google-auth's
+`with_subject`): domain-wide delegation. The token is then the subject's: Drive
+files it creates are theirs, Gmail sends from their mailbox. Without `sub` the
+token is the service account's own, and Gmail refuses it (see gmail.py). Which
+accounts may delegate is the Workspace admin's business; by default every one may,
+for every scope, and `Tokens.delegation` narrows that to what an admin authorised.
+
+Scopes are checked per method against the discovery documents google-api-python-client
+ships (`discovery_cache`): a token that holds none of the scopes a method lists
+gets Google's 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT.
+
 `GET /o/oauth2/auth` is Google's consent page without a page: it approves at
 once, for the user named by `login_hint` (else `TEST_USER`), and redirects to the
 client's loopback `redirect_uri` with `code` and `state`, as a browser would
@@ -18,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import secrets
@@ -70,14 +82,23 @@ SCOPES_BY_API = {
         "https://mail.google.com/",
     ),
 }
-"""Which scopes allow a call, by "api" for writes and "api.read" for reads."""
+"""Which scopes allow a call the discovery documents do not describe, by "api" for writes and
+"api.read" for reads."""
+
+DISCOVERY = {"sheets": "v4", "drive": "v3", "gmail": "v1"}
+"""The discovery documents of the APIs the emulator serves, by name and version."""
 
 
 @dataclass
 class Grant:
     user: str
+    """Whom the token acts for: a person, a service account, or the subject it impersonates."""
     scopes: frozenset[str]
     expires: float
+    service_account: str | None = None
+    """The service account whose signed assertion obtained the token, if one did."""
+    subject: str | None = None
+    """The `sub` claim of that assertion: the user the service account impersonates."""
 
 
 @dataclass
@@ -94,12 +115,13 @@ class Authorization:
 
 
 class OAuthError(Exception):
-    """Answered as the token endpoint does: 400 with {"error", "error_description"}."""
+    """Answered as the token endpoint does: 400 (or `status`) with {"error", "error_description"}."""
 
-    def __init__(self, error: str, description: str):
+    def __init__(self, error: str, description: str, status: int = 400):
         super().__init__(description)
         self.error = error
         self.description = description
+        self.status = status
 
 
 class Tokens:
@@ -109,15 +131,49 @@ class Tokens:
         self._lock = threading.Lock()
         self._grants: dict[str, Grant] = {}
         self._codes: dict[str, Authorization] = {}
+        self.delegation: dict[str, frozenset[str]] | None = None
+        """Service account address → the scopes a Workspace admin authorised it to use on its
+        users' behalf (Admin console → Security → API controls → Domain-wide delegation).
+        None: every service account may impersonate anyone, for any scope."""
 
-    def issue(self, user: str, scopes: frozenset[str] = ALL_SCOPES) -> dict[str, Any]:
+    def issue(
+        self,
+        user: str,
+        scopes: frozenset[str] = ALL_SCOPES,
+        *,
+        service_account: str | None = None,
+        subject: str | None = None,
+    ) -> dict[str, Any]:
         token = "ya29.fake-" + secrets.token_urlsafe(32)
+        grant = Grant(user, scopes, time.time() + TOKEN_LIFETIME, service_account, subject)
         with self._lock:
-            self._grants[token] = Grant(user, scopes, time.time() + TOKEN_LIFETIME)
+            self._grants[token] = grant
         answer: dict[str, Any] = {"access_token": token, "expires_in": TOKEN_LIFETIME, "token_type": "Bearer"}
         if scopes != ALL_SCOPES:
             answer["scope"] = " ".join(sorted(scopes))
         return answer
+
+    def grants(self) -> list[Grant]:
+        """Every grant behind a token issued so far, oldest first (for tests)."""
+        with self._lock:
+            return list(self._grants.values())
+
+    def check_delegation(self, service_account: str, scopes: frozenset[str]) -> None:
+        """Google's 401 unauthorized_client when no admin authorised these scopes for the account.
+
+        Wording from google-auth-library-ruby#210 and googleapis/google-api-php-client#2214
+        (the 401 status in hlavki/g-suite-identity-sync#7): every requested scope must be
+        among those the admin entered for the client.
+        """
+        if self.delegation is None:
+            return
+        if not scopes <= self.delegation.get(service_account, frozenset()):
+            raise OAuthError(
+                "unauthorized_client",
+                "Client is unauthorized to retrieve access tokens using this method, or client not "
+                "authorized for any of the scopes requested.",
+                status=401,
+            )
 
     def authorize(self, authorization: Authorization) -> str:
         """A fresh authorization code for a consent just given."""
@@ -159,18 +215,113 @@ def unauthenticated(message: str) -> ApiError:
     )
 
 
-def check_scope(grant: Grant, api: str, kind: str) -> None:
-    """Google's 403 when the token's scopes do not cover the call."""
+@functools.cache
+def discovery_scopes() -> dict[str, tuple[str, ...]]:
+    """Method id ("sheets.spreadsheets.values.get") → the scopes its discovery document lists."""
+    from googleapiclient.discovery_cache import get_static_doc
+
+    found: dict[str, tuple[str, ...]] = {}
+
+    def walk(resources: dict[str, Any]) -> None:
+        for resource in resources.values():
+            for method in resource.get("methods", {}).values():
+                found[method["id"]] = tuple(method.get("scopes", ()))
+            walk(resource.get("resources", {}))
+
+    for name, version in DISCOVERY.items():
+        walk(json.loads(get_static_doc(name, version) or "{}").get("resources", {}))
+    return found
+
+
+def method_id(endpoint: str) -> str | None:
+    """The discovery method id of an emulator endpoint name, if the documents know it.
+
+    The endpoint names are the method ids, save that an upload route ends in ".upload" and
+    the Sheets values routes leave out "spreadsheets." ("sheets.values.get").
+    """
+    known = discovery_scopes()
+    bare = endpoint.removesuffix(".upload")
+    for candidate in (bare, bare.replace("sheets.", "sheets.spreadsheets.", 1)):
+        if candidate in known:
+            return candidate
+    return None
+
+
+def check_scope(grant: Grant, api: str, kind: str, endpoint: str | None = None) -> None:
+    """Google's 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT when the token holds none of the method's scopes.
+
+    The scopes are the discovery document's for the method of `endpoint`; a call the
+    documents do not describe (or no endpoint given) falls back on `SCOPES_BY_API`.
+    """
     if grant.scopes == ALL_SCOPES:
         return
-    allowed = SCOPES_BY_API.get(f"{api}.read" if kind == "read" else api, ())
+    method = method_id(endpoint) if endpoint else None
+    if method is not None:
+        allowed = discovery_scopes()[method]
+    else:
+        allowed = SCOPES_BY_API.get(f"{api}.read" if kind == "read" else api, ())
     if not grant.scopes.intersection(allowed):
-        raise ApiError(
-            403,
-            "Request had insufficient authentication scopes.",
-            "PERMISSION_DENIED",
-            reason="insufficientPermissions",
-        )
+        raise insufficient_scope(api, method, allowed)
+
+
+GRPC_METHODS = {
+    "sheets.spreadsheets.get": "google.apps.sheets.v4.SpreadsheetsService.GetSpreadsheet",
+    "sheets.spreadsheets.values.get": "google.apps.sheets.v4.SpreadsheetsService.GetValues",
+    "sheets.spreadsheets.values.update": "google.apps.sheets.v4.SpreadsheetsService.UpdateValues",
+    "sheets.spreadsheets.values.append": "google.apps.sheets.v4.SpreadsheetsService.AppendValues",
+    "drive.files.list": "google.apps.drive.v3.DriveFiles.List",
+    "drive.files.create": "google.apps.drive.v3.DriveFiles.Create",
+    "drive.about.get": "google.apps.drive.v3.DriveAbout.Get",
+    "gmail.users.messages.list": "caribou.api.proto.MailboxService.ListMessages",
+    "gmail.users.drafts.create": "caribou.api.proto.MailboxService.CreateDraft",
+}
+"""The `method` Google names in an ErrorInfo's metadata, for the methods whose name has been seen
+in answers quoted in issue threads and code (GetSpreadsheet and GetValues in Sheets 403s,
+DriveFiles.List and .Create in Drive 403s, DriveAbout.Get in a 401, ListMessages and CreateDraft
+in Gmail answers; UpdateValues and AppendValues as Google names them in quota metrics). For
+the others the name is not known, and the metadata gives only the service."""
+
+
+def insufficient_scope(api: str, method: str | None, scopes: tuple[str, ...] = ()) -> ApiError:
+    """Google's 403 for a token without the scope a method needs, in each API's shape.
+
+    Sheets: code, message, status and an ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT with the
+    service and method (as quoted in the issue threads, e.g. "Request had insufficient
+    authentication scopes." with google.apps.sheets.v4.SpreadsheetsService.GetValues). Drive
+    and Gmail add their `errors[]` entry, worded "Insufficient Permission", reason
+    insufficientPermissions (GoogleCloudPlatform/genai-for-marketing#45,
+    xing5/mcp-google-sheets#29). The `WWW-Authenticate` header names the scopes that would
+    do, as Google's does (googleapis.dart#208, kwent/react-google-contacts#6).
+    """
+    message = "Request had insufficient authentication scopes."
+    metadata = {"service": f"{api}.googleapis.com"}
+    if method in GRPC_METHODS:
+        metadata["method"] = GRPC_METHODS[method]
+    body: dict[str, Any] = {"code": 403, "message": message}
+    if api != "sheets":
+        body["errors"] = [
+            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
+        ]
+    body["status"] = "PERMISSION_DENIED"
+    body["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "domain": "googleapis.com",
+            "metadata": metadata,
+        }
+    ]
+    challenge = 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"'
+    if scopes:
+        challenge += f', scope="{" ".join(scopes)}"'
+    return ApiError(
+        403,
+        message,
+        "PERMISSION_DENIED",
+        reason="insufficientPermissions",
+        headers={"WWW-Authenticate": challenge},
+        body=body,
+    )
 
 
 def _b64json(part: str) -> dict[str, Any]:
@@ -184,8 +335,24 @@ def _b64json(part: str) -> dict[str, Any]:
     return value
 
 
-def check_assertion(assertion: str, audience_suffix: str = "/token") -> tuple[str, frozenset[str]]:
-    """The service account (or the user it acts for) and scopes of a signed JWT assertion."""
+@dataclass(frozen=True)
+class Assertion:
+    """What a service account's signed JWT asks for."""
+
+    service_account: str
+    """The `iss` claim: the service account's address."""
+    subject: str | None
+    """The `sub` claim: the user it impersonates (domain-wide delegation), or None."""
+    scopes: frozenset[str]
+
+    @property
+    def user(self) -> str:
+        """Whom the token will act for: the subject when there is one."""
+        return self.subject or self.service_account
+
+
+def check_assertion(assertion: str, audience_suffix: str = "/token") -> Assertion:
+    """The service account, the user it impersonates and the scopes of a signed JWT assertion."""
     parts = assertion.split(".")
     if len(parts) != 3 or not all(parts):
         raise OAuthError(
@@ -208,8 +375,10 @@ def check_assertion(assertion: str, audience_suffix: str = "/token") -> tuple[st
         raise OAuthError("invalid_grant", "Invalid JWT: audience is not the token endpoint.")
     if not claims.get("scope"):
         raise OAuthError("invalid_scope", "Invalid OAuth scope or ID token audience provided.")
-    user = claims.get("sub") or claims["iss"]
-    return str(user), frozenset(str(claims["scope"]).split())
+    subject = claims.get("sub")
+    return Assertion(
+        str(claims["iss"]), str(subject) if subject else None, frozenset(str(claims["scope"]).split())
+    )
 
 
 def token_endpoint(tokens: Tokens, request: Request) -> Response:
@@ -218,8 +387,13 @@ def token_endpoint(tokens: Tokens, request: Request) -> Response:
     try:
         grant = form.get("grant_type")
         if grant == JWT_GRANT:
-            user, scopes = check_assertion(form.get("assertion", ""))
-            return Response(200, tokens.issue(user, scopes))
+            asked = check_assertion(form.get("assertion", ""))
+            if asked.subject is not None:
+                tokens.check_delegation(asked.service_account, asked.scopes)
+            answer = tokens.issue(
+                asked.user, asked.scopes, service_account=asked.service_account, subject=asked.subject
+            )
+            return Response(200, answer)
         if grant == "authorization_code":
             return Response(200, _exchange_code(tokens, request, form))
         if grant == "refresh_token":
@@ -230,7 +404,7 @@ def token_endpoint(tokens: Tokens, request: Request) -> Response:
             return Response(200, tokens.issue(refresh_user, scopes))
         raise OAuthError("unsupported_grant_type", f"Invalid grant_type: {grant}")
     except OAuthError as error:
-        return Response(400, {"error": error.error, "error_description": error.description})
+        return Response(error.status, {"error": error.error, "error_description": error.description})
 
 
 def _client_id(request: Request, form: dict[str, str]) -> str | None:

@@ -3,6 +3,12 @@
 Faults are rules matched against an endpoint name (`fnmatch`, so "sheets.*" or
 "*"): each fires for its first `times` matching calls, or with probability
 `rate` (seeded, so a run can be replayed), until removed.
+
+Besides the bad days, two set-up mistakes Google answers with a 403 can be asked for:
+"service_disabled" (the API is not enabled in the Cloud project `project`) and
+"scope_insufficient" (the token lacks the method's scope, whatever it holds; without
+the fault the emulator gives that answer only when the token really lacks it).
+`error_for` builds their answers.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fake_google.store import ApiError
+
 FAULT_KINDS = (
     "latency",  # wait `seconds` then answer normally
     "429",  # RESOURCE_EXHAUSTED, with Retry-After when `retry_after` is set
@@ -25,7 +33,11 @@ FAULT_KINDS = (
     "503",
     "drop",  # close the connection without answering
     "hang",  # never answer (until the server stops or `seconds` pass)
+    "service_disabled",  # 403 SERVICE_DISABLED: the API is not enabled in `project`
+    "scope_insufficient",  # 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT
 )
+DEFAULT_PROJECT = "000000000000"
+"""The Cloud project number Google names in its answers, as in the emulator's quota errors."""
 
 
 @dataclass
@@ -39,6 +51,8 @@ class Fault:
     """Latency for "latency"; how long "hang" holds (0: until the server stops)."""
     retry_after: int | None = None
     reason: str = "rateLimitExceeded"
+    project: str = DEFAULT_PROJECT
+    """The Cloud project number a "service_disabled" answer names."""
     fired: int = 0
 
     def __post_init__(self) -> None:
@@ -49,8 +63,80 @@ class Fault:
         return {
             "kind": self.kind, "endpoint": self.endpoint, "times": self.times, "rate": self.rate,
             "seconds": self.seconds, "retry_after": self.retry_after, "reason": self.reason,
-            "fired": self.fired,
+            "project": self.project, "fired": self.fired,
         }  # fmt: skip
+
+
+SERVICES = {
+    "sheets": ("sheets.googleapis.com", "Google Sheets API"),
+    "drive": ("drive.googleapis.com", "Google Drive API"),
+    "gmail": ("gmail.googleapis.com", "Gmail API"),
+}
+"""Each API's service name and title, as SERVICE_DISABLED answers name them."""
+
+
+def error_for(fault: Fault, api: str, endpoint: str) -> ApiError | None:
+    """The answer of a fault that stands for a set-up mistake, or None for the bad-day kinds."""
+    if fault.kind == "service_disabled":
+        return service_disabled(api, fault.project)
+    if fault.kind == "scope_insufficient":
+        from fake_google import auth
+
+        method = auth.method_id(endpoint)
+        return auth.insufficient_scope(api, method, auth.discovery_scopes().get(method or "", ()))
+    return None
+
+
+def service_disabled(api: str, project: str = DEFAULT_PROJECT) -> ApiError:
+    """Google's 403 for an API that is not enabled in the caller's Cloud project.
+
+    The message is Google's, word for word in every thread that quotes it (burnash/gspread#1286
+    for Drive, associatedpress/harvester#10 and home-assistant/core#79744 for Sheets). The
+    details are those of recent answers: an ErrorInfo SERVICE_DISABLED in the googleapis.com
+    domain whose metadata names the consumer, service, title, container and activation URL,
+    a LocalizedMessage repeating the message, and a Help link to the console
+    (google-gemini/gemini-cli#1343, lbjlaq/Antigravity-Manager#3058; the Help link as in
+    burnash/gspread#1286). Drive and Gmail also keep their `errors[]` entry: domain
+    usageLimits, reason accessNotConfigured, extendedHelp (burnash/gspread#1286).
+    """
+    service, title = SERVICES[api]
+    url = f"https://console.developers.google.com/apis/api/{service}/overview?project={project}"
+    message = (
+        f"{title} has not been used in project {project} before or it is disabled. Enable it by "
+        f"visiting {url} then retry. If you enabled this API recently, wait a few minutes for the "
+        "action to propagate to our systems and retry."
+    )
+    body: dict[str, Any] = {"code": 403, "message": message}
+    if api != "sheets":
+        body["errors"] = [
+            {
+                "message": message,
+                "domain": "usageLimits",
+                "reason": "accessNotConfigured",
+                "extendedHelp": "https://console.developers.google.com",
+            }
+        ]
+    body["status"] = "PERMISSION_DENIED"
+    body["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "SERVICE_DISABLED",
+            "domain": "googleapis.com",
+            "metadata": {
+                "consumer": f"projects/{project}",
+                "service": service,
+                "serviceTitle": title,
+                "containerInfo": project,
+                "activationUrl": url,
+            },
+        },
+        {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US", "message": message},
+        {
+            "@type": "type.googleapis.com/google.rpc.Help",
+            "links": [{"description": "Google developers console API activation", "url": url}],
+        },
+    ]
+    return ApiError(403, message, "PERMISSION_DENIED", reason="accessNotConfigured", body=body)
 
 
 class Faults:

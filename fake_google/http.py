@@ -23,6 +23,8 @@ class Request:
     user: str | None
     params: dict[str, str] = field(default_factory=dict)
     """Named groups of the route's pattern, percent-decoded."""
+    _parsed: Any = field(default=None, init=False, repr=False, compare=False)
+    """The body once parsed: the schema check and the handler share one parse of large bodies."""
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -40,10 +42,12 @@ class Request:
     def json(self) -> Any:
         if not self.body:
             return {}
-        try:
-            return json.loads(self.body)
-        except ValueError as exc:
-            raise ApiError(400, f"Invalid JSON payload received. {exc}", "INVALID_ARGUMENT") from exc
+        if self._parsed is None:
+            try:
+                self._parsed = json.loads(self.body)
+            except ValueError as exc:
+                raise ApiError(400, f"Invalid JSON payload received. {exc}", "INVALID_ARGUMENT") from exc
+        return self._parsed
 
     @property
     def content_type(self) -> str:
@@ -98,7 +102,9 @@ def parse_query(query: str) -> dict[str, list[str]]:
 
 
 def error_body(error: ApiError, api: str) -> dict[str, Any]:
-    """Google's JSON error body: Sheets/Gmail style, or Drive's with `errors[]`."""
+    """Google's JSON error body: Sheets/Gmail style, or Drive's with `errors[]`; `error.body` as it is."""
+    if error.body is not None:
+        return {"error": error.body}
     if api == "drive":
         reason = error.reason or _DRIVE_REASONS.get(error.code, "invalid")
         entry: dict[str, Any] = {"message": error.message, "domain": _domain(reason), "reason": reason}

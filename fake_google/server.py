@@ -3,7 +3,8 @@
 `FakeGoogle` runs in-process (start/stop, for pytest fixtures) or from the
 command line (`python -m fake_google`). Each request is
 authenticated, matched to a route, passed through the fault rules and the
-quota, handled under the store's lock, and logged.
+quota, checked against the method's discovery contract (schema.py), handled
+under the store's lock, and logged.
 
 Control endpoints under `/_emulator/` (no token needed; loopback only) let a
 test or benchmark in another process set faults, switch quotas and read the
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-from fake_google import drive, gmail, sheets
+from fake_google import drive, gmail, schema, sheets
 from fake_google.auth import Tokens, authorization_endpoint, check_scope, token_endpoint
-from fake_google.faults import Fault, Faults, LogEntry, Quota, RequestLog
+from fake_google.faults import Fault, Faults, LogEntry, Quota, RequestLog, error_for
 from fake_google.http import Request, Response, Route, error_body, parse_query
+from fake_google.schema import SchemaError
 from fake_google.store import ApiError, Store
 
 ROUTES: list[Route] = [*sheets.ROUTES, *drive.ROUTES, *gmail.ROUTES]
@@ -201,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             grant = emulator.tokens.grant_for(request.headers.get("authorization"))
             request.user = grant.user
-            check_scope(grant, route.api, route.kind)
+            check_scope(grant, route.api, route.kind, route.name)
             failure = self._apply_faults(emulator, route)
             if failure is not None:
                 return route, failure
@@ -209,8 +211,13 @@ class _Handler(BaseHTTPRequestHandler):
             limit = emulator.quota.admit(grant.user, route.kind) if route.api == "sheets" else None
             if limit is not None:
                 raise _quota_error(route, limit)
+            # Google's front end refuses a request that breaks the method's discovery contract
+            # before the backend sees it; always on, as it is at Google.
+            schema.check(route, request)
             with emulator.store.lock:
                 response = route.handler(emulator.store, request)
+        except SchemaError as error:
+            response = Response(error.code, error.answer)
         except ApiError as error:
             response = Response(error.code, error_body(error, route.api), headers=error.headers)
         return route, response
@@ -225,6 +232,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _fault_response(emulator: FakeGoogle, fault: Fault, route: Route) -> Response:
+    refusal = error_for(fault, route.api, route.name)
+    if refusal is not None:  # service_disabled, scope_insufficient: Google's answer for a set-up mistake
+        response = Response(refusal.code, error_body(refusal, route.api), headers=refusal.headers)
+        response.fault = fault.kind
+        return response
     if fault.kind == "drop":
         raise _Dropped()
     if fault.kind == "hang":

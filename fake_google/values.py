@@ -19,6 +19,15 @@ Reading (`render`):
 * UNFORMATTED_VALUE and FORMULA return numbers and booleans as JSON values; dates
   as serial numbers, or formatted when dateTimeRenderOption is FORMATTED_STRING.
 
+Formats (`normalize_style`, `user_entered_format`, `effective_format`): what was set on a
+cell comes back as `userEnteredFormat`; `effectiveFormat` is that over the spreadsheet's
+`defaultFormat`, with the alignment Google gives each kind of value.
+
+The group separator is the locale's own, from the CLDR through Babel (fr_FR: U+202F); spaces
+and symbols written in a pattern (`#,##0.00 "€"`, `#,##0.00\\ [$€-40C]`) are rendered as
+written. Which space Google itself puts between thousands in fr_FR could not be checked: no
+stored recording or issue shows a French formatted value byte for byte.
+
 Formulas are stored and returned as their text; they are NEVER computed. Under
 FORMATTED_VALUE and UNFORMATTED_VALUE a formula cell therefore returns its formula
 text ("=SUM(A1:A3)"), not a result. Serial numbers are wall-clock times in the
@@ -827,3 +836,162 @@ def float32(value: float) -> float:
         if struct.unpack("f", struct.pack("f", candidate))[0] == single:
             return _number(candidate)
     return single
+
+
+def quantize_color(color: dict[str, Any]) -> dict[str, Any]:
+    """A colour as Google keeps it: 8-bit channels, printed as 32-bit floats, zeros left out."""
+    out = {}
+    for channel in ("red", "green", "blue", "alpha"):
+        value = color.get(channel)
+        if value is None:
+            continue
+        stored = float32(int(float(value) * 255) / 255) if channel != "alpha" else float(value)
+        if stored:
+            out[channel] = stored
+    return out
+
+
+# -- cell formats ------------------------------------------------------------
+#
+# A cell's `userEnteredFormat` is what was set on it; its `effectiveFormat` is that
+# over the spreadsheet's `defaultFormat`, with what Google adds when it renders: an
+# alignment by the kind of value and `hyperlinkDisplayType`. The shape follows a
+# real answer of spreadsheets.get with grid data (a number cell: "horizontalAlignment":
+# "RIGHT", a text cell: "LEFT", "fontFamily": "Arial" although defaultFormat says
+# "arial,sans,sans-serif", "hyperlinkDisplayType": "PLAIN_TEXT"), quoted in a comment of
+# a public project's schema file (SpreadsheetSchema, found with the search tool), and
+# keys come in the order of CellFormat's fields, as Google prints them.
+
+CELL_FORMAT_ORDER = (
+    "numberFormat",
+    "backgroundColor",
+    "borders",
+    "padding",
+    "horizontalAlignment",
+    "verticalAlignment",
+    "wrapStrategy",
+    "textDirection",
+    "textFormat",
+    "hyperlinkDisplayType",
+    "textRotation",
+    "backgroundColorStyle",
+)
+TEXT_FORMAT_ORDER = (
+    "foregroundColor",
+    "fontFamily",
+    "fontSize",
+    "bold",
+    "italic",
+    "strikethrough",
+    "underline",
+    "foregroundColorStyle",
+    "link",
+)
+
+
+def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    rank = {key: i for i, key in enumerate(order)}
+    return {key: data[key] for key in sorted(data, key=lambda k: rank.get(k, len(order)))}
+
+
+def _color_pair(data: dict[str, Any], plain: str, styled: str) -> None:
+    """Google stores a colour both ways (`backgroundColor` and `backgroundColorStyle`); the
+    style wins when both are given, as the API reference says of every *ColorStyle field."""
+    style, color = data.get(styled), data.get(plain)
+    if isinstance(style, dict) and isinstance(style.get("rgbColor"), dict):
+        rgb = quantize_color(style["rgbColor"])
+        data[plain], data[styled] = rgb, {"rgbColor": dict(rgb)}
+    elif isinstance(style, dict) and style.get("themeColor"):
+        data.pop(plain, None)
+        data[styled] = {"themeColor": style["themeColor"]}
+    elif isinstance(color, dict):
+        rgb = quantize_color(color)
+        data[plain], data[styled] = rgb, {"rgbColor": dict(rgb)}
+    else:
+        data.pop(plain, None)
+        data.pop(styled, None)
+
+
+def normalize_style(style: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A cell's format (without numberFormat) as Google keeps it: colours paired and
+    quantized, empty parts dropped, keys in Google's order; None when nothing is left."""
+    if not style:
+        return None
+    out = {key: value for key, value in style.items() if value not in (None, {}, [])}
+    if "backgroundColor" in out or "backgroundColorStyle" in out:
+        _color_pair(out, "backgroundColor", "backgroundColorStyle")
+    text = out.get("textFormat")
+    if isinstance(text, dict):
+        text = {key: value for key, value in text.items() if value is not None}
+        if "foregroundColor" in text or "foregroundColorStyle" in text:
+            _color_pair(text, "foregroundColor", "foregroundColorStyle")
+        if text:
+            out["textFormat"] = _ordered(text, TEXT_FORMAT_ORDER)
+        else:
+            out.pop("textFormat")
+    return _ordered(out, CELL_FORMAT_ORDER) or None
+
+
+def user_entered_format(cell: Cell) -> dict[str, Any] | None:
+    """The cell's `userEnteredFormat`, or None when nothing was set on it."""
+    if cell.number_format is None and not cell.style:
+        return None
+    data: dict[str, Any] = {}
+    if cell.number_format is not None:
+        data["numberFormat"] = dict(cell.number_format)
+    if cell.style:
+        data.update(cell.style)
+    return _ordered(data, CELL_FORMAT_ORDER)
+
+
+def value_kind(value: Any) -> str | None:
+    """ "bool", "number", "text", or None for an empty cell: what decides the alignment."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "text"
+
+
+_ALIGNMENTS = {"number": "RIGHT", "text": "LEFT", "bool": "CENTER"}
+"""The alignment Google renders when none is set: numbers right, text left (both seen in a real
+answer, see above). Booleans centred is how the Sheets editor shows TRUE/FALSE; no recorded API
+answer with a boolean cell was found to confirm it, nor one for an empty formatted cell (no
+alignment is given there)."""
+
+
+def effective_format(
+    cell: Cell, default_format: dict[str, Any], theme_font: str | None, only: set[str] | None = None
+) -> dict[str, Any]:
+    """The cell's `effectiveFormat`. `only` limits the work to some top-level keys (a field mask
+    asking for `effectiveFormat(numberFormat)` needs nothing else)."""
+    if only is not None and only <= {"numberFormat"}:
+        return {"numberFormat": dict(cell.number_format)} if cell.number_format else {}
+    style = cell.style or {}
+    out: dict[str, Any] = {key: value for key, value in default_format.items() if key != "textFormat"}
+    for key, value in style.items():
+        if key != "textFormat":
+            out[key] = value
+    if "backgroundColor" in style or "backgroundColorStyle" in style:
+        for key in ("backgroundColor", "backgroundColorStyle"):
+            out.pop(key, None)
+            if key in style:
+                out[key] = style[key]
+    text = dict(default_format.get("textFormat") or {})
+    if theme_font:
+        text["fontFamily"] = theme_font
+    given = style.get("textFormat") or {}
+    if "foregroundColor" in given or "foregroundColorStyle" in given:
+        text.pop("foregroundColor", None)
+        text.pop("foregroundColorStyle", None)
+    text.update(given)
+    out["textFormat"] = _ordered(text, TEXT_FORMAT_ORDER)
+    if cell.number_format:
+        out["numberFormat"] = dict(cell.number_format)
+    kind = value_kind(cell.value)
+    if "horizontalAlignment" not in out and kind is not None:
+        out["horizontalAlignment"] = _ALIGNMENTS[kind]
+    out.setdefault("hyperlinkDisplayType", "PLAIN_TEXT")
+    return _ordered(out, CELL_FORMAT_ORDER)

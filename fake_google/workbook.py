@@ -121,6 +121,17 @@ def spreadsheet_url(spreadsheet_id: str) -> str:
     return f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
 
 
+def new_object_id(spreadsheet: Spreadsheet, kind: str, taken: set[int]) -> int:
+    """A random positive 32-bit id, as Google draws for developer metadata and protected
+    ranges, reproducible for a given spreadsheet and count, never one of `taken`."""
+    while True:
+        seed = f"{spreadsheet.spreadsheet_id}:{kind}:{spreadsheet.next_object_id}"
+        spreadsheet.next_object_id += 1
+        candidate = random.Random(seed).randint(1, 2**31 - 1)
+        if candidate not in taken:
+            return candidate
+
+
 def new_sheet_id(spreadsheet: Spreadsheet) -> int:
     """A random positive id like Google's, reproducible for a given spreadsheet and count."""
     taken = {sheet.sheet_id for sheet in spreadsheet.sheets}
@@ -137,7 +148,11 @@ def sheet_by_id(spreadsheet: Spreadsheet, sheet_id: int) -> Sheet | None:
 
 
 def sheet_by_title(spreadsheet: Spreadsheet, title: str) -> Sheet | None:
-    """Tab names are unique regardless of case, and found the same way."""
+    """Tab names are unique regardless of case, and found the same way: `'soldes'!A1` reads
+    the tab `Soldes` and answers `Soldes!A1`. Google "internally ignores case for sheet names"
+    (socialpoint-labs/sheetfu#26: two tabs differing only by case are refused, in the editor as
+    through the API) and resolves a range whatever the case of its tab name
+    (appsmithorg/appsmith#5293: inserts and updates were "not case sensitive")."""
     wanted = title.casefold()
     return next((sheet for sheet in spreadsheet.sheets if sheet.title.casefold() == wanted), None)
 
@@ -343,11 +358,12 @@ def set_cell(sheet: Sheet, row: int, column: int, value: Any, detected: dict[str
     number_format = existing.number_format if existing else None
     if detected is not None and (number_format is None or number_format.get("type") != detected.get("type")):
         number_format = detected
-    note = existing.note if existing else None
-    if value is None and number_format is None and note is None:
+    note, style = (existing.note, existing.style) if existing else (None, None)
+    cell = Cell(value, number_format, note, style)
+    if cell.is_blank():
         sheet.cells.pop((row, column), None)
         return
-    sheet.cells[(row, column)] = Cell(value, number_format, note)
+    sheet.cells[(row, column)] = cell
 
 
 def write_matrix(
@@ -369,10 +385,9 @@ def clear_values(target: Target) -> None:
     """Empty the values of a box; formats and notes stay, as values.clear does."""
     for key, cell in list(target.sheet.cells.items()):
         if target.contains(*key):
-            if cell.number_format is None and cell.note is None:
+            cell.value = None
+            if cell.is_blank():
                 del target.sheet.cells[key]
-            else:
-                cell.value = None
 
 
 def find_table(target: Target) -> Target | None:
@@ -414,7 +429,8 @@ def last_data_row(sheet: Sheet) -> int:
 
 
 def insert_lines(sheet: Sheet, dimension: str, start: int, count: int) -> None:
-    """Insert `count` empty rows or columns before `start`, moving the cells after them."""
+    """Insert `count` empty rows or columns before `start`, moving the cells after them, and
+    what is anchored on the lines: their sizes, their developer metadata, protected ranges."""
     axis = 0 if dimension == "ROWS" else 1
     moved = {}
     for key, cell in sheet.cells.items():
@@ -422,6 +438,10 @@ def insert_lines(sheet: Sheet, dimension: str, start: int, count: int) -> None:
             key = (key[0] + count, key[1]) if axis == 0 else (key[0], key[1] + count)
         moved[key] = cell
     sheet.cells = moved
+    _move_anchored(sheet, dimension, lambda index: index + count if index >= start else index)
+    for protected in sheet.protected_ranges:
+        for span in [protected.get("range") or {}, *(protected.get("unprotectedRanges") or [])]:
+            _insert_in_span(span, dimension, start, count)
     rows, columns = grid_size(sheet)
     grid = sheet.properties["gridProperties"]
     if axis == 0:
@@ -431,7 +451,10 @@ def insert_lines(sheet: Sheet, dimension: str, start: int, count: int) -> None:
 
 
 def delete_lines(sheet: Sheet, dimension: str, start: int, end: int) -> None:
-    """Delete rows or columns [start, end), moving the cells after them back."""
+    """Delete rows or columns [start, end), moving the cells after them back. The lines'
+    sizes and developer metadata go with them ("if the associated object is deleted its
+    metadata is deleted too", DeveloperMetadata in the API reference); protected ranges
+    shrink, and one left with no line at all is gone."""
     axis = 0 if dimension == "ROWS" else 1
     count = end - start
     kept = {}
@@ -442,12 +465,85 @@ def delete_lines(sheet: Sheet, dimension: str, start: int, end: int) -> None:
             key = (key[0] - count, key[1]) if axis == 0 else (key[0], key[1] - count)
         kept[key] = cell
     sheet.cells = kept
+    _move_anchored(sheet, dimension, lambda index: _after_delete(index, start, end))
+    survivors = []
+    for protected in sheet.protected_ranges:
+        if _delete_in_span(protected.get("range") or {}, dimension, start, end):
+            protected["unprotectedRanges"] = [
+                span
+                for span in protected.get("unprotectedRanges") or []
+                if _delete_in_span(span, dimension, start, end)
+            ] or None
+            if protected["unprotectedRanges"] is None:
+                del protected["unprotectedRanges"]
+            survivors.append(protected)
+    sheet.protected_ranges = survivors
     rows, columns = grid_size(sheet)
     grid = sheet.properties["gridProperties"]
     if axis == 0:
         grid["rowCount"] = rows - count
     else:
         grid["columnCount"] = columns - count
+
+
+def _after_delete(index: int, start: int, end: int) -> int | None:
+    """Where line `index` goes when lines [start, end) are deleted; None if it is one of them."""
+    if start <= index < end:
+        return None
+    return index - (end - start) if index >= end else index
+
+
+def _move_anchored(sheet: Sheet, dimension: str, place: Callable[[int], int | None]) -> None:
+    """Renumber the line properties and line metadata of one dimension; None drops a line."""
+    sizes = sheet.row_metadata if dimension == "ROWS" else sheet.column_metadata
+    moved_sizes = {}
+    for index, props in sizes.items():
+        new = place(index)
+        if new is not None:
+            moved_sizes[new] = props
+    if dimension == "ROWS":
+        sheet.row_metadata = moved_sizes
+    else:
+        sheet.column_metadata = moved_sizes
+    kept = []
+    for meta in sheet.developer_metadata:
+        span = meta["location"].get("dimensionRange")
+        if span is not None and span.get("dimension") == dimension:
+            new = place(int(span.get("startIndex") or 0))
+            if new is None:
+                continue
+            span["startIndex"], span["endIndex"] = new, new + 1
+        kept.append(meta)
+    sheet.developer_metadata = kept
+
+
+_SPAN_KEYS = {"ROWS": ("startRowIndex", "endRowIndex"), "COLUMNS": ("startColumnIndex", "endColumnIndex")}
+
+
+def _insert_in_span(span: dict[str, Any], dimension: str, start: int, count: int) -> None:
+    """A GridRange after lines are inserted at `start`: moved down, or grown when cut through."""
+    low_key, high_key = _SPAN_KEYS[dimension]
+    low, high = span.get(low_key), span.get(high_key)
+    if low is not None and low >= start:
+        span[low_key] = low + count
+    if high is not None and high > start:
+        span[high_key] = high + count
+
+
+def _delete_in_span(span: dict[str, Any], dimension: str, start: int, end: int) -> bool:
+    """A GridRange after lines [start, end) are deleted; False when none of its lines is left."""
+    low_key, high_key = _SPAN_KEYS[dimension]
+    count = end - start
+
+    def place(bound: int) -> int:
+        return bound if bound <= start else max(start, bound - count)
+
+    low, high = span.get(low_key), span.get(high_key)
+    if low is not None:
+        span[low_key] = place(low)
+    if high is not None:
+        span[high_key] = place(high)
+    return low is None or high is None or span[low_key] < span[high_key]
 
 
 def grow_to(sheet: Sheet, rows: int, columns: int) -> None:

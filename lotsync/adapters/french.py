@@ -221,7 +221,7 @@ GOOGLE_NOT_FOUND = (
     "partagez le classeur avec {who} comme {role}."
 )
 GOOGLE_API_DISABLED = (
-    "L'API {service} n'est pas activée dans le projet Google Cloud {project} de lotsync : activez-la "
+    "L'API « {service} » n'est pas activée dans le projet Google Cloud {project} de lotsync : activez-la "
     "ici : {link} (bouton « Activer »), attendez quelques minutes, puis relancez."
 )
 GOOGLE_THE_API = "Google nécessaire"
@@ -253,6 +253,8 @@ GOOGLE_EDITED = (
     "à la main pendant la synchronisation ({cells}). Relancez la synchronisation."
 )
 GOOGLE_NOT_A_SHEET = "ce n'est pas un Google Sheets"
+PROTECTION_DESCRIPTION = "Onglet de lotsync : réécrit à chaque synchronisation, ne pas modifier"
+"""The warning-only protection of lotsync's tabs on Google (Google asks before a person edits)."""
 GOOGLE_NOTHING_WRITTEN = " Rien n'a été écrit."
 """Added to a Google error that stopped a write."""
 
@@ -388,6 +390,12 @@ GMAIL_NEEDS_DELEGATION = (
     "[google] send_as, et autorisez le compte de service à envoyer pour lui (console "
     "d'administration : Sécurité > Accès et contrôle des données > Commandes des API > Délégation "
     "au niveau du domaine ; voir docs/google.md), ou connectez-vous avec « lotsync login »."
+)
+GMAIL_NEEDS_SEND_AS = (
+    "[mail] transport = \"gmail\" avec un compte de service : Gmail n'accepte d'un compte de service "
+    "que des messages envoyés au nom d'un utilisateur Google Workspace. Indiquez-le dans [google] "
+    "send_as et autorisez la délégation au niveau du domaine (voir docs/google.md), ou connectez-vous "
+    "avec « lotsync login »."
 )
 GMAIL_DELEGATION_REFUSED = (
     "Gmail refuse le message pour {to} : le compte de service n'a pas le droit d'envoyer au nom de "

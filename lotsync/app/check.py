@@ -103,6 +103,10 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
     if where.is_google:
         entry["reachable"] = True
         entry["access"] = french.ACCESS_READ
+        entry["locale"] = book.locale
+        entry["warnings"] = (
+            [french.CHECK_LOCALE.format(locale=book.locale)] if book.locale and book.locale != "fr_FR" else []
+        )
     entry["name"] = book.name
     entry["tabs"] = book.tab_names
     if tab not in book.tabs:
@@ -159,7 +163,10 @@ def check_report(config: Config, backend: Backend | None = None, as_of: date | N
             if entry["kind"] != "local":
                 _sharing(entry, identity)
         calls = dict(getattr(found, "calls", {}) or {})
+        from lotsync.adapters.google.credentials import gmail_problem
+
         google = {
+            "gmail": gmail_problem(config),
             "identity": identity or None,
             "scopes": list(getattr(found, "scopes", [])),
             "calls": dict(sorted(calls.items())),
@@ -214,6 +221,7 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
         lines.append(french.CHECK_SOURCE.format(mark=mark, id=c["id"], where=where, tab=c["tab"]))
         if c.get("reachable"):
             lines.append(french.CHECK_GOOGLE_ACCESS.format(access=_access_text(c)))
+        lines += [french.CHECK_WARNING.format(warning=w) for w in c.get("warnings", [])]
         if c.get("tabs") is not None and c["tab"] not in c["tabs"]:
             lines.append(french.CHECK_TABS_PRESENT.format(tabs=", ".join(c["tabs"]) or french.CHECK_NO_TABS))
         for absent in (i["tab"] for i in c.get("inputs", []) if i["optional"] and not i["present"]):
@@ -238,6 +246,8 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
         lines.append(
             french.CHECK_GOOGLE_IDENTITY.format(identity=google["identity"] or french.CHECK_IDENTITY_UNKNOWN)
         )
+        if google["gmail"]:
+            lines.append(french.CHECK_GMAIL.format(problem=google["gmail"]))
         if google["scopes"]:
             lines.append(french.CHECK_SCOPES.format(scopes=" ; ".join(describe_scopes(google["scopes"]))))
         detail = ", ".join(

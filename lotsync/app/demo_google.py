@@ -35,9 +35,9 @@ def upload_demo(directory: Path, base_url: str) -> Path:
     key = directory / KEY_FILE
     key.write_text(json.dumps(info), encoding="utf-8")
     os.chmod(key, 0o600)
-    drive = clients.build_service(
-        "drive", "v3", base_url, clients.service_account_credentials(base_url, info)
-    )
+    credentials = clients.service_account_credentials(base_url, info)
+    drive = clients.build_service("drive", "v3", base_url, credentials)
+    sheets = clients.build_service("sheets", "v4", base_url, credentials)
     ids: dict[str, str] = {}
     for book in sorted(directory.glob("*.xlsx")):
         media = MediaInMemoryUpload(book.read_bytes(), mimetype=XLSX_MIME)
@@ -47,6 +47,13 @@ def upload_demo(directory: Path, base_url: str) -> Path:
             .execute()
         )
         ids[book.name] = created["id"]
+        # As lotsync check advises: French amounts and dates (Google's default is often en_US).
+        french_locale = {
+            "updateSpreadsheetProperties": {"properties": {"locale": "fr_FR"}, "fields": "locale"}
+        }
+        sheets.spreadsheets().batchUpdate(
+            spreadsheetId=created["id"], body={"requests": [french_locale]}
+        ).execute()
     text = local_config.read_text(encoding="utf-8")
     text = re.sub(r'^source = "([^"]+\.xlsx)"$', lambda m: f'source = "sheets:{ids[m[1]]}"', text, flags=re.M)
     text = text.replace('backend = "local"', 'backend = "google"', 1)

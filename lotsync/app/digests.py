@@ -333,12 +333,7 @@ def _reason(error: BaseException) -> str:
 def _transport(config: Config, backend: Any) -> Any:
     from lotsync.adapters.mail_transports import transport_for
 
-    credentials = None
-    if config.mail.transport == "gmail":
-        from lotsync.adapters.google.credentials import load_credentials, scopes_for
-
-        credentials, _ = load_credentials(config, scopes_for(config, gmail=True))
-    return transport_for(config, google_credentials=credentials)
+    return transport_for(config)  # Gmail: the credentials, with `[google] send_as`, are its to load
 
 
 def _write_preview(folder: Path, ident: str, week: Week, rendered: Any) -> list[str]:

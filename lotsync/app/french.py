@@ -194,6 +194,13 @@ SHARE_NOT_FOUND = (
 CHECK_HEADLINE = "lotsync check — configuration valide."
 CHECK_SOURCE = "{mark}{id} : {where}, onglet « {tab} »"
 CHECK_GOOGLE_ACCESS = "     Google : {access}"
+CHECK_LOCALE = (
+    "paramètres régionaux « {locale} » : Google y montre les montants et lit les dates tapées à la "
+    "façon de ce pays (03/04/2026 y serait le 4 mars). Passez-les en France : Fichier > Paramètres > "
+    "Paramètres régionaux : France, puis Enregistrer"
+)
+CHECK_GMAIL = "!! Gmail : {problem}"
+CHECK_WARNING = "     attention : {warning}"
 CHECK_OPTIONAL_ABSENT = "     onglet « {tab} » absent : il est facultatif, rien n'en est compté"
 CHECK_TABS_PRESENT = "     onglets présents : {tabs}"
 CHECK_NO_TABS = "aucun"

@@ -407,10 +407,11 @@ def sa_info() -> dict[str, Any]:
 
 
 def test_gmail_sends_the_very_same_message(google, sa_info) -> None:
-    credentials = clients.service_account_credentials(google.base_url, sa_info)
+    """A service account sends as the Workspace user it impersonates (domain-wide delegation)."""
+    credentials = clients.service_account_credentials(google.base_url, sa_info).with_subject(USER)
     message = digest("florence@ot-cahors.fr", "accueil@ot-cahors.fr")
 
-    with GmailTransport(credentials, endpoint=google.base_url) as transport:
+    with GmailTransport(credentials, endpoint=google.base_url, send_as=USER) as transport:
         gmail_id = transport.send(message)
 
     [stored] = google.store.messages
@@ -422,6 +423,23 @@ def test_gmail_sends_the_very_same_message(google, sa_info) -> None:
 
 
 SHEETS_ONLY = ("https://www.googleapis.com/auth/spreadsheets",)
+
+
+def test_a_service_account_that_impersonates_nobody_is_told_about_delegation(google, sa_info) -> None:
+    """Gmail answers 400 failedPrecondition to a service account without a subject (the emulator
+    answers as Google does); the French message says what to set and where."""
+    credentials = clients.service_account_credentials(google.base_url, sa_info)
+
+    with (
+        GmailTransport(credentials, endpoint=google.base_url) as transport,
+        pytest.raises(TransportError) as caught,
+    ):
+        transport.send(digest("florence@ot-cahors.fr"))
+
+    text = str(caught.value)
+    assert "[google] send_as" in text and "Délégation au niveau du domaine" in text
+    assert text.endswith("Google dit : « Precondition check failed. »")
+    assert google.store.messages == []
 
 
 def test_gmail_without_the_send_scope_says_to_log_in_again(google) -> None:
@@ -472,7 +490,7 @@ def test_transport_for_gmail_uses_the_given_credentials_and_endpoint(google, sa_
     from lotsync.adapters.config import Config, GoogleConfig, MemberConfig, SharedConfig
 
     config = Config(
-        google=GoogleConfig(endpoint=google.base_url),
+        google=GoogleConfig(endpoint=google.base_url, send_as=USER),
         mail=MailConfig(transport="gmail"),
         shared=SharedConfig(source="collectif.xlsx"),
         members=[
@@ -480,7 +498,7 @@ def test_transport_for_gmail_uses_the_given_credentials_and_endpoint(google, sa_
             MemberConfig(id="figeac", name="Figeac", source="figeac.xlsx"),
         ],
     )
-    credentials = clients.service_account_credentials(google.base_url, sa_info)
+    credentials = clients.service_account_credentials(google.base_url, sa_info).with_subject(USER)
 
     transport = transport_for(config, google_credentials=credentials)
     assert isinstance(transport, GmailTransport)

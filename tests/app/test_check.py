@@ -225,3 +225,36 @@ def test_the_optional_input_tabs_the_shared_workbook_lacks_are_named_not_refused
     assert shared["ok"] and not shared["problems"]
     text = run("check", "--config", str(books)).output
     assert "onglet « Règlements » absent : il est facultatif, rien n'en est compté" in text
+
+
+def test_a_spreadsheet_not_in_french_is_named_with_how_to_change_it(google: FakeGoogle, demo: Path) -> None:
+    """In an en_US spreadsheet Google shows `14,458.42 €` and reads 03/04/2026 as 4 March."""
+    config = load_config(demo)
+    office = classify(config.members[0].source, config.backend).ref
+    with google.store.lock:  # as a person whose account is in English would have made it
+        google.store.spreadsheets[office].properties["locale"] = "en_US"
+
+    report = check_report(config)
+
+    by_id = {s["id"]: s for s in report["sources"]}
+    assert by_id[config.members[0].id]["locale"] == "en_US"
+    [warning] = by_id[config.members[0].id]["warnings"]
+    assert "Fichier > Paramètres > Paramètres régionaux : France" in warning
+    assert all(not s["warnings"] for i, s in by_id.items() if i != config.members[0].id), "the demo is fr_FR"
+    text = run("check", "--config", str(demo)).output
+    assert "attention : paramètres régionaux « en_US »" in text
+
+
+def test_check_says_a_service_account_needs_send_as_to_mail_through_gmail(demo: Path) -> None:
+    gmail = demo.read_text(encoding="utf-8").replace("[mail]\n", '[mail]\ntransport = "gmail"\n', 1)
+    if 'transport = "gmail"' not in gmail:
+        gmail += '\n[mail]\ntransport = "gmail"\n'
+    demo.write_text(gmail, encoding="utf-8")
+
+    report = check_report(load_config(demo))
+    assert "[google] send_as" in (report["google"]["gmail"] or "")
+    assert "!! Gmail :" in run("check", "--config", str(demo)).output
+
+    delegated = gmail.replace("[google]\n", '[google]\nsend_as = "recap@collectif-lot.fr"\n', 1)
+    demo.write_text(delegated, encoding="utf-8")
+    assert check_report(load_config(demo))["google"]["gmail"] is None

@@ -115,7 +115,8 @@ def test_the_transport_a_run_opens_is_closed_even_when_the_run_is_cut_short(conf
     config = configured(
         config,
         '[mail]\ntransport = "gmail"\nsender = "Collectif <collectif@example.org>"\n\n'
-        f'[google]\ncredentials = "{key.name}"\nendpoint = "{google.base_url}"\n',
+        f'[google]\ncredentials = "{key.name}"\nendpoint = "{google.base_url}"\n'
+        'send_as = "collectif@example.org"\n',
     )
     port = int(google.base_url.rsplit(":", 1)[1])
 

@@ -20,13 +20,14 @@ NOW = datetime(2026, 11, 23, 8, 0)
 def test_digests_are_recorded_in_the_journal_and_sent_through_gmail_once(tmp_path: Path) -> None:
     with FakeGoogle() as google:
         path = upload_demo(tmp_path / "demo", google.base_url)
+        text = path.read_text(encoding="utf-8").replace(
+            'backend = "google"',
+            'backend = "google"\n\n[mail]\ntransport = "gmail"\nsender = "lotsync@example.org"',
+            1,
+        )
+        # The service account sends as a Workspace user (domain-wide delegation), as Gmail demands.
         path.write_text(
-            path.read_text(encoding="utf-8").replace(
-                'backend = "google"',
-                'backend = "google"\n\n[mail]\ntransport = "gmail"\nsender = "lotsync@example.org"',
-                1,
-            ),
-            encoding="utf-8",
+            text.replace("[google]\n", '[google]\nsend_as = "lotsync@example.org"\n', 1), encoding="utf-8"
         )
         config = load_config(path)
 

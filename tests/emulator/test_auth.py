@@ -1,4 +1,8 @@
-"""Identity: google-auth's own grants against the emulator's /token, and Google's 401 and 403."""
+"""Identity: google-auth's own grants against the emulator's /token, and Google's 401 and 403.
+
+Scopes are Google's per method: a token holding none of the scopes the discovery document lists
+for a method gets 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,10 @@ from googleapiclient.errors import HttpError
 SA_EMAIL = "lotsync@fake-project.iam.gserviceaccount.com"
 ALICE = "alice@example.org"
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
+DRIVE_METADATA_READONLY = "https://www.googleapis.com/auth/drive.metadata.readonly"
+SPREADSHEETS_READONLY = "https://www.googleapis.com/auth/spreadsheets.readonly"
+GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
@@ -103,6 +111,51 @@ def test_an_assertion_without_scopes_gets_400_invalid_scope(google, raw, sa_info
         answer = raw().post("/token", data={"grant_type": JWT_GRANT, "assertion": token})
         assert answer.status_code == 400
         assert answer.json()["error"] == "invalid_scope"
+
+
+# -- service accounts impersonating a user: domain-wide delegation --------------------
+
+
+def test_a_subject_claim_makes_the_token_the_subjects(google, build, sa_creds):
+    drive = build("drive", "v3", sa_creds.with_subject(ALICE))
+
+    created = drive.files().create(body={"name": "notes.txt"}, fields="owners").execute()
+
+    assert created["owners"][0]["emailAddress"] == ALICE
+    [grant] = google.tokens.grants()
+    assert (grant.user, grant.service_account, grant.subject) == (ALICE, SA_EMAIL, ALICE)
+
+
+def test_without_a_subject_the_token_is_the_service_accounts_own(google, drive):
+    drive.files().list().execute()
+
+    [grant] = google.tokens.grants()
+    assert (grant.user, grant.service_account, grant.subject) == (SA_EMAIL, SA_EMAIL, None)
+
+
+def test_delegation_an_admin_did_not_authorise_gets_401_unauthorized_client(google, raw, sa_info):
+    google.tokens.delegation = {SA_EMAIL: frozenset({GMAIL_SEND})}
+
+    def token(**claims: object):
+        return raw().post(
+            "/token",
+            data={
+                "grant_type": JWT_GRANT,
+                "assertion": assertion(sa_info, google.base_url + "/token", **claims),
+            },
+        )
+
+    assert token(sub=ALICE, scope=GMAIL_SEND).status_code == 200
+    refused = token(sub=ALICE, scope=f"{GMAIL_SEND} https://www.googleapis.com/auth/drive")
+    assert refused.status_code == 401
+    assert refused.json() == {
+        "error": "unauthorized_client",
+        "error_description": "Client is unauthorized to retrieve access tokens using this method, or "
+        "client not authorized for any of the scopes requested.",
+    }
+    google.tokens.delegation = {}
+    assert token(sub=ALICE, scope=GMAIL_SEND).status_code == 401
+    assert token(scope=GMAIL_SEND).status_code == 200  # no subject: no delegation needed
 
 
 def test_an_unknown_grant_type_is_refused(raw):
@@ -210,20 +263,90 @@ def test_drive_readonly_can_list_but_not_create(google, build, sa_creds_with):
         drive.files().create(body={"name": "nope.txt"}).execute()
 
     assert raised.value.resp.status == 403
-    error = error_of(raised.value)
-    assert error["message"] == "Request had insufficient authentication scopes."
-    assert error["errors"][0]["reason"] == "insufficientPermissions"
+    assert error_of(raised.value) == {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [
+            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
+        ],
+        "status": "PERMISSION_DENIED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "drive.googleapis.com",
+                    "method": "google.apps.drive.v3.DriveFiles.Create",
+                },
+            }
+        ],
+    }
+    challenge = raised.value.resp["www-authenticate"]
+    assert challenge.startswith(
+        'Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="'
+    )
+    assert "https://www.googleapis.com/auth/drive.file" in challenge
     assert google.store.files == {}
 
 
+def test_scopes_are_checked_per_method_as_the_discovery_documents_list_them(google, build, sa_creds_with):
+    owner = build("drive", "v3", sa_creds_with("https://www.googleapis.com/auth/drive"))
+    sheet = owner.files().create(body={"name": "S", "mimeType": SPREADSHEET_MIME}).execute()["id"]
+    drive = build("drive", "v3", sa_creds_with(DRIVE_METADATA_READONLY))
+
+    # files.list and files.get list drive.metadata.readonly; files.export does not.
+    assert [f["id"] for f in drive.files().list().execute()["files"]] == [sheet]
+    assert drive.files().get(fileId=sheet).execute()["id"] == sheet
+    with pytest.raises(HttpError) as raised:
+        drive.files().export(fileId=sheet, mimeType="text/csv").execute()
+    assert raised.value.resp.status == 403
+    assert error_of(raised.value)["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+
+
+def test_a_read_only_sheets_token_reads_but_cannot_write_in_sheets_shape(google, build, sa_creds_with):
+    owner = build("drive", "v3", sa_creds_with("https://www.googleapis.com/auth/drive"))
+    sheet = owner.files().create(body={"name": "S", "mimeType": SPREADSHEET_MIME}).execute()["id"]
+    sheets = build("sheets", "v4", sa_creds_with(SPREADSHEETS_READONLY))
+
+    assert sheets.spreadsheets().values().get(spreadsheetId=sheet, range="A1").execute()["range"]
+    with pytest.raises(HttpError) as raised:
+        sheets.spreadsheets().values().update(
+            spreadsheetId=sheet, range="A1", valueInputOption="RAW", body={"values": [[1]]}
+        ).execute()
+
+    assert raised.value.resp.status == 403
+    assert error_of(raised.value) == {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "status": "PERMISSION_DENIED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "sheets.googleapis.com",
+                    "method": "google.apps.sheets.v4.SpreadsheetsService.UpdateValues",
+                },
+            }
+        ],
+    }
+
+
 def test_a_send_only_token_cannot_read_mail(google, build, sa_creds_with):
-    gmail = build("gmail", "v1", sa_creds_with("https://www.googleapis.com/auth/gmail.send"))
+    gmail = build("gmail", "v1", sa_creds_with(GMAIL_SEND).with_subject(ALICE))
 
     with pytest.raises(HttpError) as raised:
         gmail.users().messages().list(userId="me").execute()
 
     assert raised.value.resp.status == 403
-    assert error_of(raised.value)["status"] == "PERMISSION_DENIED"
+    error = error_of(raised.value)
+    assert error["status"] == "PERMISSION_DENIED"
+    assert error["details"][0]["metadata"] == {
+        "service": "gmail.googleapis.com",
+        "method": "caribou.api.proto.MailboxService.ListMessages",
+    }
 
 
 def test_token_for_gives_every_scope(google, raw):

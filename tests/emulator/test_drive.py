@@ -1,4 +1,5 @@
-"""Drive v3 through the unmodified googleapiclient: create, upload, get, list, export, delete, share."""
+"""Drive v3 through the unmodified googleapiclient: create, upload, get, list, export, delete, share,
+shared drives; and what the Sheets API says of an Excel file on Drive."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 import json
 
+import gspread
 import pytest
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
@@ -176,7 +178,42 @@ def test_a_spreadsheet_cannot_be_downloaded_with_alt_media(drive):
         drive.files().get_media(fileId=sheet["id"]).execute()
 
     assert raised.value.resp.status == 403
-    assert error_of(raised.value)["errors"][0]["reason"] == "fileNotDownloadable"
+    message = "Only files with binary content can be downloaded. Use Export with Docs Editors files."
+    assert error_of(raised.value) == {
+        "code": 403,
+        "message": message,
+        "errors": [
+            {"message": message, "domain": "global", "reason": "fileNotDownloadable", "location": "alt",
+             "locationType": "parameter"}
+        ],
+    }  # fmt: skip
+
+
+def test_an_excel_file_opened_through_the_sheets_api_is_400_failed_precondition(
+    google, drive, build, sa_creds
+):
+    media = MediaInMemoryUpload(xlsx_bytes([["Référence"], ["D-001"]]), mimetype=XLSX_MIME, resumable=False)
+    excel = (
+        drive.files().create(body={"name": "Dordogne.xlsx"}, media_body=media, fields="id,mimeType").execute()
+    )
+    sheets = build("sheets", "v4", sa_creds)
+
+    for call in (
+        sheets.spreadsheets().get(spreadsheetId=excel["id"]),
+        sheets.spreadsheets().values().get(spreadsheetId=excel["id"], range="A1:B2"),
+    ):
+        with pytest.raises(HttpError) as raised:
+            call.execute()
+        assert raised.value.resp.status == 400
+        assert error_of(raised.value) == {
+            "code": 400,
+            "message": "This operation is not supported for this document",
+            "status": "FAILED_PRECONDITION",
+        }
+
+    assert excel["mimeType"] == XLSX_MIME
+    with pytest.raises(gspread.exceptions.APIError, match="not supported for this document"):
+        clients.gspread_client(google.base_url, sa_creds).open_by_key(excel["id"])
 
 
 # -- export ---------------------------------------------------------------------------
@@ -203,10 +240,21 @@ def test_exporting_a_plain_file_or_to_an_unknown_format_is_refused(drive):
     plain = drive.files().create(body={"name": "a.txt", "mimeType": "text/plain"}).execute()
     sheet = drive.files().create(body={"name": "S", "mimeType": SPREADSHEET_MIME}).execute()
 
-    for file_id, mime in ((plain["id"], "text/csv"), (sheet["id"], "application/x-unknown")):
-        with pytest.raises(HttpError) as raised:
-            drive.files().export(fileId=file_id, mimeType=mime).execute()
-        assert raised.value.resp.status == 400
+    with pytest.raises(HttpError) as raised:
+        drive.files().export(fileId=plain["id"], mimeType="text/csv").execute()
+    assert raised.value.resp.status == 403
+    assert error_of(raised.value)["errors"] == [
+        {
+            "message": "Export only supports Docs Editors files.",
+            "domain": "global",
+            "reason": "fileNotExportable",
+        }
+    ]
+
+    with pytest.raises(HttpError) as raised:
+        drive.files().export(fileId=sheet["id"], mimeType="application/x-unknown").execute()
+    assert raised.value.resp.status == 400
+    assert error_of(raised.value)["message"] == "The requested conversion is not supported."
 
 
 # -- list -----------------------------------------------------------------------------
@@ -434,3 +482,179 @@ def test_a_file_shared_with_anyone_is_visible_to_everyone(drive, drive_as):
     drive.permissions().create(fileId=created["id"], body={"type": "anyone", "role": "reader"}).execute()
 
     assert drive_as(BOB).files().get(fileId=created["id"]).execute()["name"] == "public.txt"
+
+
+# -- shared drives --------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(google, drive):
+    """A shared drive the service account organizes, Alice reads, holding a spreadsheet and a csv."""
+    team = drive.drives().create(requestId="team-1", body={"name": "Collectif"}).execute()
+    with google.store.lock:
+        google.store.shared_drives[team["id"]].members[ALICE] = "reader"
+
+    def make(name: str, mime: str) -> str:
+        body = {"name": name, "mimeType": mime, "parents": [team["id"]]}
+        return drive.files().create(body=body, supportsAllDrives=True).execute()["id"]
+
+    return {
+        "drive": team["id"],
+        "sheet": make("Dossiers 2026", SPREADSHEET_MIME),
+        "csv": make("a.csv", "text/csv"),
+    }
+
+
+def not_found_body(file_id: str) -> dict:
+    message = f"File not found: {file_id}."
+    return {
+        "code": 404,
+        "message": message,
+        "errors": [
+            {"message": message, "domain": "global", "reason": "notFound", "location": "fileId",
+             "locationType": "parameter"}
+        ],
+    }  # fmt: skip
+
+
+def test_drives_create_makes_a_shared_drive_its_creator_organizes(google, drive):
+    created = drive.drives().create(requestId="req-1", body={"name": "Collectif"}).execute()
+
+    assert created == {"kind": "drive#drive", "id": created["id"], "name": "Collectif"}
+    assert (len(created["id"]), created["id"][:2]) == (19, "0A")
+    assert google.store.shared_drives[created["id"]].members == {SA_EMAIL: "organizer"}
+    assert drive.drives().get(driveId=created["id"]).execute()["name"] == "Collectif"
+    assert [d["id"] for d in drive.drives().list().execute()["drives"]] == [created["id"]]
+
+
+def test_a_shared_drive_is_not_found_by_someone_outside_it(drive, drive_as):
+    created = drive.drives().create(requestId="req-1", body={"name": "Collectif"}).execute()
+
+    with pytest.raises(HttpError) as raised:
+        drive_as(BOB).drives().get(driveId=created["id"]).execute()
+
+    assert raised.value.resp.status == 404
+    error = error_of(raised.value)
+    assert error["message"] == f"Shared drive not found: {created['id']}"
+    assert error["errors"][0] | {"message": ""} == {
+        "message": "", "domain": "global", "reason": "notFound", "location": "driveId",
+        "locationType": "parameter",
+    }  # fmt: skip
+    assert drive_as(BOB).drives().list().execute()["drives"] == []
+
+
+def test_creating_in_a_shared_drive_needs_supports_all_drives(drive, team):
+    with pytest.raises(HttpError) as raised:
+        drive.files().create(body={"name": "x.txt", "parents": [team["drive"]]}).execute()
+
+    assert raised.value.resp.status == 404
+    assert error_of(raised.value) == not_found_body(team["drive"])
+
+
+def test_a_shared_drive_file_is_404_unless_the_call_supports_all_drives(drive, team):
+    file_id = team["csv"]
+    calls = {
+        "files.get": lambda **flag: drive.files().get(fileId=file_id, **flag),
+        "files.get alt=media": lambda **flag: drive.files().get_media(fileId=file_id, **flag),
+        "permissions.create": lambda **flag: drive.permissions().create(
+            fileId=file_id, body={"type": "user", "role": "reader", "emailAddress": BOB}, **flag
+        ),
+    }
+
+    for name, call in calls.items():
+        with pytest.raises(HttpError) as raised:
+            call().execute()
+        assert (name, raised.value.resp.status) == (name, 404)
+        assert error_of(raised.value) == not_found_body(file_id)
+        call(supportsAllDrives=True).execute()
+        call(supportsTeamDrives=True).execute()  # the deprecated name still counts
+
+
+def test_a_shared_drive_file_has_a_drive_id_and_no_owners(drive, team):
+    got = drive.files().get(fileId=team["csv"], fields="*", supportsAllDrives=True).execute()
+
+    assert got["driveId"] == team["drive"]
+    assert got["parents"] == [team["drive"]]
+    assert "owners" not in got
+
+
+def test_list_leaves_shared_drive_files_out_unless_asked_with_both_flags(drive, team):
+    drive.files().create(body={"name": "mine.txt", "mimeType": "text/plain"}).execute()
+
+    def listed(**params: object) -> set[str]:
+        return {f["name"] for f in drive.files().list(fields="files(name)", **params).execute()["files"]}
+
+    assert listed() == {"mine.txt"}
+    assert listed(supportsAllDrives=True) == {"mine.txt"}
+    assert listed(includeItemsFromAllDrives=True) == {"mine.txt"}
+    both = {"includeItemsFromAllDrives": True, "supportsAllDrives": True}
+    team_files = {"Dossiers 2026", "a.csv"}
+    assert listed(corpora="allDrives", **both) == {"mine.txt"} | team_files
+    assert listed(corpora="drive", driveId=team["drive"], **both) == team_files
+    in_team = f"'{team['drive']}' in parents"
+    assert listed(q=in_team) == set()
+    assert listed(q=in_team, **both) == team_files
+
+
+def test_list_refuses_a_drive_id_without_corpora_drive_and_a_drive_corpus_without_its_items(drive, team):
+    with pytest.raises(HttpError) as raised:
+        drive.files().list(
+            driveId=team["drive"], includeItemsFromAllDrives=True, supportsAllDrives=True
+        ).execute()
+    assert raised.value.resp.status == 400
+    assert error_of(raised.value)["errors"][0]["reason"] == "teamDriveIdRequiresTeamDriveCorpora"
+    assert error_of(raised.value)["message"] == (
+        "The driveId parameter must be specified if and only if corpora is set to drive."
+    )
+
+    with pytest.raises(HttpError) as raised:
+        drive.files().list(corpora="drive", driveId=team["drive"], supportsAllDrives=True).execute()
+    assert raised.value.resp.status == 403
+    assert error_of(raised.value)["message"] == (
+        "The includeItemsFromAllDrives parameter must be set to true when driveId is specified or corpora "
+        "contains drive or allDrives."
+    )
+
+
+def test_a_shared_drive_member_reads_by_the_drive_role_and_only_organizers_delete(
+    google, drive, drive_as, team
+):
+    alice = drive_as(ALICE)
+
+    assert alice.files().get(fileId=team["csv"], supportsAllDrives=True).execute()["name"] == "a.csv"
+    with pytest.raises(HttpError) as raised:
+        drive_as(BOB).files().get(fileId=team["csv"], supportsAllDrives=True).execute()
+    assert raised.value.resp.status == 404
+    with pytest.raises(HttpError) as raised:
+        alice.files().delete(fileId=team["csv"], supportsAllDrives=True).execute()
+    assert raised.value.resp.status == 403
+    with pytest.raises(HttpError) as raised:
+        alice.files().create(body={"name": "x", "parents": [team["drive"]]}, supportsAllDrives=True).execute()
+    assert raised.value.resp.status == 403
+
+    drive.files().delete(fileId=team["csv"], supportsAllDrives=True).execute()
+    assert team["csv"] not in google.store.files
+
+
+def test_a_shared_drive_spreadsheet_exports_and_opens_in_sheets_without_any_flag(
+    google, drive, sa_creds, team
+):
+    # files.export and the Sheets API have no supportsAllDrives parameter.
+    worksheet = clients.gspread_client(google.base_url, sa_creds).open_by_key(team["sheet"]).sheet1
+    worksheet.update([["Référence"], ["D-001"]], "A1")
+
+    text = drive.files().export(fileId=team["sheet"], mimeType="text/csv").execute().decode("utf-8")
+
+    assert list(csv.reader(io.StringIO(text))) == [["Référence"], ["D-001"]]
+
+
+def test_the_store_puts_an_existing_file_in_a_shared_drive(google, drive, drive_as):
+    created = drive.files().create(body={"name": "Dossiers.xlsx", "mimeType": XLSX_MIME}).execute()
+    with google.store.lock:
+        team = google.store.create_shared_drive("Collectif", SA_EMAIL, {ALICE: "writer"})
+        google.store.move_to_shared_drive(created["id"], team.id)
+
+    with pytest.raises(HttpError) as raised:
+        drive_as(ALICE).files().get_media(fileId=created["id"]).execute()
+    assert raised.value.resp.status == 404
+    assert drive_as(ALICE).files().get_media(fileId=created["id"], supportsAllDrives=True).execute() == b""

@@ -1,4 +1,5 @@
-"""Bad days on demand: every fault kind, `times=`, seeded `rate=`, endpoint globs, and the request log."""
+"""Bad days on demand: every fault kind, `times=`, seeded `rate=`, endpoint globs, and the request log;
+set-up mistakes on demand: an API not enabled in the Cloud project, a token without the method's scope."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ from fake_google.faults import Faults
 ALICE = "alice@example.org"
 LIST = "/drive/v3/files"
 MESSAGES = "/gmail/v1/users/me/messages"
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+
+
+def disabled_message(title: str, service: str, project: str) -> str:
+    return (
+        f"{title} has not been used in project {project} before or it is disabled. Enable it by visiting "
+        f"https://console.developers.google.com/apis/api/{service}/overview?project={project} then retry. "
+        "If you enabled this API recently, wait a few minutes for the action to propagate to our systems "
+        "and retry."
+    )
 
 
 # -- each kind, on the wire -----------------------------------------------------------
@@ -160,6 +171,99 @@ def test_a_hang_with_seconds_ends_in_a_closed_connection(google, raw):
         raw(ALICE).get(LIST, timeout=3)
 
     assert 0.2 <= time.perf_counter() - started < 1.5
+
+
+# -- set-up mistakes: an API not enabled, a scope missing ----------------------------
+
+
+def test_an_api_not_enabled_in_the_project_gets_403_service_disabled_in_sheets_shape(google, build, sa_creds):
+    google.faults.add("service_disabled", "sheets.*", project="123456789012")
+    sheets = build("sheets", "v4", sa_creds)
+
+    with pytest.raises(HttpError) as raised:
+        sheets.spreadsheets().get(spreadsheetId="1abc").execute()
+
+    assert raised.value.resp.status == 403
+    message = disabled_message("Google Sheets API", "sheets.googleapis.com", "123456789012")
+    url = "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789012"
+    assert json.loads(raised.value.content) == {
+        "error": {
+            "code": 403,
+            "message": message,
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "SERVICE_DISABLED",
+                    "domain": "googleapis.com",
+                    "metadata": {
+                        "consumer": "projects/123456789012",
+                        "service": "sheets.googleapis.com",
+                        "serviceTitle": "Google Sheets API",
+                        "containerInfo": "123456789012",
+                        "activationUrl": url,
+                    },
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.LocalizedMessage",
+                    "locale": "en-US",
+                    "message": message,
+                },
+                {
+                    "@type": "type.googleapis.com/google.rpc.Help",
+                    "links": [{"description": "Google developers console API activation", "url": url}],
+                },
+            ],
+        }
+    }
+    assert google.log.entries[-1].fault == "service_disabled"
+
+
+def test_drive_and_gmail_not_enabled_keep_their_errors_entry(google, raw):
+    google.faults.add("service_disabled", "drive.*")
+    google.faults.add("service_disabled", "gmail.*")
+
+    for path, title, service in ((LIST, "Google Drive API", "drive"), (MESSAGES, "Gmail API", "gmail")):
+        answer = raw(ALICE).get(path)
+        assert answer.status_code == 403
+        error = answer.json()["error"]
+        message = disabled_message(title, f"{service}.googleapis.com", "000000000000")
+        assert error["message"] == message
+        assert error["errors"] == [
+            {
+                "message": message,
+                "domain": "usageLimits",
+                "reason": "accessNotConfigured",
+                "extendedHelp": "https://console.developers.google.com",
+            }
+        ]
+        assert error["status"] == "PERMISSION_DENIED"
+        assert error["details"][0]["reason"] == "SERVICE_DISABLED"
+
+
+def test_a_missing_scope_on_demand_even_with_every_scope(google, raw):
+    google.faults.add("scope_insufficient", "drive.files.list", times=1)
+    alice = raw(ALICE)
+
+    refused = alice.get(LIST)
+
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["message"] == "Request had insufficient authentication scopes."
+    assert error["details"][0]["reason"] == "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+    assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+    assert alice.get(LIST).status_code == 200
+
+
+def test_set_up_mistakes_through_the_control_endpoint(google, raw):
+    control = raw()
+    rule = {"kind": "service_disabled", "endpoint": "sheets.*", "project": "42"}
+
+    assert control.post("/_emulator/faults", json=rule).json()["faults"][0]["project"] == "42"
+
+    answer = raw(ALICE).get("/v4/spreadsheets/1abc")
+    assert answer.status_code == 403
+    assert "in project 42 before" in answer.json()["error"]["message"]
 
 
 # -- times=, rate=, globs -------------------------------------------------------------
@@ -337,7 +441,7 @@ def test_faults_through_the_control_endpoint(google, raw):
     assert added.status_code == 200
     assert added.json()["faults"][0] | {"fired": 0} == {
         "kind": "503", "endpoint": "drive.files.list", "times": 1, "rate": 1.0, "seconds": 0.0,
-        "retry_after": None, "reason": "rateLimitExceeded", "fired": 0,
+        "retry_after": None, "reason": "rateLimitExceeded", "project": "000000000000", "fired": 0,
     }  # fmt: skip
     assert alice.get(LIST).status_code == 503
     assert alice.get(LIST).status_code == 200

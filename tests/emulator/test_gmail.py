@@ -1,4 +1,8 @@
-"""Gmail v1 through the unmodified googleapiclient: send a real mail, read it back."""
+"""Gmail v1 through the unmodified googleapiclient: send a real mail, read it back.
+
+A mail leaves from a person's mailbox: a service account sends only as the Workspace user it
+impersonates (`with_subject`, domain-wide delegation); as itself, Gmail refuses it.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,16 @@ PNG = (
 )
 
 
-def report_mail(cte: str | None = None) -> tuple[EmailMessage, str]:
+@pytest.fixture
+def gmail_as_alice(build, sa_creds):
+    """Gmail v1 as the service account impersonating Alice (its token has `sub`: Alice)."""
+    return build("gmail", "v1", sa_creds.with_subject(ALICE))
+
+
+def report_mail(cte: str | None = None, sender: str = ALICE) -> tuple[EmailMessage, str]:
     """A multipart/alternative mail whose HTML part shows an inline image, as lotsync would send."""
     message = EmailMessage()
-    message["From"] = SA_EMAIL
+    message["From"] = sender
     message["To"] = "cahors@example.org, figeac@example.org"
     message["Subject"] = "Soldes du collectif — juin 2026"
     message.set_content("Bonjour,\nLes soldes : Cahors +436,66 €.\n", cte=cte)
@@ -56,20 +66,70 @@ def check_report(parsed: EmailMessage, cid: str) -> None:
     assert image.get_content() == PNG
 
 
-def test_send_a_multipart_mail_with_an_inline_image_and_read_it_back(google, gmail):
+def test_send_a_multipart_mail_with_an_inline_image_and_read_it_back(google, gmail_as_alice):
     message, cid = report_mail()
 
-    sent = gmail.users().messages().send(userId="me", body={"raw": raw_of(message)}).execute()
+    sent = gmail_as_alice.users().messages().send(userId="me", body={"raw": raw_of(message)}).execute()
 
     assert set(sent) == {"id", "threadId", "labelIds"}
     assert sent["labelIds"] == ["SENT"]
     [parsed] = google.sent_messages()
     check_report(parsed, cid)
+    assert parsed["From"] == ALICE
+    assert google.store.messages[0].user == ALICE
     assert google.log.by_endpoint() == {"gmail.users.messages.send": 1}
 
 
-def test_users_messages_get_format_raw_gives_the_same_bytes(build, sa_creds_with):
+def test_a_service_account_without_a_subject_gets_400_failed_precondition(google, build, sa_creds_with):
     gmail = build("gmail", "v1", sa_creds_with(GMAIL_SEND, GMAIL_READONLY))
+    message, _ = report_mail(sender=SA_EMAIL)
+
+    for call in (
+        gmail.users().messages().send(userId="me", body={"raw": raw_of(message)}),
+        gmail.users().messages().send(userId=SA_EMAIL, body={"raw": raw_of(message)}),
+        gmail.users().messages().list(userId="me"),
+    ):
+        with pytest.raises(HttpError) as raised:
+            call.execute()
+        assert raised.value.resp.status == 400
+        assert json.loads(raised.value.content) == {
+            "error": {
+                "code": 400,
+                "message": "Precondition check failed.",
+                "errors": [
+                    {
+                        "message": "Precondition check failed.",
+                        "domain": "global",
+                        "reason": "failedPrecondition",
+                    }
+                ],
+                "status": "FAILED_PRECONDITION",
+            }
+        }
+    assert google.sent_messages() == []
+
+
+def test_the_impersonated_user_may_be_named_instead_of_me(google, gmail_as_alice):
+    message, _ = report_mail()
+
+    gmail_as_alice.users().messages().send(userId=ALICE, body={"raw": raw_of(message)}).execute()
+
+    assert [m.user for m in google.store.messages] == [ALICE]
+
+
+def test_a_from_that_is_not_the_mailbox_is_rewritten_to_it(google, gmail_as_alice):
+    # Gmail sends from the mailbox whatever the From says, when it is not one of its aliases.
+    message, cid = report_mail(sender=f"Lotsync <{SA_EMAIL}>")
+
+    gmail_as_alice.users().messages().send(userId="me", body={"raw": raw_of(message)}).execute()
+
+    [parsed] = google.sent_messages()
+    assert parsed["From"] == f"Lotsync <{ALICE}>"
+    check_report(parsed, cid)
+
+
+def test_users_messages_get_format_raw_gives_the_same_bytes(build, sa_creds_with):
+    gmail = build("gmail", "v1", sa_creds_with(GMAIL_SEND, GMAIL_READONLY).with_subject(ALICE))
     message, cid = report_mail()
     sent = gmail.users().messages().send(userId="me", body={"raw": raw_of(message)}).execute()
 
@@ -85,11 +145,11 @@ def test_users_messages_get_format_raw_gives_the_same_bytes(build, sa_creds_with
     assert listed["resultSizeEstimate"] == 1
 
 
-def test_send_as_a_media_upload(google, gmail):
+def test_send_as_a_media_upload(google, gmail_as_alice):
     message, cid = report_mail()
     media = MediaInMemoryUpload(message.as_bytes(), mimetype="message/rfc822", resumable=False)
 
-    sent = gmail.users().messages().send(userId="me", media_body=media).execute()
+    sent = gmail_as_alice.users().messages().send(userId="me", media_body=media).execute()
 
     assert sent["labelIds"] == ["SENT"]
     [parsed] = google.sent_messages()
@@ -99,12 +159,12 @@ def test_send_as_a_media_upload(google, gmail):
     ]
 
 
-def test_send_as_a_multipart_upload_with_metadata(google, gmail):
+def test_send_as_a_multipart_upload_with_metadata(google, gmail_as_alice):
     # googleapiclient writes a multipart upload's message/rfc822 part as ASCII: no 8-bit text in it.
     message, cid = report_mail(cte="quoted-printable")
     media = MediaInMemoryUpload(message.as_bytes(), mimetype="message/rfc822", resumable=False)
 
-    gmail.users().messages().send(userId="me", body={}, media_body=media).execute()
+    gmail_as_alice.users().messages().send(userId="me", body={}, media_body=media).execute()
 
     [parsed] = google.sent_messages()
     check_report(parsed, cid)
@@ -128,15 +188,29 @@ def test_a_mail_without_recipients_gets_gmails_400(raw):
     }
 
 
-def test_sending_from_another_mailbox_is_refused(google, gmail):
+def test_sending_from_another_mailbox_is_refused(google, gmail_as_alice):
     message, _ = report_mail()
 
     with pytest.raises(HttpError) as raised:
-        gmail.users().messages().send(userId="someone@example.org", body={"raw": raw_of(message)}).execute()
+        gmail_as_alice.users().messages().send(
+            userId="someone@example.org", body={"raw": raw_of(message)}
+        ).execute()
 
     assert raised.value.resp.status == 403
-    assert json.loads(raised.value.content)["error"]["status"] == "PERMISSION_DENIED"
+    error = json.loads(raised.value.content)["error"]
+    assert (error["status"], error["message"]) == ("PERMISSION_DENIED", f"Delegation denied for {ALICE}")
     assert google.sent_messages() == []
+
+
+def test_a_person_with_their_own_token_sends_from_their_mailbox(google, build, user_creds):
+    gmail = build("gmail", "v1", user_creds("bob@example.org"))
+    message, cid = report_mail(sender="bob@example.org")
+
+    gmail.users().messages().send(userId="me", body={"raw": raw_of(message)}).execute()
+
+    [parsed] = google.sent_messages()
+    assert parsed["From"] == "bob@example.org"
+    check_report(parsed, cid)
 
 
 def test_an_unknown_message_and_someone_elses_message_are_404(google, raw):

@@ -123,3 +123,196 @@ def test_googleapiclient_retries_a_503_and_the_log_counts_every_call(
     assert len(delays) == 1, "one back-off before the second try"
     assert answer["range"] == "Sheet1!A1"
     assert google.log.by_endpoint() == {"sheets.values.get": 2}
+
+
+# -- what lotsync's tabs rely on: formats, frozen headers, widths, metadata, protection ----------
+
+MONEY = {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}
+DAY = {"type": "DATE", "pattern": "dd/mm/yyyy"}
+
+
+def test_amounts_and_dates_read_back_formatted_by_a_french_spreadsheets_locale(gc: gspread.Client) -> None:
+    book = gc.create("Collectif")
+    book.update_locale("fr_FR")
+    tab = book.sheet1
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateCells": {
+                        "start": {"sheetId": tab.id, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [
+                            {
+                                "values": [
+                                    {"userEnteredValue": {"stringValue": "Montant"}},
+                                    {"userEnteredValue": {"stringValue": "Échéance"}},
+                                ]
+                            },
+                            {
+                                "values": [
+                                    {
+                                        "userEnteredValue": {"numberValue": 1234.5},
+                                        "userEnteredFormat": {"numberFormat": MONEY},
+                                    },
+                                    {
+                                        "userEnteredValue": {"numberValue": 46356},
+                                        "userEnteredFormat": {"numberFormat": DAY},
+                                    },
+                                ]
+                            },
+                        ],
+                        "fields": "userEnteredValue,userEnteredFormat(numberFormat,textFormat)",
+                    }
+                }
+            ]
+        }
+    )
+    tab.format(
+        "A1:B1", {"textFormat": {"bold": True}}
+    )  # gspread's repeatCell on userEnteredFormat(textFormat)
+    shown = tab.get("A1:B2", value_render_option=gspread.utils.ValueRenderOption.formatted)
+    assert shown == [["Montant", "Échéance"], ["1\u202f234,50 €", "30/11/2026"]]
+    raw = tab.get("A2:B2", value_render_option=gspread.utils.ValueRenderOption.unformatted)
+    assert raw == [[1234.5, 46356]]
+    fields = "sheets(data(rowData(values(userEnteredFormat,effectiveFormat(textFormat(bold),numberFormat)))))"
+    cells = book.fetch_sheet_metadata(params={"ranges": "Sheet1!A1:A2", "fields": fields})["sheets"][0][
+        "data"
+    ][0]
+    header, amount = (row["values"][0] for row in cells["rowData"])
+    assert header["userEnteredFormat"] == {"textFormat": {"bold": True}}
+    assert header["effectiveFormat"] == {"textFormat": {"bold": True}}
+    assert amount["effectiveFormat"] == {"numberFormat": MONEY, "textFormat": {"bold": False}}
+
+
+def test_in_an_en_us_spreadsheet_the_same_formats_show_american_numbers(gc: gspread.Client) -> None:
+    book = gc.create("Collectif")
+    tab = book.sheet1
+    tab.update([[14458.42, -0.017]], "A1", raw=True)
+    tab.format("A1", {"numberFormat": MONEY})
+    tab.format("B1", {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}})
+    assert tab.get("A1:B1") == [["14,458.42 €", "-1.7%"]]
+
+
+def test_frozen_header_rows_and_column_widths_round_trip(gc: gspread.Client) -> None:
+    book = gc.create("Collectif")
+    tab = book.add_worksheet("Soldes", rows=20, cols=4)
+    tab.freeze(rows=2)
+    tab.update([["Office", "Reste à payer"]], "A1")
+    book.batch_update(
+        {
+            "requests": [
+                {
+                    "updateDimensionProperties": {
+                        "range": {"sheetId": tab.id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                        "properties": {"pixelSize": 160},
+                        "fields": "pixelSize",
+                    }
+                }
+            ]
+        }
+    )
+    tab.columns_auto_resize(1, 2)
+    again = gc.open_by_key(book.id).worksheet("Soldes")
+    assert again.frozen_row_count == 2
+    fields = "sheets(properties(title,gridProperties(frozenRowCount)),data(columnMetadata(pixelSize)))"
+    answer = book.fetch_sheet_metadata(params={"ranges": "Soldes!A1:C1", "fields": fields})
+    widths = [line["pixelSize"] for line in answer["sheets"][0]["data"][0]["columnMetadata"]]
+    assert widths[0] == 160 and widths[1] > 21 and widths[2] == 100
+
+
+def test_developer_metadata_marks_a_tab_and_is_found_and_deleted(gc: gspread.Client, sheets: Any) -> None:
+    book = gc.create("Collectif")
+    tab = book.add_worksheet("Soldes", rows=20, cols=4)
+    mark = {
+        "metadataKey": "lotsync.owned",
+        "metadataValue": "Soldes",
+        "location": {"sheetId": tab.id},
+        "visibility": "DOCUMENT",
+    }
+    reply = (
+        sheets.spreadsheets()
+        .batchUpdate(
+            spreadsheetId=book.id,
+            body={"requests": [{"createDeveloperMetadata": {"developerMetadata": mark}}]},
+        )
+        .execute()
+    )
+    created = reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]
+    metadata_id = created["metadataId"]
+    assert created == {
+        **mark,
+        "metadataId": metadata_id,
+        "location": {"locationType": "SHEET", "sheetId": tab.id},
+    }
+    lookup = {"developerMetadataLookup": {"metadataKey": "lotsync.owned"}}
+    found = (
+        sheets.spreadsheets()
+        .developerMetadata()
+        .search(spreadsheetId=book.id, body={"dataFilters": [lookup]})
+        .execute()
+    )
+    assert found == {"matchedDeveloperMetadata": [{"developerMetadata": created, "dataFilters": [lookup]}]}
+    got = (
+        sheets.spreadsheets().developerMetadata().get(spreadsheetId=book.id, metadataId=metadata_id).execute()
+    )
+    assert got == created
+    shown = (
+        sheets.spreadsheets()
+        .get(spreadsheetId=book.id, fields="sheets(properties.title,developerMetadata)")
+        .execute()
+    )
+    assert shown["sheets"][1] == {"properties": {"title": "Soldes"}, "developerMetadata": [created]}
+    sheets.spreadsheets().batchUpdate(
+        spreadsheetId=book.id, body={"requests": [{"deleteDeveloperMetadata": {"dataFilter": lookup}}]}
+    ).execute()
+    with pytest.raises(HttpError) as raised:
+        sheets.spreadsheets().developerMetadata().get(spreadsheetId=book.id, metadataId=metadata_id).execute()
+    assert raised.value.status_code == 404
+    assert raised.value.reason == f"No developer metadata with ID {metadata_id}."
+
+
+def test_a_warning_only_protection_round_trips_with_its_id(gc: gspread.Client) -> None:
+    book = gc.create("Collectif")
+    tab = book.add_worksheet("Soldes", rows=20, cols=4)
+    reply = book.batch_update(
+        {
+            "requests": [
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "range": {"sheetId": tab.id},
+                            "description": "Onglet de lotsync",
+                            "warningOnly": True,
+                        }
+                    }
+                }
+            ]
+        }
+    )
+    added = reply["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert added["warningOnly"] is True and added["requestingUserCanEdit"] is True
+    assert added["protectedRangeId"] > 0
+    listed = book.list_protected_ranges(tab.id)
+    assert listed == [added]
+    tab.delete_protected_range(added["protectedRangeId"])
+    assert book.list_protected_ranges(tab.id) == []
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        tab.delete_protected_range(added["protectedRangeId"])
+    assert raised.value.response.json()["error"]["message"] == (
+        f"Invalid requests[0].deleteProtectedRange: No protected range with id: {added['protectedRangeId']}"
+    )
+
+
+def test_a_persons_soldes_tab_is_lotsyncs_soldes_to_google(gc: gspread.Client) -> None:
+    book = gc.create("Collectif")
+    book.add_worksheet("soldes", rows=10, cols=3).update([["à moi"]], "A1")
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        book.add_worksheet("Soldes", rows=10, cols=3)
+    error = raised.value.response.json()["error"]
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert error["message"] == (
+        'Invalid requests[0].addSheet: A sheet with the name "Soldes" already exists. '
+        "Please enter another name."
+    )
+    answer = book.values_get("'Soldes'!A1")
+    assert answer["range"] == "soldes!A1" and answer["values"] == [["à moi"]]

@@ -159,6 +159,17 @@ def test_raw_keeps_strings_as_text() -> None:
         (0.1 + 0.2, None, "en_US", "0.3"),
         (True, None, "fr_FR", "VRAI"),
         ("text", {"type": "NUMBER", "pattern": '0;-0;0;"<"@">"'}, "en_US", "<text>"),
+        # lotsync's amount, date and percent formats, by the spreadsheet's locale: the group
+        # separator is the locale's (CLDR fr: narrow no-break space), the space before the
+        # euro sign is the pattern's own.
+        (1234.5, {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}, "fr_FR", "1\u202f234,50 €"),
+        (1234.5, {"type": "CURRENCY", "pattern": "#,##0.00\\ [$€-40C]"}, "fr_FR", "1\u202f234,50 €"),
+        (-1234.5, {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}, "fr_FR", "-1\u202f234,50 €"),
+        (14458.42, {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}, "en_US", "14,458.42 €"),
+        (46356, {"type": "DATE", "pattern": "dd/mm/yyyy"}, "fr_FR", "30/11/2026"),
+        (46356.5, {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}, "fr_FR", "30/11/2026 12:00"),
+        (0.125, {"type": "PERCENT", "pattern": "0.0 %"}, "fr_FR", "12,5 %"),
+        (-0.017, {"type": "PERCENT", "pattern": "0.0%"}, "en_US", "-1.7%"),
     ],
 )
 def test_formatted_value_follows_pattern_and_locale(
@@ -575,3 +586,511 @@ def test_spreadsheets_create_makes_a_drive_file_for_the_caller(store: Store) -> 
     assert answer["properties"]["locale"] == "fr_FR"
     assert [s["properties"]["title"] for s in answer["sheets"]] == ["Données"]
     assert answer["sheets"][0]["properties"]["sheetId"] == 0
+
+
+# -- formats, frozen lines, sizes, metadata, protection ---------------------------
+
+
+def batch(store: Store, file_id: str, *requests: dict[str, Any], user: str = OWNER) -> Response:
+    return call(store, sheets.batch_update, "POST", {"id": file_id}, {"requests": list(requests)}, user=user)
+
+
+def grid(store: Store, file_id: str, **query: Any) -> dict[str, Any]:
+    answer = call(store, sheets.get_spreadsheet, "GET", {"id": file_id}, **query)
+    assert answer.status == 200, answer.body
+    return answer.body
+
+
+MONEY = {"type": "CURRENCY", "pattern": '#,##0.00 "€"'}
+
+
+def test_text_format_is_kept_beside_the_number_format_and_read_back_effective(store: Store) -> None:
+    file_id = make_spreadsheet(store, locale="fr_FR")
+    header = {
+        "userEnteredValue": {"stringValue": "Montant"},
+        "userEnteredFormat": {"textFormat": {"bold": True}},
+    }
+    amount = {"userEnteredValue": {"numberValue": 1234.5}, "userEnteredFormat": {"numberFormat": MONEY}}
+    written = batch(
+        store,
+        file_id,
+        {
+            "updateCells": {
+                "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": [header]}, {"values": [amount]}],
+                "fields": "userEnteredValue,userEnteredFormat(numberFormat,textFormat)",
+            }
+        },
+        # Only boldness: the amount keeps its number format.
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "endColumnIndex": 1},
+                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                "fields": "userEnteredFormat.textFormat.bold",
+            }
+        },
+    )
+    assert written.status == 200, written.body
+    cells = [
+        row["values"][0]
+        for row in grid(store, file_id, includeGridData="true")["sheets"][0]["data"][0]["rowData"]
+    ]
+    assert cells[0]["userEnteredFormat"] == {"textFormat": {"bold": True}}
+    assert cells[1]["userEnteredFormat"] == {"numberFormat": MONEY, "textFormat": {"bold": True}}
+    assert cells[1]["formattedValue"] == "1\u202f234,50 €"
+    effective = cells[1]["effectiveFormat"]
+    assert list(effective)[:2] == ["numberFormat", "backgroundColor"], "CellFormat's order"
+    assert effective["numberFormat"] == MONEY
+    assert (
+        effective["horizontalAlignment"] == "RIGHT"
+        and cells[0]["effectiveFormat"]["horizontalAlignment"] == "LEFT"
+    )
+    assert effective["textFormat"] == {
+        "foregroundColor": {},
+        "fontFamily": "Arial",
+        "fontSize": 10,
+        "bold": True,
+        "italic": False,
+        "strikethrough": False,
+        "underline": False,
+        "foregroundColorStyle": {"rgbColor": {}},
+    }
+    assert effective["hyperlinkDisplayType"] == "PLAIN_TEXT"
+    got = call(store, sheets.get_values, "GET", {"id": file_id, "range": "Sheet1!A1:A2"}).body
+    assert got["values"] == [["Montant"], ["1\u202f234,50 €"]], "FORMATTED_VALUE by the fr_FR locale"
+
+
+def test_a_field_mask_narrows_grid_data_to_what_is_asked(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    sheet = store.spreadsheets[file_id].sheets[0]
+    sheet.cells[(0, 0)] = Cell(14458.42, MONEY, style={"textFormat": {"bold": True}})
+    sheet.cells[(0, 1)] = Cell(-0.017, {"type": "PERCENT", "pattern": "0.0%"})
+    fields = "sheets(data(rowData(values(formattedValue,effectiveFormat(numberFormat(type))))))"
+    answer = grid(store, file_id, fields=fields)
+    assert answer == {
+        "sheets": [
+            {
+                "data": [
+                    {
+                        "rowData": [
+                            {
+                                "values": [
+                                    {
+                                        "formattedValue": "14,458.42 €",
+                                        "effectiveFormat": {"numberFormat": {"type": "CURRENCY"}},
+                                    },
+                                    {
+                                        "formattedValue": "-1.7%",
+                                        "effectiveFormat": {"numberFormat": {"type": "PERCENT"}},
+                                    },
+                                ]
+                            }
+                        ]
+                    }
+                ]
+            }
+        ]
+    }
+
+
+def test_colours_of_a_cell_are_kept_both_ways(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    batch(
+        store,
+        file_id,
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                "cell": {"userEnteredFormat": {"backgroundColor": {"red": 0.9, "green": 0.9, "blue": 0.9}}},
+                "fields": "userEnteredFormat.backgroundColor",
+            }
+        },
+    )
+    cell = store.spreadsheets[file_id].sheets[0].cells[(0, 3)]
+    assert cell.style == {
+        "backgroundColor": {"red": 0.8980392, "green": 0.8980392, "blue": 0.8980392},
+        "backgroundColorStyle": {"rgbColor": {"red": 0.8980392, "green": 0.8980392, "blue": 0.8980392}},
+    }
+
+
+def test_frozen_rows_and_column_widths_are_kept_and_returned(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    added = batch(
+        store,
+        file_id,
+        {
+            "addSheet": {
+                "properties": {"title": "Soldes", "gridProperties": {"rowCount": 50, "frozenRowCount": 2}}
+            }
+        },
+    ).body["replies"][0]["addSheet"]["properties"]
+    assert added["gridProperties"] == {"rowCount": 50, "columnCount": 26, "frozenRowCount": 2}
+    tab = added["sheetId"]
+    store.spreadsheets[file_id].sheets[1].cells[(0, 1)] = Cell("Reste à payer au 30 novembre")
+    answer = batch(
+        store,
+        file_id,
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": tab,
+                    "gridProperties": {"frozenRowCount": 3, "frozenColumnCount": 1},
+                },
+                "fields": "gridProperties(frozenRowCount,frozenColumnCount)",
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": tab, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                "properties": {"pixelSize": 180},
+                "fields": "pixelSize",
+            }
+        },
+        {
+            "autoResizeDimensions": {
+                "dimensions": {"sheetId": tab, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 3}
+            }
+        },
+        {
+            "insertDimension": {
+                "range": {"sheetId": tab, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
+            }
+        },
+    )
+    assert answer.status == 200, answer.body
+    fields = "sheets(properties(title,gridProperties),data(columnMetadata))"
+    soldes = grid(store, file_id, fields=fields, ranges="Soldes!A1:D1")["sheets"][0]
+    assert soldes["properties"]["gridProperties"] == {
+        "rowCount": 50,
+        "columnCount": 27,
+        "frozenRowCount": 3,
+        "frozenColumnCount": 1,
+    }
+    widths = [line["pixelSize"] for line in soldes["data"][0]["columnMetadata"]]
+    assert widths[0] == 100 and widths[1] == 180, "the inserted column pushed the set width along"
+    assert widths[2] > 100, "fitted to its text"
+    assert widths[3] == 100, "an empty column keeps its width"
+    refused = batch(
+        store,
+        file_id,
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": tab, "gridProperties": {"frozenRowCount": 50}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        },
+    )
+    assert (refused.status, refused.body["error"]["message"]) == (
+        400,
+        "Invalid requests[0].updateSheetProperties: You can't freeze all visible rows on the sheet.",
+    )
+
+
+def test_developer_metadata_is_created_searched_updated_and_deleted(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    tab = batch(store, file_id, {"addSheet": {"properties": {"title": "Soldes"}}}).body["replies"][0][
+        "addSheet"
+    ]["properties"]["sheetId"]
+    created = batch(
+        store,
+        file_id,
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataKey": "lotsync.tab",
+                    "metadataValue": "soldes",
+                    "location": {"sheetId": tab},
+                    "visibility": "DOCUMENT",
+                }
+            }
+        },
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataId": 42,
+                    "metadataKey": "lotsync.version",
+                    "metadataValue": "12",
+                    "location": {"spreadsheet": True},
+                    "visibility": "PROJECT",
+                }
+            }
+        },
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataKey": "lotsync.header",
+                    "location": {
+                        "dimensionRange": {
+                            "sheetId": tab,
+                            "dimension": "ROWS",
+                            "startIndex": 0,
+                            "endIndex": 1,
+                        }
+                    },
+                    "visibility": "DOCUMENT",
+                }
+            }
+        },
+    ).body["replies"]
+    on_tab = created[0]["createDeveloperMetadata"]["developerMetadata"]
+    assert on_tab["location"] == {"locationType": "SHEET", "sheetId": tab}
+    assert on_tab["metadataId"] > 0, "an id Google would draw"
+    assert created[1]["createDeveloperMetadata"]["developerMetadata"] == {
+        "metadataId": 42,
+        "metadataKey": "lotsync.version",
+        "metadataValue": "12",
+        "location": {"locationType": "SPREADSHEET", "spreadsheet": True},
+        "visibility": "PROJECT",
+    }
+    answer = grid(store, file_id)
+    assert [m["metadataId"] for m in answer["developerMetadata"]] == [42]
+    assert answer["sheets"][1]["developerMetadata"] == [on_tab]
+    # The same id twice is refused, and the batch leaves nothing behind.
+    again = {
+        "metadataId": 42,
+        "metadataKey": "x",
+        "location": {"spreadsheet": True},
+        "visibility": "DOCUMENT",
+    }
+    refused = batch(
+        store, file_id, {"addSheet": {}}, {"createDeveloperMetadata": {"developerMetadata": again}}
+    )
+    assert refused.status == 400 and "requests[1].createDeveloperMetadata" in refused.body["error"]["message"]
+    assert len(store.spreadsheets[file_id].sheets) == 2
+
+    def search(*filters: dict[str, Any]) -> list[int]:
+        found = call(
+            store, sheets.search_developer_metadata, "POST", {"id": file_id}, {"dataFilters": list(filters)}
+        )
+        return [m["developerMetadata"]["metadataId"] for m in found.body.get("matchedDeveloperMetadata", [])]
+
+    header_id = created[2]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
+    assert search({"developerMetadataLookup": {"metadataKey": "lotsync.tab"}}) == [on_tab["metadataId"]]
+    assert search({"developerMetadataLookup": {"locationType": "SPREADSHEET"}}) == [42]
+    assert sorted(search({"a1Range": "Soldes!B1"})) == sorted([on_tab["metadataId"], header_id])
+    assert search({"a1Range": "Soldes!B2"}) == [on_tab["metadataId"]], "row 1's metadata is not on row 2"
+    # Row metadata moves with its row, and shows in rowMetadata.
+    batch(
+        store,
+        file_id,
+        {"insertDimension": {"range": {"sheetId": tab, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}}},
+    )
+    rows = grid(store, file_id, ranges="Soldes!A1:A3", includeGridData="true")["sheets"][0]["data"][0][
+        "rowMetadata"
+    ]
+    assert [("developerMetadata" in line) for line in rows] == [False, False, True]
+    updated = batch(
+        store,
+        file_id,
+        {
+            "updateDeveloperMetadata": {
+                "dataFilters": [{"developerMetadataLookup": {"metadataId": 42}}],
+                "developerMetadata": {"metadataValue": "13"},
+                "fields": "metadataValue",
+            }
+        },
+    ).body["replies"][0]["updateDeveloperMetadata"]["developerMetadata"]
+    assert [m["metadataValue"] for m in updated] == ["13"]
+    deleted = batch(
+        store,
+        file_id,
+        {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": 42}}}},
+    ).body["replies"][0]["deleteDeveloperMetadata"]["deletedDeveloperMetadata"]
+    assert [m["metadataId"] for m in deleted] == [42]
+    missing = call(store, sheets.get_developer_metadata, "GET", {"id": file_id, "metadata": "42"})
+    assert (missing.status, missing.body["error"]["message"]) == (404, "No developer metadata with ID 42.")
+    # Deleting the tab deletes its metadata.
+    batch(store, file_id, {"deleteSheet": {"sheetId": tab}})
+    assert search({"developerMetadataLookup": {"metadataKey": "lotsync.tab"}}) == []
+
+
+def test_protected_ranges_keep_their_ids_and_say_who_may_edit(store: Store) -> None:
+    file_id = make_spreadsheet(store, shared={"reader@example.com": "reader", "writer@example.com": "writer"})
+    replies = batch(
+        store,
+        file_id,
+        {
+            "addProtectedRange": {
+                "protectedRange": {"range": {"sheetId": 0}, "warningOnly": True, "description": "lotsync"}
+            }
+        },
+        {
+            "addProtectedRange": {
+                "protectedRange": {
+                    "protectedRangeId": 7,
+                    "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2},
+                    "editors": {"users": ["writer@example.com"]},
+                }
+            }
+        },
+    ).body["replies"]
+    warning = replies[0]["addProtectedRange"]["protectedRange"]
+    assert warning == {
+        "protectedRangeId": warning["protectedRangeId"],
+        "range": {"sheetId": 0},
+        "description": "lotsync",
+        "warningOnly": True,
+        "requestingUserCanEdit": True,
+    }
+    protected = replies[1]["addProtectedRange"]["protectedRange"]
+    assert protected["protectedRangeId"] == 7
+    assert protected["editors"] == {"users": [OWNER, "writer@example.com"]}, "Google adds the owner"
+    # A reader sees the protection, not its editors (false is left out, as protobuf JSON does).
+    seen = grid(store, file_id, fields="sheets.protectedRanges", user="reader@example.com")
+    assert [
+        (p["protectedRangeId"], p.get("requestingUserCanEdit", False), "editors" in p)
+        for p in seen["sheets"][0]["protectedRanges"]
+    ] == [
+        (warning["protectedRangeId"], False, False),
+        (7, False, False),
+    ]
+    batch(
+        store,
+        file_id,
+        {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 4}}},
+    )
+    assert store.spreadsheets[file_id].sheets[0].protected_ranges[1]["range"] == {
+        "sheetId": 0,
+        "startRowIndex": 0,
+        "endRowIndex": 5,
+    }, "rows inserted inside grow it"
+    answer = batch(
+        store,
+        file_id,
+        {
+            "updateProtectedRange": {
+                "protectedRange": {"protectedRangeId": 7, "description": "en-tête"},
+                "fields": "description",
+            }
+        },
+        {"deleteProtectedRange": {"protectedRangeId": warning["protectedRangeId"]}},
+    )
+    assert answer.body["replies"] == [{}, {}]
+    left = grid(store, file_id, fields="sheets.protectedRanges")["sheets"][0]["protectedRanges"]
+    assert [(p["protectedRangeId"], p.get("description")) for p in left] == [(7, "en-tête")]
+    refused = batch(store, file_id, {"deleteProtectedRange": {"protectedRangeId": 8}})
+    assert (
+        refused.body["error"]["message"]
+        == "Invalid requests[0].deleteProtectedRange: No protected range with id: 8"
+    )
+    duplicate = batch(
+        store,
+        file_id,
+        {"addProtectedRange": {"protectedRange": {"protectedRangeId": 7, "range": {"sheetId": 0}}}},
+    )
+    assert duplicate.status == 400
+
+
+def test_tab_names_are_compared_regardless_of_case_and_limited_to_100_characters(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    tab = batch(store, file_id, {"addSheet": {"properties": {"title": "Soldes"}}}).body["replies"][0][
+        "addSheet"
+    ]["properties"]["sheetId"]
+    requests: list[dict[str, Any]] = [
+        {"addSheet": {"properties": {"title": "soldes"}}},
+        {"duplicateSheet": {"sourceSheetId": 0, "newSheetName": "SOLDES"}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "title": "soldes"}, "fields": "title"}},
+    ]
+    for request in requests:
+        kind = next(iter(request))
+        answer = batch(store, file_id, request)
+        title = request[kind].get("newSheetName") or request[kind]["properties"]["title"]
+        assert (answer.status, answer.body["error"]["message"]) == (
+            400,
+            f'Invalid requests[0].{kind}: A sheet with the name "{title}" already exists. '
+            "Please enter another name.",
+        )
+    # A tab may change the case of its own name.
+    renamed = batch(
+        store,
+        file_id,
+        {"updateSheetProperties": {"properties": {"sheetId": tab, "title": "SOLDES"}, "fields": "title"}},
+    )
+    assert renamed.status == 200
+    store.spreadsheets[file_id].sheets[1].cells[(0, 0)] = Cell("Solde")
+    got = call(store, sheets.get_values, "GET", {"id": file_id, "range": "'soldes'!A1"}).body
+    assert got["range"] == "SOLDES!A1" and got["values"] == [["Solde"]], "resolved to the tab, named as it is"
+    long = "x" * 101
+    for request in (
+        {"addSheet": {"properties": {"title": long}}},
+        {"duplicateSheet": {"sourceSheetId": 0, "newSheetName": long}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "title": long}, "fields": "title"}},
+    ):
+        assert batch(store, file_id, request).status == 400
+    assert batch(store, file_id, {"addSheet": {"properties": {"title": "x" * 100}}}).status == 200
+
+
+def test_a_failing_request_undoes_formats_metadata_and_protections(store: Store) -> None:
+    file_id = make_spreadsheet(store)
+    before = store.snapshot(file_id)
+    answer = batch(
+        store,
+        file_id,
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1},
+                "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                "fields": "userEnteredFormat.textFormat",
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": 0, "dimension": "COLUMNS"},
+                "properties": {"pixelSize": 50},
+                "fields": "pixelSize",
+            }
+        },
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataKey": "k",
+                    "location": {"sheetId": 0},
+                    "visibility": "DOCUMENT",
+                }
+            }
+        },
+        {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}, "warningOnly": True}}},
+        {"deleteSheet": {"sheetId": 0}},
+    )
+    assert answer.status == 400 and answer.body["error"]["message"] == (
+        "Invalid requests[4].deleteSheet: You can't remove all the sheets in a document."
+    )
+    assert store.spreadsheets[file_id] == before
+
+
+def test_the_state_file_keeps_formats_sizes_metadata_and_protections(store: Store, tmp_path: Any) -> None:
+    file_id = make_spreadsheet(store)
+    batch(
+        store,
+        file_id,
+        {
+            "repeatCell": {
+                "range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "endColumnIndex": 1},
+                "cell": {
+                    "userEnteredValue": {"stringValue": "Nom"},
+                    "userEnteredFormat": {"textFormat": {"bold": True}},
+                },
+                "fields": "userEnteredValue,userEnteredFormat.textFormat",
+            }
+        },
+        {
+            "updateDimensionProperties": {
+                "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 1},
+                "properties": {"pixelSize": 30},
+                "fields": "pixelSize",
+            }
+        },
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataKey": "k",
+                    "location": {"spreadsheet": True},
+                    "visibility": "DOCUMENT",
+                }
+            }
+        },
+        {"addProtectedRange": {"protectedRange": {"range": {"sheetId": 0}, "warningOnly": True}}},
+    )
+    store.save(tmp_path / "state.json")
+    again = Store(tmp_path / "state.json")
+    assert again.spreadsheets[file_id] == store.spreadsheets[file_id]

@@ -39,6 +39,9 @@ class ReadBook(NamedTuple):
     """What lotsync last wrote in its tabs, as kept in the workbook (see `owned.fingerprint`)."""
     saved_by: str | None = None
     """Who saved the workbook last, when the file says (to tell who to see about a hand edit)."""
+    locale: str | None = None
+    """A Google spreadsheet's locale (`fr_FR`, `en_US`…): it decides how Google shows amounts and
+    reads typed dates. None for a local workbook."""
 
 
 class WriteReport(NamedTuple):

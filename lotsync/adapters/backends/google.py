@@ -59,12 +59,21 @@ MIN_ROWS, MIN_COLUMNS = 100, 26
 GOOGLE_SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
+METADATA_KEY = "lotsync"
+"""The developer metadata that marks a tab as lotsync's, invisible to people (the marker line in A1
+stays, for them)."""
+PIXELS_PER_CHARACTER = 7
+"""How wide a column is, from the width in characters the tab asks for."""
+
+
 class SheetToken(NamedTuple):
     """What a write needs to know of the shared spreadsheet as it was read."""
 
     spreadsheet_id: str
     sheets: dict[str, dict[str, Any]]
     """Tab title → its `properties` (sheetId, index, gridProperties)."""
+    marks: dict[str, tuple[bool, bool]]
+    """Tab title → whether it has lotsync's developer metadata, and a warning-only protection."""
 
 
 def quote_tab(title: str) -> str:
@@ -96,32 +105,43 @@ def _json_number(value: int | Decimal) -> int | float:
     return float(value)
 
 
-def cell_data(value: Any, style: str) -> dict[str, Any]:
-    """A CellData for `updateCells`: typed values, and text always as text, never a formula."""
+def number_format(value: Any) -> dict[str, str] | None:
+    """The number format a value is shown with (None: text, a yes/no, nothing)."""
+    if value is None or isinstance(value, bool | str):
+        return None
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    if isinstance(value, Percent):
+        return PERCENT_FORMAT
+    if isinstance(value, Quantity):
+        return QUANTITY_FORMAT
+    if isinstance(value, Decimal):
+        return MONEY_FORMAT
+    return None
+
+
+def cell_data(value: Any, style: str, *, formatted: bool = True) -> dict[str, Any]:
+    """A CellData for `updateCells`: typed values, and text always as text, never a formula.
+    `formatted=False` leaves the number format out (`_number_formats` sets it per run of cells)."""
     data: dict[str, Any] = {}
     if value is None:
         return data
-    number_format = None
     if isinstance(value, bool):
         data["userEnteredValue"] = {"boolValue": value}
     elif isinstance(value, str):
         data["userEnteredValue"] = {"stringValue": value}
     elif isinstance(value, datetime | date):
         data["userEnteredValue"] = {"numberValue": _json_number(serial(value))}
-        number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
     elif isinstance(value, int | Decimal):
         data["userEnteredValue"] = {"numberValue": _json_number(value)}
-        if isinstance(value, Percent):
-            number_format = PERCENT_FORMAT
-        elif isinstance(value, Quantity):
-            number_format = QUANTITY_FORMAT
-        elif isinstance(value, Decimal):
-            number_format = MONEY_FORMAT
     else:
         data["userEnteredValue"] = {"stringValue": str(value)}
     cell_format: dict[str, Any] = {}
-    if number_format:
-        cell_format["numberFormat"] = number_format
+    shown = number_format(value) if formatted else None
+    if shown:
+        cell_format["numberFormat"] = shown
     if style in ("header", "title", "total"):
         cell_format["textFormat"] = {"bold": True}
     if cell_format:
@@ -256,7 +276,7 @@ class GoogleBackend:
     def _read_office(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
         client = self._client()
         fields = (
-            "properties.title,sheets(properties(sheetId,title,index),"
+            "properties(title,locale),sheets(properties(sheetId,title,index),"
             "data(startRow,startColumn,rowData(values(effectiveValue,"
             "effectiveFormat(numberFormat(type)),userEnteredFormat(numberFormat(type))))))"
         )
@@ -281,7 +301,7 @@ class GoogleBackend:
             self._remember_link(book_title, title, where, sheet["properties"].get("sheetId"))
             if title in tabs:
                 found[title] = _grid_rows(sheet.get("data") or [])
-        return ReadBook(source, book_title, found, names, None)
+        return ReadBook(source, book_title, found, names, None, locale=answer["properties"].get("locale"))
 
     def _remember_link(self, book: str, tab: str, where: Source, sheet_id: int | None) -> None:
         with self._lock:
@@ -298,7 +318,8 @@ class GoogleBackend:
         client = self._client()
         fields = (
             "spreadsheetId,properties(title,locale,timeZone),"
-            "sheets(properties(sheetId,title,index,gridProperties))"
+            "sheets(properties(sheetId,title,index,gridProperties),"
+            "developerMetadata(metadataKey),protectedRanges(warningOnly))"
         )
         return self._call(
             "sheets.spreadsheets.get",
@@ -330,8 +351,16 @@ class GoogleBackend:
             self._remember_link(meta["properties"]["title"], title, where, props.get("sheetId"))
         present = [t for t in tabs if t in sheets]
         found = self._batch_get(where, present)
-        token = SheetToken(where.ref, sheets)
-        return ReadBook(source, meta["properties"]["title"], found, list(sheets), token)
+        marks = {
+            s["properties"]["title"]: (
+                any(m.get("metadataKey") == METADATA_KEY for m in s.get("developerMetadata") or []),
+                any(p.get("warningOnly") for p in s.get("protectedRanges") or []),
+            )
+            for s in meta.get("sheets", [])
+        }
+        token = SheetToken(where.ref, sheets, marks)
+        locale = meta["properties"].get("locale")
+        return ReadBook(source, meta["properties"]["title"], found, list(sheets), token, locale=locale)
 
     def _read_drive(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
         """An Excel file on Drive, downloaded and read as a workbook. `supportsAllDrives` on every
@@ -448,18 +477,23 @@ class GoogleBackend:
                 requests.append(_first_cell(props["sheetId"], tab.keep))  # the figures stay as they are
                 continue
             rows = [Row("marker", (marker,)), *tab.rows]
-            requests += self._replace_tab(tab.name, rows, existing, token, used_ids)
+            requests += self.tab_requests(tab.name, rows, existing, token, used_ids, tab.widths)
         requests += self._journal(book, token, journal, marker, used_ids)
         return requests
 
-    def _replace_tab(
-        self,
+    @staticmethod
+    def tab_requests(
         title: str,
         rows: list[Row],
         existing: list[list[Any]] | None,
         token: SheetToken,
         used_ids: set[int],
+        widths: Sequence[int] = (),
     ) -> list[dict[str, Any]]:
+        """The requests that make `title` hold exactly `rows`, as people should see it: values (text
+        always as text), bold headers, number formats set per run of cells of one column (not per
+        cell: a cell's format is about 135 bytes), frozen header rows, column widths, lotsync's
+        developer metadata and a warning-only protection (Google asks before a person edits)."""
         width = max((len(r.cells) for r in rows), default=1)
         old_rows = len(existing or [])
         old_width = max((len(r) for r in existing or []), default=0)
@@ -501,11 +535,44 @@ class GoogleBackend:
                         "startColumnIndex": 0,
                         "endColumnIndex": max(width, old_width),
                     },
-                    "rows": [{"values": [cell_data(v, r.style) for v in r.cells]} for r in rows],
+                    "rows": [
+                        {"values": [cell_data(v, r.style, formatted=False) for v in r.cells]} for r in rows
+                    ],
                     "fields": CELL_FIELDS,
                 }
             }
         )
+        requests += _number_formats(sheet_id, rows)
+        requests += _layout(sheet_id, rows, widths)
+        has_metadata, has_protection = token.marks.get(title, (False, False))
+        if not has_metadata:
+            requests.append(
+                {
+                    "createDeveloperMetadata": {
+                        "developerMetadata": {
+                            # The id is the tab's: a batch sent twice (an answer lost) is refused
+                            # whole the second time rather than marking the tab twice.
+                            "metadataId": sheet_id,
+                            "metadataKey": METADATA_KEY,
+                            "metadataValue": title,
+                            "location": {"sheetId": sheet_id},
+                            "visibility": "DOCUMENT",
+                        }
+                    }
+                }
+            )
+        if not has_protection:
+            requests.append(
+                {
+                    "addProtectedRange": {
+                        "protectedRange": {
+                            "range": {"sheetId": sheet_id},
+                            "description": french.PROTECTION_DESCRIPTION,
+                            "warningOnly": True,
+                        }
+                    }
+                }
+            )
         return requests
 
     def _journal(
@@ -545,7 +612,8 @@ class GoogleBackend:
                 },
             ]
         fresh = journal_tab([journal.cells()])
-        return self._replace_tab(title, [Row("marker", (marker,)), *fresh.rows], existing, token, used_ids)
+        rows = [Row("marker", (marker,)), *fresh.rows]
+        return self.tab_requests(title, rows, existing, token, used_ids, fresh.widths)
 
     # -- the Journal, for the digests' send log ----------------------------------
 
@@ -606,13 +674,78 @@ class GoogleBackend:
         refuse as a person's)."""
         marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(when))
         rows = [Row("marker", (marker,)), *journal_tab([cells]).rows]
-        requests = self._replace_tab(
-            tabs_french.TAB_JOURNAL, rows, None, SheetToken(spreadsheet_id, {}), set()
+        widths = journal_tab([]).widths
+        requests = self.tab_requests(
+            tabs_french.TAB_JOURNAL, rows, None, SheetToken(spreadsheet_id, {}, {}), set(), widths
         )
         self._call(
             "sheets.spreadsheets.batchUpdate",
             lambda: client.batch_update(spreadsheet_id, {"requests": requests}),
         )
+
+
+def _number_formats(sheet_id: int, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """One `repeatCell` per run of consecutive cells of a column that share a number format."""
+    requests: list[dict[str, Any]] = []
+    width = max((len(r.cells) for r in rows), default=0)
+    for column in range(width):
+        run_format: dict[str, str] | None = None
+        start = 0
+        for index in range(len(rows) + 1):
+            cells = rows[index].cells if index < len(rows) else ()
+            found = number_format(cells[column]) if column < len(cells) else None
+            if found == run_format:
+                continue
+            if run_format is not None:
+                requests.append(_repeat_format(sheet_id, start, index, column, run_format))
+            run_format, start = found, index
+    return requests
+
+
+def _repeat_format(sheet_id: int, start: int, end: int, column: int, fmt: dict[str, str]) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": {
+                "sheetId": sheet_id,
+                "startRowIndex": start,
+                "endRowIndex": end,
+                "startColumnIndex": column,
+                "endColumnIndex": column + 1,
+            },
+            "cell": {"userEnteredFormat": {"numberFormat": fmt}},
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def _layout(sheet_id: int, rows: Sequence[Row], widths: Sequence[int]) -> list[dict[str, Any]]:
+    """Frozen rows (the marker, and the header of a one-table tab) and the columns' widths."""
+    headers = [i for i, r in enumerate(rows) if r.style == "header"]
+    frozen = headers[0] + 1 if len(headers) == 1 and headers[0] < 5 else 1
+    requests: list[dict[str, Any]] = [
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": frozen}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        }
+    ]
+    for column, characters in enumerate(widths):
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": column,
+                        "endIndex": column + 1,
+                    },
+                    "properties": {"pixelSize": characters * PIXELS_PER_CHARACTER + 10},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    return requests
 
 
 def _first_cell(sheet_id: int, text: str) -> dict[str, Any]:

@@ -50,6 +50,23 @@ def login_scopes(config: Config) -> list[str]:
     return scopes_for(config, gmail=config.mail.transport == "gmail")
 
 
+def gmail_problem(config: Config) -> str | None:
+    """What stops the digests from leaving through Gmail, in French, or None (also when mail does
+    not go through Gmail). A service account needs `[google] send_as` (domain-wide delegation); a
+    `lotsync login` token needs the gmail.send scope."""
+    if config.mail.transport != "gmail":
+        return None
+    try:
+        credentials, _ = load_credentials(config, scopes_for(config, gmail=True))
+    except CredentialsError as error:
+        return str(error)
+    from google.oauth2 import service_account
+
+    if isinstance(credentials, service_account.Credentials) and not config.google.send_as:
+        return french.GMAIL_NEEDS_SEND_AS
+    return None
+
+
 def token_cache_path() -> Path:
     """Where `lotsync login` keeps a person's token: the user's config directory."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")

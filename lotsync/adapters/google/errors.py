@@ -109,7 +109,7 @@ def explain(error: BaseException, url: str, who: str, role: str, label: str | No
         text = french.GOOGLE_NO_CONNECTION.format(kind=type(error).__name__)
         return french.GOOGLE_ERROR.format(url=url, status=text)
     if reasons & DISABLED_REASONS:
-        service = found.metadata("service") or french.GOOGLE_THE_API
+        service = found.metadata("serviceTitle") or found.metadata("service") or french.GOOGLE_THE_API
         project = found.metadata("consumer").removeprefix("projects/") or "?"
         link = found.metadata("activationUrl") or french.GOOGLE_CONSOLE
         text = french.GOOGLE_API_DISABLED.format(service=service, project=project, link=link)

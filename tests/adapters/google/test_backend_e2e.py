@@ -403,3 +403,73 @@ def test_every_drive_call_supports_shared_drives(demo: Demo, wire: list[Sent]) -
 
     drive_calls = [s for s in wire if s.endpoint.startswith("drive.")]
     assert drive_calls and all(s.query.get("supportsAllDrives") == ["true"] for s in drive_calls)
+
+
+def test_a_persons_tab_named_like_lotsyncs_in_another_case_is_named_not_an_opaque_400(demo: Demo) -> None:
+    """Google compares tab names without regard to case: adding `Soldes` beside a person's `soldes`
+    would be a 400. lotsync sees it first and names it."""
+    person = demo.person()
+    person.open_by_key(demo.shared_id).add_worksheet("soldes", rows=20, cols=5).update(
+        [["à moi"]], "A1", raw=True
+    )
+    before = demo.snapshot()
+
+    outcome = demo.sync()
+
+    assert outcome.failed and not outcome.written
+    assert "« soldes »" in (outcome.error or "") and "HTTP" not in (outcome.error or "")
+    foreign = [a for a in outcome.books.anomalies if a.kind is AnomalyKind.FOREIGN_TAB]
+    assert [a.where.tab for a in foreign] == ["soldes"]
+    assert demo.snapshot() == before
+
+
+def test_a_synced_soldes_reads_back_in_french_frozen_marked_and_protected(demo: Demo) -> None:
+    """What staff see in Google Sheets, read back as Google renders it (FORMATTED_VALUE) in the
+    demo's fr_FR spreadsheet, through the real clients."""
+    assert demo.sync().written
+    person = demo.person()
+    book = person.open_by_key(demo.shared_id)
+    assert book.locale == "fr_FR"
+
+    shown = book.worksheet("Soldes").get_all_values(value_render_option="FORMATTED_VALUE")
+    euros = [cell for row in shown for cell in row if cell.endswith("€")]
+    assert euros and all("," in e and "." not in e for e in euros), euros[:5]
+    rapprochement = book.worksheet("Rapprochement").get_all_values(value_render_option="FORMATTED_VALUE")
+    assert any(len(c) == 10 and c[2] == "/" and c[5] == "/" for row in rapprochement[2:] for c in row), (
+        "dd/mm/yyyy"
+    )
+
+    meta = book.fetch_sheet_metadata(
+        params={"fields": "sheets(properties(title,gridProperties),developerMetadata,protectedRanges)"}
+    )
+    for sheet in meta["sheets"]:
+        title = sheet["properties"]["title"]
+        if title not in (*RESULT_TABS, "Journal"):
+            continue
+        assert sheet["properties"]["gridProperties"].get("frozenRowCount", 0) >= 1, title
+        assert [m["metadataKey"] for m in sheet.get("developerMetadata", [])] == ["lotsync"], title
+        [protection] = sheet.get("protectedRanges", [])
+        assert protection["warningOnly"] is True, title
+    grids = {s["properties"]["title"]: s["properties"]["gridProperties"] for s in meta["sheets"]}
+    frozen = {title: grid.get("frozenRowCount") for title, grid in grids.items()}
+    assert frozen["Rapprochement"] == 2, "the marker and the header"
+
+    grid = book.fetch_sheet_metadata(
+        params={"ranges": "'Rapprochement'!A2:B2", "includeGridData": "true",
+                "fields": "sheets(data(rowData(values(effectiveFormat(textFormat(bold))))))"}
+    )  # fmt: skip
+    header = grid["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert all(v["effectiveFormat"]["textFormat"]["bold"] for v in header)
+
+
+def test_a_second_sync_does_not_mark_or_protect_a_tab_twice(synced: Demo, wire: list[Sent]) -> None:
+    outcome = synced.sync(now=LATER)
+
+    assert outcome.error is None
+    book = synced.person().open_by_key(synced.shared_id)
+    meta = book.fetch_sheet_metadata(
+        params={"fields": "sheets(properties(title),developerMetadata,protectedRanges)"}
+    )
+    for sheet in meta["sheets"]:
+        if sheet["properties"]["title"] in RESULT_TABS:
+            assert len(sheet.get("developerMetadata", [])) == 1 and len(sheet.get("protectedRanges", [])) == 1

@@ -56,6 +56,7 @@ DISABLED = body(
     domain="googleapis.com",
     metadata={
         "service": "sheets.googleapis.com",
+        "serviceTitle": "Google Sheets API",
         "consumer": "projects/123456",
         "activationUrl": "https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456",
     },
@@ -65,7 +66,7 @@ DISABLED = body(
 @pytest.mark.parametrize("raise_as", [gspread_error, client_error])
 def test_a_disabled_api_says_which_to_enable_where_and_keeps_googles_words(raise_as) -> None:
     text = explain(raise_as(403, DISABLED), URL, WHO, "Lecteur")
-    assert text.startswith("L'API sheets.googleapis.com n'est pas activée dans le projet Google Cloud 123456")
+    assert text.startswith("L'API « Google Sheets API » n'est pas activée dans le projet Google Cloud 123456")
     assert "overview?project=123456 (bouton « Activer »)" in text
     assert "partagez" not in text, "not the sharing advice a 403 used to get"
     assert "Google dit : « Google Sheets API has not been used in project 123456" in text
