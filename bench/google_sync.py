@@ -314,6 +314,8 @@ class Report:
     agreement: dict[str, dict[str, Any]]
     """Each side's books against those computed from the local demo workbooks."""
     targets: list[dict[str, Any]]
+    request_sizes: dict[str, Any]
+    """The batchUpdate bodies of a first write at `BIG_ROWS` rows (`request_sizes`)."""
 
     @property
     def failed(self) -> bool:
@@ -394,7 +396,45 @@ def benchmark(latency: float) -> Report:
         [r.compute_seconds for r in results],
         agreed,
         targets(count, [(first, base_first), (second, base_second)]),
+        request_sizes(),
     )
+
+
+BIG_ROWS = 100_000
+
+
+def request_sizes(rows: int = BIG_ROWS) -> dict[str, Any]:
+    """The batchUpdate bodies lotsync's first write of `rows` dossier rows would send (the books of
+    bench/core.py, payments included), counted without sending: the largest, and how many."""
+    import importlib.util
+
+    from lotsync.adapters.backends import ReadBook
+    from lotsync.adapters.backends.google import MAX_REQUEST_BYTES, GoogleBackend, SheetToken
+    from lotsync.tabs.owned import write_plan
+    from lotsync.tabs.results import Quantity
+
+    spec = importlib.util.spec_from_file_location("bench_core", Path(__file__).with_name("core.py"))
+    assert spec is not None and spec.loader is not None
+    core_bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_core"] = core_bench  # dataclasses look their module up there
+    spec.loader.exec_module(core_bench)
+    offices, shared, _ = core_bench.build_inputs(rows)
+    config = core_bench.build_config()
+    books = compute_books(Inputs(offices, shared), config.rules(), core_bench.AS_OF)
+    tabs = result_tabs(books)
+    book = ReadBook("sheets:bench", "collectif", {}, [], SheetToken("bench", {}, {}))
+    line = JournalLine(FIRST_NOW, "réussie", core_bench.AS_OF, 4, rows, 0, 0, "", Quantity("1.00"), "bench")
+    batches = GoogleBackend(config).write_batches(book, write_plan({}, tabs), line, FIRST_NOW)
+    sizes = [
+        len(json.dumps({"requests": b}, separators=(",", ":"), ensure_ascii=False).encode()) for b in batches
+    ]
+    return {
+        "rows": rows,
+        "batches": len(sizes),
+        "largest_bytes": max(sizes),
+        "limit_bytes": MAX_REQUEST_BYTES,
+        "total_bytes": sum(sizes),
+    }
 
 
 def ratio(baseline: float, ours: float) -> float | None:
@@ -488,6 +528,12 @@ def print_text(report: Report) -> None:
             "  reads UNFORMATTED_VALUE and parses text cells by French rules."
         )
 
+    sizes = report.request_sizes
+    print(
+        f"\nRequest bodies of a first write of {sizes['rows']:,} dossier rows (bench/core.py's books): "
+        f"{sizes['batches']} batchUpdate(s), the largest {sizes['largest_bytes']:,} bytes "
+        f"(limit {sizes['limit_bytes']:,}), {sizes['total_bytes']:,} bytes in all"
+    )
     print("\nTargets:")
     for c in report.targets:
         print(f"  {'PASS' if c['pass'] else 'FAIL'}  {c['target']}: {c['value']}")
@@ -519,6 +565,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "ratios_baseline_over_lotsync": ratios,
         "agreement": report.agreement,
         "targets": report.targets,
+        "request_sizes": report.request_sizes,
     }
 
 

@@ -255,6 +255,8 @@ GOOGLE_EDITED = (
 GOOGLE_NOT_A_SHEET = "ce n'est pas un Google Sheets"
 PROTECTION_DESCRIPTION = "Onglet de lotsync : réécrit à chaque synchronisation, ne pas modifier"
 """The warning-only protection of lotsync's tabs on Google (Google asks before a person edits)."""
+STAGING_TAB = "lotsync-préparation-"
+"""The start of the name of the hidden tabs a write larger than 2 MB is prepared in."""
 GOOGLE_NOTHING_WRITTEN = " Rien n'a été écrit."
 """Added to a Google error that stopped a write."""
 

@@ -15,6 +15,7 @@ its back-off client); googleapiclient the Drive ones; `RetryPolicy` both.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import Counter
@@ -54,6 +55,11 @@ DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
 CELL_FIELDS = "userEnteredValue,userEnteredFormat(numberFormat,textFormat)"
 MIN_ROWS, MIN_COLUMNS = 100, 26
+MAX_REQUEST_BYTES = 2_000_000
+"""Google advises at most 2 MB per request: a larger write is staged (see `GoogleBackend.write`)."""
+STAGING_PREFIX = french.STAGING_TAB
+"""Hidden tabs a staged write fills before the one atomic swap; a crash leaves them, the next
+write deletes them."""
 
 
 GOOGLE_SHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -186,6 +192,9 @@ class GoogleBackend:
         if sleep is not None:
             self.retry.sleep = sleep
         self.scopes = scopes_for(config, gmail=gmail)
+        self.max_request_bytes = MAX_REQUEST_BYTES
+        self.largest_request = 0
+        """The largest batchUpdate body sent, in bytes (bench/google_sync.py prints it)."""
         self.calls: Counter[str] = Counter()
         self.links: dict[tuple[str, str], str] = {}
         """(spreadsheet title, tab) → its URL, for links in the digests."""
@@ -406,8 +415,13 @@ class GoogleBackend:
             raise WriteError(refusal)
         try:
             self._check_not_edited(book, where)
-            requests = self._requests(book, token, plan, journal, generated)
-            self._send_write(token, where, requests, journal)
+            *staging, final = self.write_batches(book, plan, journal, generated)
+            if staging:
+                client = self._client()
+                for batch in staging:
+                    self._send_batch(client, token.spreadsheet_id, batch)
+                self._check_not_edited(book, where)  # a hand edit made while staging still stops it
+            self._send_write(token, where, final, journal)
         except WriteError:
             raise
         except CredentialsError as error:
@@ -419,6 +433,63 @@ class GoogleBackend:
                 self._explain(error, where, book.name, editor=True) + french.GOOGLE_NOTHING_WRITTEN
             ) from error
         return WriteReport(plan.rewritten, list(plan.unchanged))
+
+    def write_batches(
+        self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
+    ) -> list[list[dict[str, Any]]]:
+        """The batchUpdate bodies a write sends, in order; the last is the atomic one people see.
+
+        A write of at most `max_request_bytes` is one batch. A larger one is staged: the largest
+        rewritten tabs are first built in hidden staging tabs, in batches of at most that size,
+        which nobody reads; then the last batch, atomic like every write, deletes the old tabs and
+        gives each staging tab its name, place and visibility, with the rest of the write and the
+        Journal line. If anything fails before it, the tabs people see are untouched (the next
+        write deletes the staging tabs left behind).
+        """
+        token = book.token
+        assert isinstance(token, SheetToken)
+        final = self._requests(book, token, plan, journal, generated)
+        if _size(final) <= self.max_request_bytes:
+            return [final]
+        used_ids = {p["sheetId"] for p in token.sheets.values()}
+        marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(generated))
+        tabs = [t for t in plan.rewrite if t.keep is None or t.name not in token.sheets]
+        biggest = sorted(tabs, key=lambda t: -len(t.rows) * max((len(r.cells) for r in t.rows), default=1))
+        staged: list[OutputTab] = []
+        for tab in biggest:
+            if _size(final) <= self.max_request_bytes // 2:
+                break
+            staged.append(tab)
+            rest = plan._replace(rewrite=tuple(t for t in plan.rewrite if t not in staged))
+            final = self._requests(book, token, rest, journal, generated)
+        batches: list[list[dict[str, Any]]] = []
+        swap: list[dict[str, Any]] = []
+        run = secrets.token_hex(3)
+        for number, tab in enumerate(staged):
+            rows = [Row("marker", (marker,)), *tab.rows]
+            empty = SheetToken(token.spreadsheet_id, {}, {})
+            title = f"{STAGING_PREFIX}{run}-{number}"
+            requests = _chunked(
+                self.tab_requests(title, rows, None, empty, used_ids, tab.widths), hidden=True
+            )
+            staging_id = requests[0]["addSheet"]["properties"]["sheetId"]
+            batches += _batches(requests, self.max_request_bytes)
+            old = token.sheets.get(tab.name)
+            if old is not None:
+                swap.append({"deleteSheet": {"sheetId": old["sheetId"]}})
+            properties: dict[str, Any] = {"sheetId": staging_id, "title": tab.name, "hidden": False}
+            if old is not None:
+                properties["index"] = old.get("index", 0)
+            swap.append({"updateSheetProperties": {"properties": properties, "fields": ",".join(properties)}})
+        return [*batches, [*swap, *final]]
+
+    def _send_batch(self, client: Any, spreadsheet_id: str, requests: list[dict[str, Any]]) -> None:
+        self._call(
+            "sheets.spreadsheets.batchUpdate",
+            lambda: client.batch_update(spreadsheet_id, {"requests": requests}),
+        )
+        with self._lock:
+            self.largest_request = max(self.largest_request, _size(requests))
 
     def _send_write(
         self, token: SheetToken, where: Source, requests: list[dict[str, Any]], journal: JournalLine
@@ -436,6 +507,8 @@ class GoogleBackend:
                 "sheets.spreadsheets.batchUpdate",
                 lambda: client.batch_update(token.spreadsheet_id, {"requests": requests}),
             )
+            with self._lock:
+                self.largest_request = max(self.largest_request, _size(requests))
         except Exception as error:
             if _is_programming_error(error) or not self._journal_has(where, journal):
                 raise
@@ -467,7 +540,11 @@ class GoogleBackend:
         journal: JournalLine,
         generated: datetime,
     ) -> list[dict[str, Any]]:
-        requests: list[dict[str, Any]] = []
+        requests: list[dict[str, Any]] = [
+            {"deleteSheet": {"sheetId": props["sheetId"]}}
+            for title, props in token.sheets.items()
+            if title.startswith(STAGING_PREFIX)  # left by a staged write that did not finish
+        ]
         used_ids = {p["sheetId"] for p in token.sheets.values()}
         marker = tabs_french.MARKER_LINE.format(when=core_french.timestamp(generated))
         for tab in plan.rewrite:
@@ -682,6 +759,67 @@ class GoogleBackend:
             "sheets.spreadsheets.batchUpdate",
             lambda: client.batch_update(spreadsheet_id, {"requests": requests}),
         )
+
+
+def _size(requests: list[dict[str, Any]]) -> int:
+    """The bytes of a batchUpdate body, as sent."""
+    return len(json.dumps({"requests": requests}, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def _chunked(requests: list[dict[str, Any]], *, hidden: bool) -> list[dict[str, Any]]:
+    """A new tab's requests with its one big `updateCells` cut into `updateCells` of a few rows each
+    (the tab is new and empty: nothing to clear), so that batches can stay small."""
+    found: list[dict[str, Any]] = []
+    for request in requests:
+        if "addSheet" in request and hidden:
+            request["addSheet"]["properties"]["hidden"] = True
+        cells = request.get("updateCells")
+        if cells is None or "range" not in cells:
+            found.append(request)
+            continue
+        sheet_id, rows = cells["range"]["sheetId"], cells["rows"]
+        step = 500
+        for start in range(0, len(rows), step):
+            found.append(
+                {
+                    "updateCells": {
+                        "start": {"sheetId": sheet_id, "rowIndex": start, "columnIndex": 0},
+                        "rows": rows[start : start + step],
+                        "fields": cells["fields"],
+                    }
+                }
+            )
+    return found
+
+
+def _batches(requests: list[dict[str, Any]], budget: int) -> list[list[dict[str, Any]]]:
+    """Requests in order, cut into batches of at most `budget` bytes (a lone request larger than
+    that is cut further if it is an `updateCells`, else sent alone)."""
+    batches: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for request in requests:
+        one = _size([request])
+        cells = request.get("updateCells")
+        if one > budget and cells is not None and len(cells["rows"]) > 1:
+            half = len(cells["rows"]) // 2
+            start = cells["start"]
+            first = {**cells, "rows": cells["rows"][:half]}
+            second = {
+                **cells,
+                "rows": cells["rows"][half:],
+                "start": {**start, "rowIndex": start["rowIndex"] + half},
+            }
+            for part in _batches([{"updateCells": first}, {"updateCells": second}], budget):
+                batches.append(part)
+            batches.append([])
+            size = 0
+            continue
+        if batches[-1] and size + one > budget:
+            batches.append([])
+            size = 0
+        batches[-1].append(request)
+        size += one
+    return [b for b in batches if b]
 
 
 def _number_formats(sheet_id: int, rows: Sequence[Row]) -> list[dict[str, Any]]:

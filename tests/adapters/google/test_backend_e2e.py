@@ -7,6 +7,7 @@ what the emulator holds and what it was asked, not what lotsync says it did.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from fake_google import server
+from lotsync.adapters.backends import Router, WriteError
 from lotsync.adapters.backends.google import SheetToken
 from lotsync.adapters.config import ConfigError, load_config
 from lotsync.app.sync import run_sync
@@ -473,3 +475,110 @@ def test_a_second_sync_does_not_mark_or_protect_a_tab_twice(synced: Demo, wire: 
     for sheet in meta["sheets"]:
         if sheet["properties"]["title"] in RESULT_TABS:
             assert len(sheet.get("developerMetadata", [])) == 1 and len(sheet.get("protectedRanges", [])) == 1
+
+
+# -- the first day's breaks, each with the French the user gets ------------------------------------
+
+
+def test_an_api_not_enabled_says_which_and_where_not_to_share(demo: Demo) -> None:
+    demo.google.faults.add("service_disabled", "sheets.*", project="314159")
+
+    outcome = demo.sync()
+
+    message = unreadable(outcome, "cahors").message
+    assert "L'API « Google Sheets API » n'est pas activée dans le projet Google Cloud 314159" in message
+    assert "partagez" not in message and "Google dit : « Google Sheets API has not been used" in message
+
+
+def test_a_token_without_the_scope_says_to_log_in_again(demo: Demo) -> None:
+    demo.google.faults.add("scope_insufficient", "sheets.*")
+
+    outcome = demo.sync()
+
+    message = unreadable(outcome, "cahors").message
+    assert "Relancez « lotsync login »" in message
+    assert "Google dit : « Request had insufficient authentication scopes. »" in message
+
+
+def test_an_excel_file_on_a_shared_drive_is_read(demo: Demo) -> None:
+    excel_id = demo.upload_excel("figeac.xlsx")
+    drive = demo.google.store.create_shared_drive("Collectif", SA_EMAIL)
+    with demo.google.store.lock:
+        demo.google.store.move_to_shared_drive(excel_id, drive.id)
+
+    outcome = demo.sync(demo.with_sources(figeac=f"drive:{excel_id}"))
+
+    assert outcome.error is None and outcome.written
+    assert not [a for a in outcome.books.anomalies if a.kind is AnomalyKind.SOURCE_UNREADABLE]
+
+
+def test_an_excel_file_given_as_a_google_sheet_says_to_give_it_as_drive(demo: Demo) -> None:
+    excel_id = demo.upload_excel("figeac.xlsx")
+
+    outcome = demo.sync(demo.with_sources(figeac=f"sheets:{excel_id}"))
+
+    message = unreadable(outcome, "figeac").message
+    assert "fichier Excel stocké sur Drive" in message and "drive:ID" in message
+    assert "n'existe pas" not in message, "not reported as a missing tab"
+
+
+# -- a write larger than Google's advised 2 MB ------------------------------------------------------
+
+
+def staged_router(demo: Demo, budget: int) -> tuple[Router, Any]:
+    backend = demo.backend()
+    backend.max_request_bytes = budget  # the demo's books are small: a small budget stands for 2 MB
+    return demo.router(backend=backend), backend
+
+
+def test_a_write_larger_than_the_budget_is_staged_and_swapped_in_one_atomic_step(
+    demo: Demo, wire: list[Sent]
+) -> None:
+    reference = demo.sync()  # the same books written in one request, for comparison
+    expected = {title: demo.tab(title) for title in RESULT_TABS}
+    book = demo.person().open_by_key(demo.shared_id)
+    for title in RESULT_TABS:  # as if never written: every tab is rewritten
+        book.del_worksheet(book.worksheet(title))
+    wire.clear()
+    router, backend = staged_router(demo, 40_000)
+
+    outcome = demo.sync(now=LATER, router=router)
+
+    assert outcome.error is None and outcome.written and reference.written
+    writes = [s for s in wire if s.endpoint == "sheets.spreadsheets.batchUpdate"]
+    assert len(writes) > 2, "staged in several requests"
+    assert all(len(s.body) <= 40_000 for s in writes[:-1])
+    assert backend.largest_request <= 40_000
+    titles = demo.tab_titles()
+    assert not [t for t in titles if t.startswith("lotsync-préparation-")]
+    for title in RESULT_TABS:
+        got = {k: v for k, v in demo.tab(title).items() if k != (0, 0)}  # the marker holds the time
+        assert got == {k: v for k, v in expected[title].items() if k != (0, 0)}, title
+
+
+def test_a_staged_write_that_fails_before_the_swap_changes_nothing_people_see(synced: Demo) -> None:
+    book = synced.person().open_by_key(synced.shared_id)
+    for title in RESULT_TABS:  # as if never written: every tab is rewritten, and staged
+        book.del_worksheet(book.worksheet(title))
+    before = synced.tab_titles()
+    router, backend = staged_router(synced, 40_000)
+    sent = backend._send_batch
+
+    def second_batch_fails(*args: Any) -> None:  # Google failing between two staging batches
+        if second_batch_fails.calls == 1:  # type: ignore[attr-defined]
+            raise WriteError("coupure")
+        second_batch_fails.calls += 1  # type: ignore[attr-defined]
+        sent(*args)
+
+    second_batch_fails.calls = 0  # type: ignore[attr-defined]
+    backend._send_batch = second_batch_fails  # type: ignore[method-assign]
+
+    outcome = synced.sync(now=LATER, router=router)
+
+    assert outcome.failed and not outcome.written
+    visible = [t for t in synced.tab_titles() if not t.startswith("lotsync-préparation-")]
+    assert visible == before
+    assert [t for t in synced.tab_titles() if t.startswith("lotsync-préparation-")], "left behind"
+    again = synced.sync(now=LATER + timedelta(hours=1))
+    assert again.error is None and again.written
+    assert not [t for t in synced.tab_titles() if t.startswith("lotsync-préparation-")], "cleaned up"
