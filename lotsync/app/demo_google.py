@@ -43,7 +43,12 @@ def upload_demo(directory: Path, base_url: str) -> Path:
         media = MediaInMemoryUpload(book.read_bytes(), mimetype=XLSX_MIME)
         created = (
             drive.files()
-            .create(body={"name": book.stem, "mimeType": SPREADSHEET_MIME}, media_body=media, fields="id")
+            .create(
+                body={"name": book.stem, "mimeType": SPREADSHEET_MIME},
+                media_body=media,
+                fields="id",
+                supportsAllDrives=True,
+            )
             .execute()
         )
         ids[book.name] = created["id"]
