@@ -291,8 +291,13 @@ class Config(_Strict):
                             field=field, key=key, canonical=", ".join(canonical)
                         )
                     )
-        if classify(self.shared.source, self.backend).kind == "drive":
+        shared_kind = classify(self.shared.source, self.backend).kind
+        if shared_kind == "drive":
             errors.append(french.CONFIG_SHARED_ON_DRIVE)
+        suffix = Path(self.shared.source).suffix.casefold()
+        if shared_kind == "local" and suffix in french.CONFIG_SHARED_KINDS:
+            # lotsync reads .ods and .xls (calamine) but writes its tabs into an .xlsx only
+            errors.append(french.CONFIG_SHARED_NOT_XLSX.format(kind=french.CONFIG_SHARED_KINDS[suffix]))
         if errors:
             # One line per problem; each names its own key (see `_describe`).
             raise ValueError("\n".join(errors))

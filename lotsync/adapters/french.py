@@ -144,16 +144,6 @@ SOURCE_TEXT = (
     "c'est un fichier texte, pas un classeur : ouvrez-le dans Excel ou LibreOffice "
     "et enregistrez-le au format Classeur Excel (.xlsx)"
 )
-SOURCE_ODS = (
-    "c'est un classeur LibreOffice (.ods), que lotsync ne lit pas : dans LibreOffice, "
-    "Fichier > Enregistrer sous > Classeur Excel 2007-365, "
-    "puis indiquez le fichier .xlsx dans la configuration"
-)
-SOURCE_XLS = (
-    "c'est un ancien classeur Excel 97-2003 (.xls), que lotsync ne lit pas : ouvrez-le et enregistrez-le "
-    "au format .xlsx (Excel : Fichier > Enregistrer sous > Classeur Excel ; LibreOffice : "
-    "Fichier > Enregistrer sous > Classeur Excel 2007-365)"
-)
 SOURCE_XLSB = (
     "c'est un classeur Excel binaire (.xlsb), que lotsync ne lit pas : dans Excel, "
     "Fichier > Enregistrer sous > Classeur Excel (.xlsx)"
@@ -463,3 +453,40 @@ CHART_ALT = (
 CHART_BARS = ("Journées", "Visites", "Total")
 CHART_NOW = "{year} (au {day})"
 CHART_THEN = "{year} (même période)"
+
+# -- office workbooks of every format (.xlsx, .xlsm, .xls, .ods), read through calamine ----------
+
+SOURCE_PROBLEM_STRUCTURE = "sa structure interne est illisible"
+"""What is damaged in an .xls or .ods that calamine cannot read (beside `SOURCE_PROBLEMS`)."""
+SOURCE_DAMAGED_TAB_SOMEWHERE = (
+    "l'onglet « {tab} » est abîmé ({problem}) : ouvrez le classeur dans Excel ou LibreOffice, "
+    "vérifiez cet onglet et enregistrez-le de nouveau"
+)
+"""A damaged tab of an .ods or .xls: calamine does not say after which row."""
+SOURCE_OLE_NOT_WORKBOOK = (
+    "c'est un fichier Office (Word, PowerPoint…) qui ne contient pas de classeur : "
+    "vérifiez le chemin dans la configuration"
+)
+SOURCE_TOO_MANY_CELLS = (
+    "l'onglet « {tab} » s'étend jusqu'à la cellule {cell}, soit {count} cellules depuis A1, plus que "
+    "les {limit} que lotsync accepte : supprimez les lignes et les colonnes vides au-delà du tableau "
+    "(ou ce qui a été saisi par erreur tout en bas ou tout à droite), puis enregistrez"
+)
+FORMULA_ERRORS = {
+    "#NULL!": "#NUL!",
+    "#DIV/0!": "#DIV/0!",
+    "#VALUE!": "#VALEUR!",
+    "#REF!": "#REF!",
+    "#NAME?": "#NOM?",
+    "#NUM!": "#NOMBRE!",
+    "#N/A": "#N/A",
+    "#SPILL!": "#PROPAGATION!",
+}
+"""A formula's error as a French spreadsheet shows it; files store it in English (`#VALUE!`)."""
+CONFIG_SHARED_NOT_XLSX = (
+    "shared.source : le classeur partagé est un {kind}, où lotsync ne sait pas écrire ses onglets ; "
+    "enregistrez-le au format .xlsx (LibreOffice : Fichier > Enregistrer sous > Classeur Excel "
+    "2007-365 ; Excel : Fichier > Enregistrer sous > Classeur Excel (.xlsx)), puis indiquez le "
+    "fichier .xlsx dans shared.source (les classeurs des offices, eux, peuvent rester en .ods ou .xls)"
+)
+CONFIG_SHARED_KINDS = {".ods": "classeur LibreOffice (.ods)", ".xls": "ancien classeur Excel 97-2003 (.xls)"}

@@ -47,6 +47,17 @@ class CellError(LotsyncError, ValueError):
     """A cell that cannot be read; the message says why, in French."""
 
 
+class FormulaError(str):
+    """A cell whose formula gives an error (`#DIV/0!`, `#REF!`, `#N/A`…), as a backend reads it.
+
+    A str, so that messages show it as the spreadsheet does; a type of its own, so that no column
+    takes it for something typed: the parsers of the tabs report it as an anomaly naming the cell
+    (`headers.formula_errors`), where a plain "#N/A" would have passed for a client's name.
+    """
+
+    __slots__ = ()
+
+
 class Limits(NamedTuple):
     """What a value may be before lotsync calls it implausible: beyond these it is an anomaly,
     never a guess. The configuration's `[limits]` section sets them; the date window is worked

@@ -23,7 +23,7 @@ from lotsync.core.cells import (
     parse_date,
     ref_key,
 )
-from lotsync.core.headers import cell, find_header, header_anomalies, is_blank_row, label
+from lotsync.core.headers import cell, find_header, formula_errors, header_anomalies, is_blank_row, label
 from lotsync.core.layout import DOSSIER_REQUIRED
 from lotsync.core.model import (
     Anomaly,
@@ -109,6 +109,11 @@ def parse_dossiers(
 
         def bad(kind: AnomalyKind, field: str, value: Any, message: str, number: int = number) -> None:
             report(kind, number, field, value, message)
+
+        if errors := formula_errors(row, header, synonyms):
+            for field, value, message in errors:
+                bad(AnomalyKind.MISSING_VALUE, field, value, message)
+            continue
 
         def invalid(kind: AnomalyKind, field: str, value: Any, error: CellError) -> None:
             bad(kind, field, value, french.INVALID_CELL.format(value=as_text(value), reason=error))

@@ -22,7 +22,7 @@ from lotsync.core.cells import (
     parse_flag,
 )
 from lotsync.core.dossiers import Sheet
-from lotsync.core.headers import cell, find_header, header_anomalies, is_blank_row, label
+from lotsync.core.headers import cell, find_header, formula_errors, header_anomalies, is_blank_row, label
 from lotsync.core.layout import EQUAL_SPLIT_WORDS
 from lotsync.core.model import Anomaly, AnomalyKind, Expense, Where
 from lotsync.core.split import SplitKeyError, resolve_key
@@ -80,6 +80,11 @@ def parse_expenses(
 
         def get(field: str, row: Sequence[Any] = row) -> Any:
             return cell(row, col(field))
+
+        if errors := formula_errors(row, header, synonyms):
+            for field, value, message in errors:
+                bad(AnomalyKind.MISSING_VALUE, field, value, message)
+            continue
 
         label_text = as_text(get("label"))
         amount = _read(

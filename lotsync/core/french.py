@@ -214,7 +214,7 @@ ANOMALY_KINDS = {
     "missing_tab": "Onglet introuvable",
     "missing_header": "Ligne d'en-tête introuvable",
     "missing_column": "Colonne obligatoire absente",
-    "missing_value": "Valeur obligatoire manquante",
+    "missing_value": "Valeur manquante",
     "invalid_date": "Date illisible",
     "invalid_amount": "Montant illisible",
     "invalid_pax": "Nombre de participants illisible",
@@ -243,6 +243,10 @@ MISSING_COLUMN = (
     "(intitulés acceptés : {accepted})."
 )
 MISSING_VALUE = "La colonne « {column} » doit être remplie ; cette ligne est ignorée tant qu'elle est vide."
+FORMULA_ERROR = (
+    "La colonne « {column} » affiche « {value} », une erreur de formule, au lieu d'une valeur : "
+    "corrigez la formule ou tapez la valeur. Cette ligne est ignorée tant qu'elle n'est pas corrigée."
+)
 INVALID_CELL = "« {value} » : {reason}. Cette ligne est ignorée tant qu'elle n'est pas corrigée."
 INVALID_STATUS = (
     "Statut « {value} » inconnu. Utilisez : devis, option, confirmé, facturé, soldé ou annulé. "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lotsync.core import french
-from lotsync.core.cells import normalize
+from lotsync.core.cells import FormulaError, normalize
 from lotsync.core.model import Anomaly, AnomalyKind, Where
 
 SCAN_ROWS = 30
@@ -112,3 +112,24 @@ def cell(row: Sequence[Any], index: int | None) -> Any:
 
 def is_blank_row(row: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def formula_errors(
+    row: Sequence[Any], header: Header, synonyms: Mapping[str, Sequence[str]]
+) -> list[tuple[str, FormulaError, str]]:
+    """The fields whose cell in `row` shows a formula's error (`#DIV/0!`, `#N/A`…), in column order,
+    each with its value and its French message.
+
+    Each is an anomaly and the row is left out: a dossier whose amount is `#DIV/0!` has no amount,
+    and one whose partner's reference is `#N/A` cannot be paired. An error in a column lotsync does
+    not read is no one's concern here. A row without one costs a single pass in C over its types.
+    """
+    if FormulaError not in map(type, row):
+        return []
+    found = sorted(
+        (col, field) for field, col in header.columns.items() if type(cell(row, col)) is FormulaError
+    )
+    return [
+        (field, row[col], french.FORMULA_ERROR.format(value=row[col], column=label(header, field, synonyms)))
+        for col, field in found
+    ]

@@ -18,7 +18,7 @@ from lotsync.core.cells import (
     parse_date,
 )
 from lotsync.core.dossiers import Sheet
-from lotsync.core.headers import cell, find_header, header_anomalies, is_blank_row, label
+from lotsync.core.headers import cell, find_header, formula_errors, header_anomalies, is_blank_row, label
 from lotsync.core.model import Anomaly, AnomalyKind, Payment, Where
 
 _REFERENCES = re.compile(r"[;\n]")
@@ -57,6 +57,11 @@ def parse_payments(
 
         def bad(kind: AnomalyKind, field: str, value: Any, message: str, where: Where = where) -> None:
             anomalies.append(Anomaly(kind, where, label(header, field, synonyms), as_text(value), message))
+
+        if errors := formula_errors(row, header, synonyms):
+            for field, value, message in errors:
+                bad(AnomalyKind.MISSING_VALUE, field, value, message)
+            continue
 
         def required_cell(field: str, row: Sequence[Any] = row) -> Any:
             raw = get(field, row)

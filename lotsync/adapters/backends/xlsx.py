@@ -21,7 +21,7 @@ import os
 import stat
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -165,16 +165,27 @@ def _megabytes(size: int) -> str:
 
 
 def read_workbook_bytes(data: bytes, tabs: Sequence[str]) -> tuple[dict[str, list[list[Any]]], list[str]]:
-    """The asked-for tabs of an .xlsx (as rows of cached values) and every tab's name.
+    """The asked-for tabs of an .xlsx, .xlsm, .xls or .ods (as rows of cached values) and every tab's name.
 
     Whatever the bytes, the answer is that or a SourceError in French that says what the file is
-    instead (a CSV, an .ods, an old .xls, an encrypted workbook…) or what is damaged in it. Only a
-    TypeError, AttributeError or NameError raised in lotsync's own code goes through: a bug must
-    show. Every archive opened is closed, whatever happens.
+    instead (a CSV, an .xlsb, an encrypted workbook…) or what is damaged in it. Only a TypeError,
+    AttributeError or NameError raised in lotsync's own code goes through: a bug must show. Every
+    archive opened is closed, whatever happens.
+
+    calamine reads (`calamine.py`: ten times faster than openpyxl, and the only one of the two that
+    reads .ods and .xls). When it cannot read an .xlsx, openpyxl, slower but more talkative, says
+    what is damaged and after which row, as lotsync always said it, or reads what calamine could not.
     """
-    problem = _what_else(data)
+    from lotsync.adapters.backends import calamine
+
+    problem, kind = _what_else(data)
     if problem is not None:
         raise SourceError(french.SOURCE_INVALID.format(reason=problem))
+    try:
+        return calamine.read_workbook(data, kind, tabs, unscanned=OWNED_TABS)
+    except calamine.DamagedWorkbook:
+        if kind != "xlsx":
+            raise
     workbook = _open_workbook(data)
     try:
         names = list(workbook.sheetnames)
@@ -182,19 +193,23 @@ def read_workbook_bytes(data: bytes, tabs: Sequence[str]) -> tuple[dict[str, lis
             reason = french.SOURCE_DAMAGED.format(problem=french.SOURCE_PROBLEMS["part"])
             raise SourceError(french.SOURCE_INVALID.format(reason=reason))
         found = {name: _tab_rows(workbook, name) for name in tabs if name in names}
-        return found, names
     finally:
         workbook.close()
+    wanted = [name for name in found if name not in OWNED_TABS]
+    for name, cells in calamine.xlsx_formula_errors(data, wanted).items():
+        calamine.mark_formula_errors(found[name], cells)  # openpyxl gives them as text
+    return found, names
 
 
-def _what_else(data: bytes) -> str | None:
-    """What the bytes are, in French, when they are plainly not an .xlsx; None when they may be."""
+def _what_else(data: bytes) -> tuple[str | None, str]:
+    """What the bytes are, in French, when they are plainly not a workbook lotsync reads (else None),
+    and the kind of workbook they may be: `xlsx` (also .xlsm), `ods` or `xls` (`calamine.KINDS`)."""
     if not data:
-        return french.SOURCE_EMPTY
-    if data.startswith(_OLE2_MAGIC):
-        return french.SOURCE_ENCRYPTED if _ENCRYPTED_STREAM in data else french.SOURCE_XLS
+        return french.SOURCE_EMPTY, "xlsx"
+    if data.startswith(_OLE2_MAGIC):  # Excel 97-2003, or an .xlsx encrypted in a compound file
+        return (french.SOURCE_ENCRYPTED if _ENCRYPTED_STREAM in data else None), "xls"
     if not data.startswith(_ZIP_MAGICS) and not zipfile.is_zipfile(io.BytesIO(data)):
-        return _text_kind(data) or french.SOURCE_NOT_XLSX
+        return _text_kind(data) or french.SOURCE_NOT_XLSX, "xlsx"
     ods = False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -206,19 +221,18 @@ def _what_else(data: bytes) -> str | None:
     except Exception as exc:  # zipfile raises many kinds on a damaged archive
         if _is_lotsync_bug(exc):
             raise
-        return french.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
-    if ods:
-        return french.SOURCE_ODS
-    if "xl/workbook.bin" in names:
-        return french.SOURCE_XLSB
-    if not any(name.startswith("xl/") for name in names):
-        return french.SOURCE_ZIP_NOT_WORKBOOK
+        return french.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False)), "xlsx"
+    kind = "ods" if ods else "xlsx"
+    if not ods and "xl/workbook.bin" in names:
+        return french.SOURCE_XLSB, kind
+    if not ods and not any(name.startswith("xl/") for name in names):
+        return french.SOURCE_ZIP_NOT_WORKBOOK, kind
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         return french.SOURCE_TOO_LARGE_UNPACKED.format(
             size=_megabytes(unpacked), limit=_megabytes(MAX_UNPACKED_BYTES)
-        )
-    return None
+        ), kind
+    return None, kind
 
 
 def _text_kind(data: bytes) -> str | None:
@@ -340,32 +354,28 @@ class XlsxBackend:
     def write(
         self, book: ReadBook, plan: WritePlan, journal: JournalLine, generated: datetime
     ) -> WriteReport:
-        from openpyxl import load_workbook
+        """Carry out `plan` and add the Journal line, in a new file that replaces the workbook in one
+        step (written aside, flushed to disk, renamed), or change nothing.
 
+        The new file is built part by part (`package.py`): people's tabs are copied byte for byte and
+        only lotsync's parts are written, so that a write costs what it changes. A workbook that
+        writer does not edit safely (an .xlsm, strict OOXML, a lotsync tab with comments…) is written
+        whole through openpyxl instead, as it always was.
+        """
         path = Path(book.source)
         remove_leftovers(path.parent)  # temporary files of syncs killed mid-write
-        self._check_writable(path, book)
+        data = self._check_writable(path, book)
         refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
-        try:
-            workbook = load_workbook(path, rich_text=True)
-        except Exception as exc:  # openpyxl raises many kinds on a damaged file
-            reason = french.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
-            raise WriteError(french.WRITE_FAILED.format(path=path.name, reason=reason)) from exc
-
-        for tab in plan.rewrite:
-            if tab.keep is not None and tab.name in workbook.sheetnames:
-                _set(workbook[tab.name].cell(row=1, column=1), tab.keep)  # the figures stay as they are
-                continue
-            sheet = _fresh_sheet(workbook, tab.name)
-            _write_tab(sheet, tab, generated)
-        _append_journal(workbook, book, journal, generated)
-        _keep_fingerprints(workbook, fingerprints_after(book.tabs, plan))
+        fingerprints = fingerprints_after(book.tabs, plan)
+        save = _package_save(data, book, plan, journal, generated, fingerprints)
+        if save is None:
+            save = _openpyxl_save(path, book, plan, journal, generated, fingerprints)
 
         temporary = temporary_path(path)
         try:
-            _save(workbook, temporary)
+            save(temporary)
             with open(temporary, "rb") as handle:
                 os.fsync(handle.fileno())
             self._check_writable(path, book)
@@ -386,16 +396,65 @@ class XlsxBackend:
         return WriteReport(plan.rewritten, list(plan.unchanged))
 
     @staticmethod
-    def _check_writable(path: Path, book: ReadBook) -> None:
+    def _check_writable(path: Path, book: ReadBook) -> bytes:
+        """The workbook's bytes, provided it is not open in a spreadsheet program and is still the
+        file that was read (the same bytes): what the new file is built from."""
         locks = lock_files(path)
         if locks:
             raise WriteError(french.WRITE_REFUSED_LOCKED.format(path=path.name, lock=locks[0].name))
         try:
-            current = _fingerprint(*_read_file(path))
+            data, info = _read_file(path)
         except _Unreadable as exc:
             raise WriteError(french.WRITE_FAILED.format(path=path.name, reason=exc)) from exc
-        if current != book.token:
+        if _fingerprint(data, info) != book.token:
             raise WriteError(french.WRITE_REFUSED_CHANGED.format(path=path.name))
+        return data
+
+
+def _package_save(
+    data: bytes,
+    book: ReadBook,
+    plan: WritePlan,
+    journal: JournalLine,
+    generated: datetime,
+    fingerprints: dict[str, Any],
+) -> Callable[[Path], None] | None:
+    """What writes the new workbook part by part, or None when `package.py` does not edit this one
+    safely (it says why in `Unsupported`, before writing anything)."""
+    from lotsync.adapters.backends import package
+
+    try:
+        return package.prepare(data, book.tabs, plan, journal, generated, fingerprints).save
+    except package.Unsupported:
+        return None
+
+
+def _openpyxl_save(
+    path: Path,
+    book: ReadBook,
+    plan: WritePlan,
+    journal: JournalLine,
+    generated: datetime,
+    fingerprints: dict[str, Any],
+) -> Callable[[Path], None]:
+    """What writes the whole workbook through openpyxl: loaded, lotsync's tabs rewritten, saved."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, rich_text=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        reason = french.SOURCE_DAMAGED.format(problem=_problem(exc, cells=False))
+        raise WriteError(french.WRITE_FAILED.format(path=path.name, reason=reason)) from exc
+
+    for tab in plan.rewrite:
+        if tab.keep is not None and tab.name in workbook.sheetnames:
+            _set(workbook[tab.name].cell(row=1, column=1), tab.keep)  # the figures stay as they are
+            continue
+        sheet = _fresh_sheet(workbook, tab.name)
+        _write_tab(sheet, tab, generated)
+    _append_journal(workbook, book, journal, generated)
+    _keep_fingerprints(workbook, fingerprints)
+    return lambda temporary: _save(workbook, temporary)
 
 
 def _save(workbook: Any, path: Path) -> None:
