@@ -201,9 +201,21 @@ def write_plan(
     return WritePlan(tuple(rewrite), tuple(same))
 
 
-def fingerprints_after(existing: Mapping[str, Sequence[Sequence[Any]]], plan: WritePlan) -> dict:
-    """What to keep in the workbook after carrying out `plan`: each tab's fingerprint as it will be."""
-    found = {name: fingerprint((existing.get(name) or [])[1:]) for name in plan.unchanged}
+def fingerprints_after(
+    existing: Mapping[str, Sequence[Sequence[Any]]], plan: WritePlan, kept: Mapping[str, Any] | None = None
+) -> dict:
+    """What to keep in the workbook after carrying out `plan`: each tab's fingerprint as it will be.
+
+    An unchanged tab keeps the fingerprint `kept` holds for it (the write was refused if a person
+    had changed it), which spares hashing it again: at 100,000 rows that is most of a sync that
+    changes nothing."""
+    known = (kept or {}).get("tabs") or {} if (kept or {}).get("version") == 1 else {}
+    found = {
+        name: known[name]
+        if isinstance(known.get(name), Mapping)
+        else fingerprint((existing.get(name) or [])[1:])
+        for name in plan.unchanged
+    }
     for tab in plan.rewrite:
         before = existing.get(tab.name)
         if tab.keep is not None:

@@ -368,7 +368,7 @@ class XlsxBackend:
         refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
-        fingerprints = fingerprints_after(book.tabs, plan)
+        fingerprints = fingerprints_after(book.tabs, plan, book.fingerprints)
         save = _package_save(data, book, plan, journal, generated, fingerprints)
         if save is None:
             save = _openpyxl_save(path, book, plan, journal, generated, fingerprints)
