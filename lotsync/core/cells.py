@@ -57,6 +57,9 @@ class FormulaError(str):
 
     __slots__ = ()
 
+    def __repr__(self) -> str:
+        return f"FormulaError({str.__repr__(self)})"
+
 
 class Limits(NamedTuple):
     """What a value may be before lotsync calls it implausible: beyond these it is an anomaly,

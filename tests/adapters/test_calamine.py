@@ -1,4 +1,4 @@
-"""Office workbooks of every format, read through calamine: the same sheet as .xlsx, .ods or .xls
+"""Office workbooks of every format, read through calamine: the same sheet as .xlsx, .xlsm, .ods or .xls
 gives the same cells, the same anomalies and the same books.
 
 Every workbook here is saved by LibreOffice itself (`soffice --convert-to`) from an .xlsx built
@@ -8,11 +8,14 @@ with openpyxl, as staff's spreadsheet programs save them, formulas computed: `=1
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import signal
 import struct
 import subprocess
+import sys
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
@@ -39,7 +42,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice absent (apt-get install libreoffice-calc-nogui)"
 )
-FORMATS = ("xlsx", "ods", "xls")
+FORMATS = ("xlsx", "xlsm", "ods", "xls")
+FILTERS = {"xlsm": "xlsm:Calc MS Excel 2007 VBA XML"}
+"""LibreOffice's name for a format, where the extension alone does not say it (a macro-enabled workbook)."""
 MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -53,7 +58,7 @@ def saved_by_libreoffice(sources: list[Path], extension: str, out: Path, profile
     subprocess.run(
         [
             *(SOFFICE or "soffice", "--headless", f"-env:UserInstallation=file://{profile}"),
-            *("--convert-to", extension, "--outdir", str(out), *map(str, sources)),
+            *("--convert-to", FILTERS.get(extension, extension), "--outdir", str(out), *map(str, sources)),
         ],
         check=True,
         capture_output=True,
@@ -263,8 +268,8 @@ def test_the_demo_offices_as_xlsx_ods_or_xls_give_the_same_json(tmp_path: Path) 
         )
         reports[extension] = without_extensions(sync_json(copy), extension)
 
-    assert reports["ods"] == reports["xlsx"]
-    assert reports["xls"] == reports["xlsx"]
+    for extension in FORMATS:
+        assert reports[extension] == reports["xlsx"], extension
     wanted = {(f"{book}.xlsx", tab, row) for book, tab, row, *_ in ERRORS}
     shown = [a for a in reports["ods"]["anomalies"] if (a["spreadsheet"], a["tab"], a["row"]) in wanted]
     assert [(a["tab"], a["kind"], a["row"], a["column"], a["value"]) for a in shown] == [
@@ -417,3 +422,92 @@ def test_a_damaged_ods_or_xls_gives_rows_or_a_french_reason(
         assert "Error" not in message and "Traceback" not in message
     else:
         assert all(isinstance(row, list) for row in found.get("Types", []))
+
+
+# -- what calamine alone would not survive ------------------------------------------------------
+
+
+def read_in_a_child(path: Path, *tabs: str) -> str:
+    """What `XlsxBackend.read` gives in a process of its own (a regression could abort it, or hang):
+    the tabs' rows, or the French reason."""
+    program = (
+        "import sys\n"
+        "from lotsync.adapters.backends import SourceError\n"
+        "from lotsync.adapters.backends.xlsx import XlsxBackend\n"
+        "try:\n"
+        "    print(repr(XlsxBackend().read(sys.argv[1], sys.argv[2:]).tabs))\n"
+        "except SourceError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(path), *tabs], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_a_value_typed_in_the_last_cell_of_a_sheet_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """calamine builds a tab as one grid from its first to its last cell: 17 billion cells here,
+    and the whole process would abort on the memory it asks for."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dossiers"
+    sheet["A1"], sheet["XFD1048576"] = "Référence", "tapé par erreur"
+    path = tmp_path / "cahors.xlsx"
+    workbook.save(path)
+
+    assert read_in_a_child(path, "Dossiers") == (
+        "Impossible de lire ce classeur : l'onglet « Dossiers » s'étend jusqu'à la cellule XFD1048576, "
+        "soit 17\u202f179\u202f869\u202f184 cellules depuis A1, plus que les 20\u202f000\u202f000 que "
+        "lotsync accepte : supprimez les lignes et les colonnes vides au-delà du tableau (ou ce qui a "
+        "été saisi par erreur tout en bas ou tout à droite), puis enregistrez."
+    )
+
+
+def xls_workbook(rows_claimed: int) -> bytes:
+    """An .xls with one tab, `Dossiers`: 450 in C2, `=1/0` (#DIV/0!) in B3, and a DIMENSIONS record
+    claiming `rows_claimed` rows (Excel writes the real count; calamine reserves memory from it)."""
+    name = b"Dossiers"
+    bof_sheet = (0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+
+    def globals_(offset: int) -> bytes:
+        boundsheet = (0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 0) + name)
+        return biff_stream(BOF_GLOBALS, boundsheet, EOF)
+
+    sheet = biff_stream(
+        bof_sheet,
+        (0x0200, struct.pack("<IIHHH", 0, rows_claimed, 0, 3, 0)),  # DIMENSIONS
+        (0x0203, struct.pack("<HHHd", 1, 2, 0, 450.0)),  # NUMBER
+        (0x0006, struct.pack("<HHH8sHIH", 2, 1, 0, bytes([2, 0, 7, 0, 0, 0, 255, 255]), 0, 0, 0)),  # FORMULA
+        EOF,
+    )
+    return compound_file({"Workbook": globals_(len(globals_(0))) + sheet})
+
+
+def test_an_xls_whose_dimensions_claim_four_billion_rows_is_read_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "cahors.xls"
+    path.write_bytes(xls_workbook(rows_claimed=0xFFFFFFF0))
+
+    assert read_in_a_child(path, "Dossiers") == (
+        "{'Dossiers': [[None, None, None], [None, None, 450], [None, FormulaError('#DIV/0!'), None]]}"
+    )
+
+
+@needs_libreoffice
+def test_an_ods_cut_short_after_a_row_is_damaged_not_a_hang(saved: dict[str, bytes], tmp_path: Path) -> None:
+    """calamine reads a tab until its end tag: on a content.xml that stops, well formed, after a row,
+    it would wait for it forever."""
+    source = zipfile.ZipFile(io.BytesIO(saved["ods"]))
+    content = source.read("content.xml")
+    cut = content.index(b"</table:table-row>", len(content) // 3) + len(b"</table:table-row>")
+    path = tmp_path / "cahors.ods"
+    path.write_bytes(
+        zip_of({n: content[:cut] if n == "content.xml" else source.read(n) for n in source.namelist()})
+    )
+
+    assert read_in_a_child(path, "Types") == (
+        "Impossible de lire ce classeur : le fichier est abîmé (contenu XML illisible) : rouvrez-le dans "
+        "Excel ou LibreOffice et enregistrez-le de nouveau, ou reprenez une sauvegarde."
+    )

@@ -167,18 +167,19 @@ _EXACT = 2.0**53
 """Floats below this are whole numbers exactly when `is_integer()` says so, and int() keeps them."""
 _ODS_MARK = "\ue000"
 """Put before the text of an .ods error cell by `_ods_marked` (a private-use character: no one types it)."""
+_ODS_SPECIAL = _ODS_MARK + "P-"
+"""How the texts `_ods_value` looks at begin; every other text is text."""
 _ODS_DURATION = re.compile(r"-?PT(\d{1,9})H(\d{1,9})M(\d{1,9}(?:\.\d+)?)S")
 
 
 def _plain_rows(rows: list[list[Any]], *, ods: bool) -> list[list[Any]]:
     """calamine's values as openpyxl gave them, which the core expects: an empty cell ("") is None,
-    a day (a date) is a datetime at midnight, a whole float below 2**53 is an int."""
-    combine, limit = datetime.combine, _EXACT
-    if ods:
-        return [[_ods_value(v) if type(v) is str else _value(v) for v in row] for row in rows]
-    return [
-        [
-            (v or None)
+    a day (a date) is a datetime at midnight, a whole float below 2**53 is an int; in an .ods, the
+    few texts that are not text (`_ods_value`). Row by row, in place: the two never coexist whole."""
+    combine, limit, special = datetime.combine, _EXACT, _ODS_SPECIAL if ods else ""
+    for index, row in enumerate(rows):
+        rows[index] = [
+            ((_ods_value(v) if v[0] in special else v) if v else None)
             if (kind := type(v)) is str
             else (int(v) if v.is_integer() and -limit < v < limit else v)
             if kind is float
@@ -187,24 +188,12 @@ def _plain_rows(rows: list[list[Any]], *, ods: bool) -> list[list[Any]]:
             else v
             for v in row
         ]
-        for row in rows
-    ]
-
-
-def _value(v: Any) -> Any:
-    kind = type(v)
-    if kind is float:
-        return int(v) if v.is_integer() and -_EXACT < v < _EXACT else v
-    if kind is date:
-        return datetime.combine(v, _MIDNIGHT)
-    return v
+    return rows
 
 
 def _ods_value(text: str) -> Any:
     """An .ods text: an error cell marked by `_ods_marked`, a duration of a day or more (calamine gives
     it in ISO 8601, `PT26H30M00S`, and one under a day as a time), or text."""
-    if not text:
-        return None
     first = text[0]
     if first == _ODS_MARK:
         return FormulaError(french.FORMULA_ERRORS.get(text[1:], text[1:]))
@@ -307,7 +296,7 @@ def xlsx_formula_errors(data: bytes, tabs: Sequence[str]) -> dict[str, dict[Cell
 _DIMENSION = re.compile(
     rb"<(?:[\w.-]+:)?dimension\s+ref=[\"']\$?[A-Z]{1,3}\$?[0-9]{1,7}(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"
 )
-_FILLED_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})([0-9]{1,7})[\"'][^>]*(?<!/)>")
+_POSITION = re.compile(rb"([A-Z]{0,3})([0-9]{1,7})\"")
 _HEAD = 1 << 16
 
 
@@ -315,9 +304,10 @@ def _xlsx_extents(data: bytes, tabs: Sequence[str]) -> dict[str, tuple[int, Cell
     """How many cells each named tab spans from A1, at most, and its last cell.
 
     The sheet says it in its `<dimension ref="A1:N320"/>`, at the top of its part (Excel,
-    LibreOffice, openpyxl and Google write it). Only a tab that says nothing, or claims more than
-    `MAX_CELLS` (its formatting may reach further than its values), is searched for its last cell
-    holding something. A package that cannot be read is for calamine to refuse.
+    LibreOffice, openpyxl and Google write it; openpyxl's write-only mode does not). A tab that says
+    nothing, or claims more than `MAX_CELLS` (its formatting may reach further than its values), is
+    measured by the last cell of each of its rows. A package that cannot be read is for calamine
+    to refuse.
     """
     found: dict[str, tuple[int, Cell]] = {}
     try:
@@ -335,13 +325,26 @@ def _xlsx_extents(data: bytes, tabs: Sequence[str]) -> dict[str, tuple[int, Cell
                     found[tab] = ((last[0] + 1) * (last[1] + 1), last)
                     if found[tab][0] <= MAX_CELLS:
                         continue
-                rows = cols = 0
-                for match in _FILLED_CELL.finditer(archive.read(part)):
-                    rows, cols = max(rows, int(match[2])), max(cols, _column(match[1]) + 1)
+                rows, cols = _rows_and_columns(archive.read(part))
                 found[tab] = (rows * cols, (rows - 1, cols - 1))
     except (*_DAMAGED_ZIP, ElementTree.ParseError):
         return found
     return found
+
+
+def _rows_and_columns(xml: bytes) -> tuple[int, int]:
+    """The last row and the furthest column a sheet's XML reaches, from the last `r="…"` of each
+    row (the row's own number when it has no cell): Excel keeps cells in order within a row."""
+    rows = cols = 0
+    start = 0
+    while (end := xml.find(b"row>", start)) >= 0:  # </row>, or </x:row> with a prefix
+        at = xml.rfind(b' r="', start, end)
+        if at >= 0 and (position := _POSITION.match(xml, at + 4)):
+            rows = max(rows, int(position[2]))
+            if position[1]:
+                cols = max(cols, _column(position[1]) + 1)
+        start = end + 4
+    return rows, max(cols, 1 if rows else 0)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -460,6 +463,10 @@ def _ods_marked(data: bytes) -> bytes:
     reads the empty text. Counting rows and repeated cells to find where the error is would mean
     parsing the whole sheet again; giving calamine a marked text puts it in the right cell, repeats
     and all. A workbook without errors (the usual case) is left as it is, after one search.
+
+    The same search finds where the last tab begins and where the last one ends: calamine reads a
+    tab until the next end tag of a tab, and on a content cut short after a row (its XML sound up to
+    there) it would wait for one forever.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -467,7 +474,13 @@ def _ods_marked(data: bytes) -> bytes:
             manifest = _MANIFEST in names and archive.getinfo(_MANIFEST).file_size < 1 << 20
             if manifest and b"encryption-data" in archive.read(_MANIFEST):  # saved with a password
                 raise DamagedWorkbook(french.SOURCE_INVALID.format(reason=french.SOURCE_ENCRYPTED))
-            if "content.xml" not in names or not _holds(archive, "content.xml", [_ODS_ERROR]):
+            if "content.xml" not in names:
+                return data  # calamine says what is missing
+            error, begins, begins_bare, ends = _last(archive, "content.xml", (_ODS_ERROR, *_ODS_TABLE_TAGS))
+            begun = max(begins, begins_bare)
+            if begun > ends and not _empty_tag(archive.read("content.xml"), begun):
+                raise _Broken(french.SOURCE_PROBLEMS["xml"])
+            if error < 0:
                 return data
             marked = _mark_ods_errors(archive.read("content.xml"))
             out = io.BytesIO()
@@ -479,6 +492,32 @@ def _ods_marked(data: bytes) -> bytes:
             return out.getvalue()
     except _DAMAGED_ZIP as exc:
         raise _Broken(french.SOURCE_PROBLEMS["zip"]) from exc
+
+
+_ODS_TABLE_TAGS = (b"<table:table ", b"<table:table>", b"</table:table>")
+
+
+def _last(archive: zipfile.ZipFile, part: str, needles: Sequence[bytes]) -> list[int]:
+    """Where each of `needles` last occurs in the unzipped part (-1: nowhere), read in pieces."""
+    found = [-1] * len(needles)
+    overlap = max(len(n) for n in needles) - 1
+    tail, offset = b"", 0  # offset: where `tail` begins in the part
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            piece = tail + chunk
+            for index, needle in enumerate(needles):
+                at = piece.rfind(needle)
+                if at >= 0:
+                    found[index] = offset + at
+            offset += len(piece) - min(overlap, len(piece))
+            tail = piece[-overlap:] if overlap else b""
+    return found
+
+
+def _empty_tag(content: bytes, at: int) -> bool:
+    """Whether the tag at `at` is written empty (`<table:table …/>`): it ends where it begins."""
+    end = content.find(b">", at)
+    return end > 0 and content[end - 1 : end] == b"/"
 
 
 def _mark_ods_errors(content: bytes) -> bytes:
@@ -604,24 +643,22 @@ def _sheet_name(body: bytes, biff8: bool) -> str:
 
 def _walk_sheet(stream: bytearray, offset: int) -> dict[Cell, str]:
     """Walk a tab's records: its error cells; a cell beyond column IV is a broken file; DIMENSIONS
-    is brought within the sheet's bounds in `stream` (calamine reserves memory from it)."""
+    is brought within the sheet's bounds in `stream` (calamine reserves memory from it).
+
+    One loop over every record, kept plain: a 65,536-row .xls holds a million of them."""
     cells: dict[Cell, str] = {}
-    depth = 0
-    for kind, at, length in _records(stream, offset):
-        if kind == _BOF:
-            depth += 1  # a chart inside the tab has its own BOF … EOF
-        elif kind == _EOF:
-            depth -= 1
-            if depth <= 0:
-                return cells
-        elif kind in _CELLS and length >= 4:
-            row, col = struct.unpack_from("<HH", stream, at)
-            last = (
-                struct.unpack_from("<H", stream, at + length - 2)[0] if kind in (_MULRK, _MULBLANK) else col
-            )
-            if max(col, last) >= _XLS_COLUMNS:
+    depth, end, unpack, kinds, multiple = 0, len(stream), struct.unpack_from, _CELLS, (_MULRK, _MULBLANK)
+    while offset + 4 <= end:
+        kind, length = unpack("<HH", stream, offset)
+        at, offset = offset + 4, offset + 4 + length
+        if offset > end:
+            raise _Broken(french.SOURCE_PROBLEM_STRUCTURE)
+        if kind in kinds:
+            if length < 4:
+                continue
+            if stream[at + 3] or (kind in multiple and stream[at + length - 1]):  # a column past 255
                 raise _Broken(french.SOURCE_PROBLEM_STRUCTURE)
-            if depth != 1:
+            if depth != 1 or (kind != _FORMULA and kind != _BOOLERR):
                 continue
             if (
                 kind == _FORMULA
@@ -629,9 +666,15 @@ def _walk_sheet(stream: bytearray, offset: int) -> dict[Cell, str]:
                 and stream[at + 6] == 2
                 and stream[at + 12 : at + 14] == b"\xff\xff"
             ):
-                cells[(row, col)] = _XLS_ERRORS.get(stream[at + 8], "#N/A")
+                cells[unpack("<HH", stream, at)] = _XLS_ERRORS.get(stream[at + 8], "#N/A")
             elif kind == _BOOLERR and length >= 8 and stream[at + 7] == 1:
-                cells[(row, col)] = _XLS_ERRORS.get(stream[at + 6], "#N/A")
+                cells[unpack("<HH", stream, at)] = _XLS_ERRORS.get(stream[at + 6], "#N/A")
+        elif kind == _BOF:
+            depth += 1  # a chart inside the tab has its own BOF … EOF
+        elif kind == _EOF:
+            depth -= 1
+            if depth <= 0:
+                return cells
         elif kind == _DIMENSIONS and length in (10, 14):
             _bound_dimensions(stream, at, length)
     raise _Broken(french.SOURCE_PROBLEM_STRUCTURE)  # a tab whose records never end
