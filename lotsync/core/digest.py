@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from lotsync.core import french
+from lotsync.core import french, settlement
 from lotsync.core.books import Books, LastComplete
 from lotsync.core.errors import UsageError
 from lotsync.core.model import (
@@ -350,23 +350,11 @@ def recent_payments(
 
 
 def set_offs(books: Books) -> list[Transfer]:
-    """In `pair` mode, the pairs whose open items cancel out exactly: the mode's transfers leave
-    them out (nothing to pay), yet their items are settled by a set-off that both accountants must
-    record. None while the books are incomplete, nor in the other modes."""
+    """In `pair` mode, the set-offs both accountants must record (`settlement.set_offs`). None
+    while the books are incomplete, nor in the other modes."""
     if books.settlement.mode is not SettlementMode.PAIR or not books.complete:
         return []
-    open_by_pair: dict[tuple[str, str], list[Item]] = defaultdict(list)
-    for item in sorted(books.settlement.items, key=lambda i: (i.on, i.order)):
-        if item.open:
-            open_by_pair[(item.debtor, item.creditor)].append(item)
-    ids = [m.id for m in books.members]
-    found = []
-    for index, a in enumerate(ids):
-        for b in ids[index + 1 :]:
-            ab, ba = open_by_pair.get((a, b), []), open_by_pair.get((b, a), [])
-            if ab and ba and _open(ab) == _open(ba):
-                found.append(Transfer(a, b, Decimal("0.00"), tuple(ab), tuple(ba)))
-    return found
+    return settlement.set_offs(books.settlement.items, [m.id for m in books.members])
 
 
 def pair_totals(books: Books) -> list[PairTotal]:
@@ -378,10 +366,6 @@ def pair_totals(books: Books) -> list[PairTotal]:
         for s in books.settlement.statements
         if s.owed
     ]
-
-
-def _open(found: Iterable[Item]) -> Decimal:
-    return sum((i.open for i in found), Decimal("0.00"))
 
 
 def arrivals(dossiers: Iterable[Dossier], monday: date) -> list[Arrival]:

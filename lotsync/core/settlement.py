@@ -297,10 +297,7 @@ def transfers(
     """The transfers that settle every open item, as the mode allows."""
     if mode is SettlementMode.MINIMAL:
         return balances_mod.settle(all_balances)
-    open_by_pair: dict[tuple[str, str], list[Item]] = defaultdict(list)
-    for item in sorted(all_items, key=lambda i: (i.on, i.order)):
-        if item.open:
-            open_by_pair[(item.debtor, item.creditor)].append(item)
+    open_by_pair = _open_by_pair(all_items)
     found: list[Transfer] = []
     for a_index, a in enumerate(members):
         for b in members[a_index + 1 :] if mode is SettlementMode.PAIR else members:
@@ -317,6 +314,29 @@ def transfers(
                 found.append(Transfer(a, b, net, tuple(ab), tuple(ba)))
             elif net < 0:
                 found.append(Transfer(b, a, -net, tuple(ba), tuple(ab)))
+    return found
+
+
+def set_offs(all_items: Sequence[Item], members: Sequence[str]) -> list[Transfer]:
+    """In `pair` mode, the pairs whose open items cancel out exactly: `transfers` leaves them out
+    (nothing to pay), yet both accountants must record the set-off. Amount 0, `pays` the first
+    office's items, `offsets` the other's."""
+    open_by_pair = _open_by_pair(all_items)
+    found = []
+    for index, a in enumerate(members):
+        for b in members[index + 1 :]:
+            ab, ba = open_by_pair.get((a, b), []), open_by_pair.get((b, a), [])
+            if ab and ba and _total(ab) == _total(ba):
+                found.append(Transfer(a, b, ZERO, tuple(ab), tuple(ba)))
+    return found
+
+
+def _open_by_pair(all_items: Iterable[Item]) -> dict[tuple[str, str], list[Item]]:
+    """Each debtor and creditor's open items, oldest first."""
+    found: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in sorted(all_items, key=lambda i: (i.on, i.order)):
+        if item.open:
+            found[(item.debtor, item.creditor)].append(item)
     return found
 
 
