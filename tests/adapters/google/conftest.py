@@ -41,7 +41,10 @@ RESULT_TABS = ("Rapprochement", "Soldes", "Répartition", "Tableau de bord", "An
 
 
 class FakeClock:
-    """Time that only passes when lotsync sleeps: a retry's wait is recorded and returns at once."""
+    """Time that only passes when lotsync sleeps: a retry's wait is recorded and returns at once.
+
+    The waits of concurrent threads add up here, whereas in real time they overlap: a test of a
+    time budget reads with one thread, or scales the budget by the number of threads."""
 
     def __init__(self) -> None:
         self.now = 1000.0
