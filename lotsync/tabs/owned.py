@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from lotsync.core import french as core_french
 from lotsync.tabs import french
@@ -83,7 +83,58 @@ def unchanged(existing: Sequence[Sequence[Any]] | None, tab: OutputTab) -> bool:
         return existing[0][0] == tab.keep
     if is_stale(existing):
         return False  # the same figures again, but now complete: the first line must say so
-    return plain_rows(existing[1:]) == plain_rows([row.cells for row in tab.rows])
+    new = plain_rows([row.cells for row in tab.rows])
+    if isinstance(existing, StoredTab):
+        return _content(_reprs(new)) == existing.content
+    return plain_rows(existing[1:]) == new
+
+
+class StoredTab(Sequence[Sequence[Any]]):
+    """One of lotsync's tabs whose stored bytes are, to the byte, those lotsync last wrote (the
+    backend compared them with the digest it kept): its first line, and the digest of what lies
+    under it, are known without reading it. Its rows are read only when something asks for them,
+    which a sync that changes nothing never does; no person can have edited it."""
+
+    def __init__(self, first: str, content: str, load: Callable[[], Sequence[Sequence[Any]]]):
+        self.first = first
+        self.content = content
+        """`fingerprint(rows)["content"]` of the rows under the first line."""
+        self._load = load
+        self._rows: Sequence[Sequence[Any]] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether its rows were read (they are once something asked for more than the first line)."""
+        return self._rows is not None
+
+    @property
+    def rows(self) -> Sequence[Sequence[Any]]:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Sequence[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int) and index == 0 and self._rows is None:
+            return [self.first]
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return True  # it has its first line at least
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return iter(self.rows)
+
+    def __repr__(self) -> str:
+        return f"StoredTab({self.first!r}, {self.content!r}, loaded={self._rows is not None})"
 
 
 _BEFORE_WHEN, _AFTER_WHEN = french.MARKER_LINE.split("{when}")
@@ -116,11 +167,21 @@ def holds_figures(rows: Sequence[Sequence[Any]]) -> bool:
 #
 # A tab's fingerprint is a short hash of each of its rows and of each of its columns, taken under
 # the first line (which changes at every sync). A person's edit changes the hash of its row and of
-# its column: comparing both names the cells, without keeping a copy of the tab.
+# its column: comparing both names the cells, without keeping a copy of the tab. Its `content` is a
+# strong hash of the whole: equal content means equal tabs, which short hashes cannot promise.
 
 
 def _digest(value: Any) -> str:
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=4).hexdigest()
+
+
+def _reprs(plain: Sequence[tuple[Any, ...]]) -> list[bytes]:
+    return [repr(row).encode("utf-8") for row in plain]
+
+
+def _content(reprs: Sequence[bytes]) -> str:
+    """128 bits over every row (a row's repr never holds a raw line break: text in it is escaped)."""
+    return hashlib.blake2b(b"\n".join(reprs), digest_size=16).hexdigest()
 
 
 _EMPTY_COLUMN = _digest([])
@@ -134,10 +195,15 @@ def _columns(plain: Sequence[tuple[Any, ...]]) -> list[str]:
     ]
 
 
-def fingerprint(rows: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
+def fingerprint(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """The fingerprint of a tab's content under its first line (as written, or as read back)."""
     plain = plain_rows(rows)
-    return {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+    reprs = _reprs(plain)
+    return {
+        "rows": [hashlib.blake2b(r, digest_size=4).hexdigest() for r in reprs],
+        "columns": _columns(plain),
+        "content": _content(reprs),
+    }
 
 
 def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[str]:
@@ -218,7 +284,13 @@ def fingerprints_after(
     }
     for tab in plan.rewrite:
         before = existing.get(tab.name)
-        if tab.keep is not None:
+        if (
+            tab.keep is not None
+            and isinstance(before, StoredTab)
+            and isinstance(known.get(tab.name), Mapping)
+        ):
+            found[tab.name] = known[tab.name]  # only its first line changes
+        elif tab.keep is not None:
             found[tab.name] = fingerprint(before[1:] if before else [])
         else:
             found[tab.name] = fingerprint([row.cells for row in tab.rows])
@@ -233,7 +305,7 @@ def edited_by_hand(
     found = []
     for name, fp in known.items():
         rows = existing.get(name)
-        if rows is None or not is_marked(rows) or not isinstance(fp, Mapping):
+        if rows is None or isinstance(rows, StoredTab) or not is_marked(rows) or not isinstance(fp, Mapping):
             continue
         cells = hand_edits(rows[1:], fp)
         if cells:

@@ -24,13 +24,13 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import AS_OF, OWNED_TABS, write_books
+from conftest import AS_OF, OWNED_TABS, RESULT_TABS, write_books
 
 from lotsync.adapters.backends import package
-from lotsync.adapters.backends.xlsx import XlsxBackend
+from lotsync.adapters.backends.xlsx import XlsxBackend, package_notes, read_workbook_bytes, stored_tabs
 from lotsync.adapters.config import load_config
 from lotsync.app.sync import run_sync
-from lotsync.tabs.owned import WritePlan, fingerprints_after, is_stale, write_plan
+from lotsync.tabs.owned import StoredTab, WritePlan, fingerprints_after, is_stale, write_plan
 from lotsync.tabs.results import JournalLine, OutputTab, Quantity, Row
 
 PEOPLE_TABS = ("Lisez-moi", "Dépenses communes", "Notes de réunion")
@@ -438,6 +438,135 @@ def test_lotsync_adds_its_tabs_to_a_workbook_saved_by_libreoffice(
     again = raw_entries(shared)
     assert sync(books).exit_code == 0
     assert changed(again, raw_entries(shared)) == {parts["Journal"]}
+
+
+# -- lotsync's tabs, stored as lotsync wrote them, are not read again ---------------------------
+
+
+class Recording:
+    """The local backend, keeping every book it read (to see what was read of it)."""
+
+    def __init__(self) -> None:
+        self.backend = XlsxBackend()
+        self.books: list[Any] = []
+
+    def read(self, source: str, tabs: list[str]) -> Any:
+        book = self.backend.read(source, tabs)
+        self.books.append(book)
+        return book
+
+    def as_stored(self, book: Any, tab: OutputTab) -> OutputTab:
+        return self.backend.as_stored(book, tab)
+
+    def write(self, *args: Any) -> Any:
+        return self.backend.write(*args)
+
+
+def unread(book: Any) -> list[str]:
+    return [name for name, rows in book.tabs.items() if isinstance(rows, StoredTab) and not rows.loaded]
+
+
+def test_after_a_write_lotsync_s_tabs_are_known_without_being_read(books: Path, shared: Path) -> None:
+    sync_at(books, 0)
+    data = shared.read_bytes()
+
+    book = XlsxBackend().read(str(shared), list(OWNED_TABS))
+
+    assert unread(book) == list(RESULT_TABS)  # the Journal, appended to, is read as it is
+    read_as_before, _ = read_workbook_bytes(data, list(OWNED_TABS))
+    for tab in RESULT_TABS:
+        assert list(book.tabs[tab]) == read_as_before[tab], tab  # the same rows, once asked for
+
+
+def test_a_sync_that_changes_nothing_reads_none_of_lotsync_s_tabs(books: Path, shared: Path) -> None:
+    sync_at(books, 0)
+    backend = Recording()
+
+    outcome = run_sync(
+        load_config(books), as_of=date(2026, 6, 30), now=NOW.replace(minute=1), backend=backend
+    )
+
+    assert outcome.written and outcome.report is not None and outcome.report.rewritten == []
+    shared_book = next(b for b in backend.books if b.source == str(shared))
+    assert unread(shared_book) == list(RESULT_TABS)
+
+
+def test_new_figures_are_written_though_lotsync_s_tabs_were_not_read(
+    books: Path, shared: Path, tmp_path: Path
+) -> None:
+    """After an office's change, each tab is as a sync from scratch writes it: the digest of what
+    lotsync wrote, not the tab read back, told which tabs changed."""
+    from openpyxl import load_workbook
+
+    pristine = tmp_path / "pristine.xlsx"
+    shutil.copyfile(shared, pristine)
+    sync_at(books, 0)
+    office = books.parent / "offices" / "dordogne.xlsx"
+    workbook = load_workbook(office)
+    workbook["Dossiers"]["H5"] = 1234.56
+    workbook.save(office)
+
+    outcome = run_sync(load_config(books), as_of=date(2026, 6, 30), now=NOW.replace(minute=1))
+    assert outcome.report is not None and "Rapprochement" in outcome.report.rewritten
+    again = tmp_path / "again.xlsx"
+    shutil.copyfile(shared, again)
+    shutil.copyfile(pristine, shared)
+    sync_at(books, 1)
+
+    figures, _ = read_workbook_bytes(again.read_bytes(), list(RESULT_TABS))
+    from_scratch, _ = read_workbook_bytes(shared.read_bytes(), list(RESULT_TABS))
+    assert {t: rows[1:] for t, rows in figures.items()} == {t: rows[1:] for t, rows in from_scratch.items()}
+
+
+def test_a_part_changed_behind_lotsync_s_back_is_read_and_the_edit_named(books: Path, shared: Path) -> None:
+    """Whatever rewrites a tab's stored bytes without the fingerprints (a script, a repair tool)
+    makes lotsync read that tab and compare it cell by cell, as after any person's save."""
+    assert sync(books).exit_code == 0
+    soldes = sheet_parts(shared)["Soldes"]
+    with zipfile.ZipFile(shared) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    edited = io.BytesIO()
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, content in entries:
+            if info.filename == soldes:
+                content, count = re.subn(rb'(<c r="D4"[^>]*><v>)[^<]*(</v>)', rb"\g<1>9999\g<2>", content)
+                assert count == 1
+            archive.writestr(info, content)
+    shared.write_bytes(edited.getvalue())
+    book = XlsxBackend().read(str(shared), list(OWNED_TABS))
+    assert unread(book) == []
+
+    result = sync(books)
+
+    assert result.exit_code == 1
+    assert "« Soldes » (D4)" in " ".join(result.output.split())
+
+
+def test_a_digest_that_is_not_the_part_s_leaves_that_tab_to_be_read(books: Path, shared: Path) -> None:
+    assert sync(books).exit_code == 0
+    data = shared.read_bytes()
+    fingerprints, _ = package_notes(data)
+    assert fingerprints is not None
+    fingerprints["stored"]["Soldes"]["sha256"] = "0" * 64
+
+    found = stored_tabs(data, list(OWNED_TABS), fingerprints)
+
+    assert sorted(found) == sorted(set(RESULT_TABS) - {"Soldes"})
+    del fingerprints["tabs"]["Anomalies"]["content"]  # a fingerprint written by an older lotsync
+    assert "Anomalies" not in stored_tabs(data, list(OWNED_TABS), fingerprints)
+
+
+@needs_libreoffice
+def test_a_workbook_saved_by_libreoffice_has_its_tabs_read_cell_by_cell(
+    books: Path, shared: Path, tmp_path: Path
+) -> None:
+    assert sync(books).exit_code == 0
+    saved_by_libreoffice(shared, tmp_path)
+
+    book = XlsxBackend().read(str(shared), list(OWNED_TABS))
+
+    assert not [rows for rows in book.tabs.values() if isinstance(rows, StoredTab)]
+    assert sync(books).exit_code == 0
 
 
 # -- what the package writer leaves to openpyxl -----------------------------------------------------

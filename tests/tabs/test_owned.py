@@ -12,7 +12,16 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from conftest import AS_OF
 
-from lotsync.tabs.owned import fingerprint, hand_edits
+from lotsync.tabs.owned import (
+    StoredTab,
+    edited_by_hand,
+    fingerprint,
+    fingerprints_after,
+    hand_edits,
+    is_marked,
+    write_plan,
+)
+from lotsync.tabs.results import OutputTab, Row
 
 
 def sync(config: Path, *args: str) -> Result:
@@ -54,6 +63,80 @@ def test_values_read_back_from_a_workbook_match_what_was_written() -> None:
     read_back = [("Date", "Montant", "Pax"), (datetime(2026, 3, 10), 450.0, 30)]  # as openpyxl gives them
 
     assert hand_edits(read_back, fingerprint(written)) == []
+
+
+# -- a tab stored as lotsync wrote it: known without being read ---------------------------------
+
+MARKER = (
+    "Généré par lotsync le mardi 30 juin 2026 à 09:00."
+    " Ne pas modifier : cet onglet est réécrit à chaque synchronisation."
+)
+SOLDES = OutputTab(
+    "Soldes",
+    [Row("header", ("Office", "Solde")), Row("data", ("Cahors", 120)), Row("data", ("Figeac", -120))],
+)
+
+
+def stored(tab: OutputTab, reads: list[str]) -> StoredTab:
+    """`tab` as the xlsx backend gives it back when its stored bytes are lotsync's own: `reads`
+    records each time its rows are read."""
+    rows = [[MARKER], *[list(row.cells) for row in tab.rows]]
+
+    def load() -> list[list[object]]:
+        reads.append(tab.name)
+        return rows
+
+    return StoredTab(MARKER, fingerprint(rows[1:])["content"], load)
+
+
+def test_a_stored_tab_gives_its_first_line_without_being_read() -> None:
+    reads: list[str] = []
+    tab = stored(SOLDES, reads)
+
+    assert is_marked(tab) and tab[0] == [MARKER]
+    assert reads == [] and not tab.loaded
+    assert list(tab)[2] == ["Cahors", 120]  # its rows, read when asked for
+    assert reads == ["Soldes"] and tab.loaded and len(tab) == 4
+
+
+def test_the_same_figures_leave_a_stored_tab_unread_and_unchanged() -> None:
+    reads: list[str] = []
+    existing = {"Soldes": stored(SOLDES, reads)}
+    kept = {"version": 1, "tabs": {"Soldes": fingerprint([list(r.cells) for r in SOLDES.rows])}}
+
+    plan = write_plan(existing, [SOLDES])
+
+    assert plan.unchanged == ("Soldes",) and plan.rewrite == ()
+    assert edited_by_hand(existing, kept) == []  # its bytes are lotsync's: nobody typed in it
+    assert fingerprints_after(existing, plan, kept)["tabs"]["Soldes"] == kept["tabs"]["Soldes"]
+    assert reads == []
+
+
+def test_other_figures_rewrite_a_stored_tab() -> None:
+    reads: list[str] = []
+    existing = {"Soldes": stored(SOLDES, reads)}
+    moved = OutputTab(
+        "Soldes", [*SOLDES.rows[:1], Row("data", ("Cahors", 121)), Row("data", ("Figeac", -121))]
+    )
+    one_cent = OutputTab("Soldes", [*SOLDES.rows[:1], Row("data", ("Cahors", 120.01)), SOLDES.rows[2]])
+
+    assert write_plan(existing, [moved]).rewritten == ["Soldes"]
+    assert write_plan(existing, [one_cent]).rewritten == ["Soldes"]
+    assert reads == []
+
+
+def test_a_stored_tab_whose_figures_are_kept_keeps_its_fingerprint() -> None:
+    """A partial sync keeps the last complete figures and renews only the first line."""
+    reads: list[str] = []
+    existing = {"Soldes": stored(SOLDES, reads)}
+    kept = {"version": 1, "tabs": {"Soldes": fingerprint([list(r.cells) for r in SOLDES.rows])}}
+    keep = OutputTab("Soldes", [], keep=MARKER.replace("Généré", "Généré (non mis à jour)"))
+
+    plan = write_plan(existing, [keep])
+
+    assert plan.rewritten == ["Soldes"]
+    assert fingerprints_after(existing, plan, kept)["tabs"]["Soldes"] == kept["tabs"]["Soldes"]
+    assert reads == []
 
 
 # -- a note typed into a tab of lotsync's -------------------------------------------------------

@@ -30,7 +30,8 @@ class ReadBook(NamedTuple):
     name: str
     """How people call it: the file name or the spreadsheet's title."""
     tabs: dict[str, list[list[Any]]]
-    """The tabs asked for that exist, as rows of raw values, row 1 first."""
+    """The tabs asked for that exist, as rows of raw values, row 1 first (one of lotsync's tabs
+    stored to the byte as lotsync wrote it may be a `lotsync.tabs.owned.StoredTab`: read on demand)."""
     tab_names: list[str]
     """Every tab of the spreadsheet, in order."""
     token: Any

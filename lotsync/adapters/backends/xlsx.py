@@ -34,7 +34,7 @@ from lotsync.adapters.atomic import remove_leftovers, temporary_path
 from lotsync.adapters.backends import ReadBook, SourceError, WriteError, WriteReport
 from lotsync.core import french as core_french
 from lotsync.tabs import french as tabs_french
-from lotsync.tabs.owned import WritePlan, fingerprints_after, foreign_refusal, is_marked
+from lotsync.tabs.owned import StoredTab, WritePlan, fingerprints_after, foreign_refusal, is_marked
 from lotsync.tabs.results import (
     OWNED_TABS,
     JournalLine,
@@ -344,8 +344,11 @@ class XlsxBackend:
             data, info = _read_file(path)
         except _Unreadable as exc:
             raise SourceError(french.SOURCE_UNREADABLE.format(reason=exc)) from exc
-        found, names = read_workbook_bytes(data, tabs)
-        return ReadBook(source, path.name, found, names, _fingerprint(data, info), *package_notes(data))
+        fingerprints, saved_by = package_notes(data)
+        stored = stored_tabs(data, [t for t in tabs if t in OWNED_TABS], fingerprints)
+        found, names = read_workbook_bytes(data, [t for t in tabs if t not in stored])
+        found.update(stored)
+        return ReadBook(source, path.name, found, names, _fingerprint(data, info), fingerprints, saved_by)
 
     def as_stored(self, book: ReadBook, tab: OutputTab) -> OutputTab:
         """A workbook gives back what was written (dates as dates)."""
@@ -507,6 +510,38 @@ def package_notes(data: bytes) -> tuple[dict[str, Any] | None, str | None]:
     except Exception:  # the fingerprints are a safeguard: a damaged note is no note
         return None, None
     return fingerprints, saved_by or None
+
+
+def stored_tabs(data: bytes, names: Sequence[str], fingerprints: dict[str, Any] | None) -> dict[str, Any]:
+    """lotsync's tabs whose sheet part is stored as lotsync last wrote it (the digest kept in the
+    fingerprints says so), as `StoredTab`s: not read, unless something asks for their rows. A
+    person who saves the workbook in Excel or LibreOffice rewrites every part, and every tab is
+    then read and compared cell by cell, as it always was."""
+    from lotsync.adapters.backends import package
+
+    kept = fingerprints or {}
+    stored, known = kept.get("stored"), kept.get("tabs")
+    if kept.get("version") != 1 or not isinstance(stored, dict) or not isinstance(known, dict):
+        return {}
+    wanted = [n for n in names if isinstance(stored.get(n), dict) and isinstance(known.get(n), dict)]
+    digests = package.stored_digests(data, wanted) if wanted else {}
+    found: dict[str, Any] = {}
+    for name in wanted:
+        record, content = stored[name], known[name].get("content")
+        first = record.get("first")
+        digest = digests.get(name)
+        if (
+            digest is not None
+            and digest == record.get("sha256")
+            and isinstance(first, str)
+            and isinstance(content, str)
+        ):
+            found[name] = StoredTab(first, content, _tab_loader(data, name))
+    return found
+
+
+def _tab_loader(data: bytes, name: str) -> Callable[[], list[list[Any]]]:
+    return lambda: read_workbook_bytes(data, [name])[0].get(name, [])
 
 
 def _keep_fingerprints(workbook: Any, fingerprints: dict[str, Any]) -> None:
