@@ -202,6 +202,8 @@ def type_problem(kind: str, value: Any) -> str | None:
         ok = isinstance(value, dict)
     elif kind == "liste de chaînes":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind == "liste d'entiers":
+        ok = isinstance(value, list) and all(type(v) is int for v in value)
     else:
         checks = {
             "chaîne": lambda v: isinstance(v, str),

@@ -27,6 +27,7 @@ from lotsync.core.cells import Bounds, normalize
 from lotsync.core.dossiers import Words
 from lotsync.core.errors import UsageError
 from lotsync.core.model import Member, SettlementMode
+from lotsync.core.requests import RequestRules
 from lotsync.core.split import SplitKeyError, resolve_key
 
 ENV_VAR = "LOTSYNC_CONFIG"
@@ -77,6 +78,9 @@ class MemberConfig(_Strict):
     source: str = Field(min_length=1)
     tab: str = french.DEFAULT_DOSSIER_TAB
     emails: list[str] = []
+    intercommunalities: list[str] | None = None
+    """The intercommunalities of its territory, by name or SIREN code, for routing requests; by
+    default those of the collective's three offices (`territories.DEFAULT_INTERCOMMUNALITIES`)."""
 
     _tab = field_validator("tab")(_tab_name)
 
@@ -91,6 +95,25 @@ class SharedConfig(_Strict):
     payments_tab: str = layout.input_tab("payments").name
 
     _tabs = field_validator("expenses_tab", "fees_tab", "payments_tab")(_tab_name)
+
+
+class RequestsConfig(_Strict):
+    """`[requests]`: the website's group requests (docs/requests.md)."""
+
+    source: str | None = None
+    """Another spreadsheet holding the requests tab; by default the shared one."""
+    tab: str = layout.REQUESTS_INPUT.name
+    reply_within_working_days: int = Field(2, ge=0, le=60)
+    retention_months: int = Field(36, ge=1, le=240)
+    assign: Literal["person", "suggested"] = "person"
+    """suggested: a request no person assigned goes to the suggested office (and it is told)."""
+    places: dict[str, str] = {}
+    """Communes and named sites → member id (`"Gouffre de Padirac" = "dordogne"`)."""
+    notify_within_days: int = Field(30, ge=1, le=366)
+    """Only requests received this many days before the as-of date at most are notified: turning
+    the feature on does not mail every request of past years."""
+
+    _tab = field_validator("tab")(_tab_name)
 
 
 class FeeConfig(_Strict):
@@ -223,6 +246,8 @@ class Config(_Strict):
     expense_headers: dict[str, list[str]] = {}
     fee_headers: dict[str, list[str]] = {}
     payment_headers: dict[str, list[str]] = {}
+    requests: RequestsConfig = RequestsConfig()
+    request_headers: dict[str, list[str]] = {}
     settlement: SettlementConfig = SettlementConfig()
     words: WordsConfig = WordsConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -238,7 +263,7 @@ class Config(_Strict):
             errors.append(french.CONFIG_DUPLICATE_ID.format(twice=", ".join(twice), ids=", ".join(ids)))
         for field, known in (
             ("headers", layout.DOSSIER_HEADERS),
-            *((t.headers_section, t.headers) for t in layout.SHARED_INPUTS),
+            *((t.headers_section, t.headers) for t in (*layout.SHARED_INPUTS, layout.REQUESTS_INPUT)),
         ):
             for key in getattr(self, field):
                 if key not in known:
@@ -262,6 +287,7 @@ class Config(_Strict):
                 errors.append(french.CONFIG_SPLIT_ALL_ZERO.format(name=name))
         errors += _ambiguous_names(self.members)
         errors += _reserved_tabs(self.shared)
+        errors += _request_places(self)
         aliases = {normalize(word): m.id for m in self.members for word in (m.id, m.name, *m.aliases)}
         for i, fee in enumerate(self.fees):
             if fee.amount > self.limits.max_amount:
@@ -325,6 +351,43 @@ class Config(_Strict):
             for t in layout.SHARED_INPUTS
         }
 
+    @property
+    def requests_configured(self) -> bool:
+        """Whether `[requests]` is in the file: then a missing requests tab is an anomaly."""
+        return "requests" in self.model_fields_set
+
+    def requests_source(self) -> str:
+        return self.requests.source or self.shared.source
+
+    def territories(self) -> dict[str, list[str]]:
+        """Each member's intercommunalities, as configured or by default."""
+        from lotsync.adapters.territories import DEFAULT_INTERCOMMUNALITIES
+
+        return {
+            m.id: list(m.intercommunalities)
+            if m.intercommunalities is not None
+            else list(DEFAULT_INTERCOMMUNALITIES.get(m.id, ()))
+            for m in self.members
+        }
+
+    def request_rules(self) -> RequestRules:
+        from lotsync.adapters.territories import gazetteer
+
+        words = {
+            normalize(word): status
+            for status, synonyms in layout.REQUEST_STATUS_WORDS.items()
+            for word in (status, *synonyms)
+        }
+        return RequestRules(
+            headers={**layout.REQUEST_HEADERS, **self.request_headers},
+            status_words=words,
+            gazetteer=gazetteer(self.territories(), self.requests.places),
+            reply_within=self.requests.reply_within_working_days,
+            retention_months=self.requests.retention_months,
+            assign_suggested=self.requests.assign == "suggested",
+            tab=self.requests.tab,
+        )
+
     def recipients(self, member_id: str | None) -> list[str]:
         """Where a member's digest goes (the collective's digest and alerts: None), on the
         `[mail] transport` configured: today e-mail addresses. A new channel says here which of its
@@ -357,6 +420,7 @@ class Config(_Strict):
             settlement_mode=self.settlement.mode,
             bounds=self.limits.bounds(),
             shared_tabs=self.shared_tabs(),
+            requests=self.request_rules(),
         )
 
 
@@ -395,6 +459,28 @@ def _reserved_tabs(shared: SharedConfig) -> list[str]:
         first = seen.setdefault(getattr(shared, field).strip().casefold(), field)
         if first != field:
             errors.append(french.CONFIG_SAME_SHARED_TAB.format(field=field, first=first))
+    return errors
+
+
+def _request_places(config: Config) -> list[str]:
+    """`[requests.places]` names members; every intercommunality named exists in the shipped data."""
+    from lotsync.adapters.territories import TerritoryError, gazetteer
+
+    ids = [m.id for m in config.members]
+    errors = [
+        french.CONFIG_PLACE_UNKNOWN_MEMBER.format(place=place, member=member, ids=", ".join(ids))
+        for place, member in config.requests.places.items()
+        if member not in ids
+    ]
+    from lotsync.tabs.results import OWNED_TABS
+
+    if config.requests.tab.strip().casefold() in {t.casefold() for t in OWNED_TABS}:
+        errors.append(french.CONFIG_RESERVED_TAB.format(field="requests.tab", tab=config.requests.tab))
+    if not errors:
+        try:
+            gazetteer(config.territories(), config.requests.places)
+        except TerritoryError as error:
+            errors.append(str(error))
     return errors
 
 

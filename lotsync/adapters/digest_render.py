@@ -18,17 +18,22 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lotsync.adapters import french
 from lotsync.core import french as core_french
+from lotsync.core import places
 from lotsync.core.digest import (
     ARRIVAL_DAYS,
     CollectiveDigest,
+    CollectiveRequests,
     Fix,
     OfficeDigest,
+    OfficeRequests,
+    OpenRequest,
     PairTotal,
     RecentPayment,
     Week,
     owed_total,
 )
 from lotsync.core.model import Direction, Dossier, Item, Kind, SettlementMode, Transfer
+from lotsync.core.requests import Funnel, Request
 from lotsync.core.turnover import OfficeYear, Period
 
 if TYPE_CHECKING:
@@ -41,6 +46,11 @@ _DPI = 100
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _SPACES = re.compile(r"\s+")
 _CID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_EMAIL = re.compile(r"[^\s<>()\[\]{},;:\"']+@[^\s<>()\[\]{},;:\"']+")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:0[1-9](?:[\s.-]?\d{2}){4}"  # 05 65 53 20 65, 0565532065, 05.65.53.20.65
+    r"|(?:\+|00)[1-9]\d{0,2}(?:[\s.-]?\(0\))?(?:[\s.-]?\d){6,12})(?!\w)"  # +33 (0)5 65 53 20 65
+)
 
 
 class Rendered(NamedTuple):
@@ -99,6 +109,8 @@ def environment() -> Environment:
         percent=core_french.percent_change,
         integer=core_french.integer,
         plural=core_french.plural,
+        rate=core_french.percent,
+        decimal=core_french.decimal_number,
         one_line=one_line,
     )
     env.tests["web_link"] = is_web_link
@@ -265,6 +277,96 @@ def payment_view(p: RecentPayment, office: str | None, name: Name) -> dict[str, 
     }
 
 
+def hide_contacts(text: str, request: Request | None = None) -> str:
+    """A request's text without an e-mail address or a phone number: the requester's own (as typed
+    in `E-mail` and `Téléphone`) and anything that looks like one, wherever it was typed (a digest
+    is forwarded around; only the notification mail carries contact details)."""
+    if request is not None:
+        for contact in (request.email.strip(), request.phone.strip()):
+            if contact:
+                text = re.sub(re.escape(contact), french.DIGEST_CONTACT_HIDDEN, text, flags=re.IGNORECASE)
+    text = _EMAIL.sub(french.DIGEST_CONTACT_HIDDEN, text)
+    return _PHONE.sub(french.DIGEST_CONTACT_HIDDEN, text)
+
+
+def request_view(r: OpenRequest, name: Name) -> dict[str, Any]:
+    """An open request as a line: who, what group, when, where, its status, age and row, and the
+    office suggested for it and why. Never the requester's e-mail or phone (`hide_contacts`)."""
+    line, request = r.line, r.line.request
+
+    def shown(text: str) -> str:
+        return hide_contacts(text, request)
+
+    return {
+        "number": shown(request.number),
+        "structure": shown(request.structure),
+        "requester": shown(request.requester),
+        "group_type": shown(request.group_type),
+        "pax": request.pax,
+        "wanted": shown(request.wanted),
+        "duration": shown(request.duration),
+        "stay": shown(request.stay),
+        "places": shown(request.places),
+        "status": request.status.value,
+        "received": request.received,
+        "age": line.age,
+        "late": line.late,
+        "office": name(line.office),
+        "by_suggestion": line.by_suggestion,
+        "suggested": name(line.routing.suggested),
+        "why": shown(places.explain(line.routing)),
+        "partners": [name(p) for p in line.routing.partners],
+        "dossier": line.dossier.ref if line.dossier is not None else "",
+        "spreadsheet": request.where.spreadsheet,
+        "tab": request.where.tab,
+        "row": request.where.row,
+        "link": r.link,
+    }
+
+
+def office_requests_view(requests: OfficeRequests | None, name: Name) -> dict[str, Any] | None:
+    """The office's requests section; None when there is no requests tab (nothing is shown)."""
+    if requests is None:
+        return None
+    return {
+        "open": [request_view(r, name) for r in requests.open],
+        "late": requests.late,
+        "reply_within": requests.reply_within,
+        "unread": requests.unread,
+    }
+
+
+def funnel_view(f: Funnel, name: Name) -> dict[str, Any]:
+    """One office's year, from received to confirmed; `office` is "" for the requests no office has."""
+    return {
+        "office": name(f.office),
+        "received": f.received,
+        "answered": f.answered,
+        "quoted": f.quoted,
+        "confirmed": f.confirmed,
+        "lost": sum(count for _, count in f.lost),
+        "reasons": [(hide_contacts(reason), count) for reason, count in f.lost],
+        "dropped": f.dropped,
+        "conversion": f.conversion,
+        "median": f.median_reply_days,
+    }
+
+
+def collective_requests_view(requests: CollectiveRequests | None, name: Name) -> dict[str, Any] | None:
+    """The collective's requests section; None when there is no requests tab (nothing is shown)."""
+    if requests is None:
+        return None
+    return {
+        "unassigned": [request_view(r, name) for r in requests.unassigned],
+        "late": [request_view(r, name) for r in requests.late],
+        "funnel": [funnel_view(f, name) for f in requests.funnel],
+        "received": sum(f.received for f in requests.funnel),
+        "year": requests.year,
+        "reply_within": requests.reply_within,
+        "unread": requests.unread,
+    }
+
+
 def _settlement(
     mode: SettlementMode,
     stale: str | None,
@@ -337,6 +439,7 @@ def office_context(d: OfficeDigest, collective_name: str) -> dict[str, Any]:
         "turnover": turnover_view(d.turnover, d.year, d.last_year),
         "stale": d.stale,
         "turnover_unread": _unread(d.turnover_unread),
+        "requests": office_requests_view(d.requests, d.name),
     } | _settlement(d.mode, d.stale, d.transfers, d.set_offs, d.payments, d.payments_window, office, d.name)
 
 
@@ -373,6 +476,7 @@ def collective_context(c: CollectiveDigest, collective_name: str) -> dict[str, A
         "by_office": [turnover_row(o) for o in c.offices if not o.turnover_unread],
         "stale": c.stale,
         "turnover_unread": _unread(c.turnover_unread),
+        "requests": collective_requests_view(c.requests, c.name),
     } | _settlement(c.mode, c.stale, c.transfers, c.set_offs, c.payments, c.payments_window, None, c.name)
 
 

@@ -56,6 +56,9 @@ CONFIG_AMBIGUOUS_NAME = (
     "members.{i}.{field} : « {word} » désigne aussi le membre {other} "
     "(« {other_word} ») : chaque identifiant, nom ou alias doit désigner un seul office"
 )
+CONFIG_PLACE_UNKNOWN_MEMBER = (
+    "[requests.places] « {place} » = « {member} » : « {member} » n'est pas l'identifiant d'un membre ({ids})."
+)
 CONFIG_RESERVED_TAB = (
     "shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
 )
@@ -490,3 +493,41 @@ CONFIG_SHARED_NOT_XLSX = (
     "fichier .xlsx dans shared.source (les classeurs des offices, eux, peuvent rester en .ods ou .xls)"
 )
 CONFIG_SHARED_KINDS = {".ods": "classeur LibreOffice (.ods)", ".xls": "ancien classeur Excel 97-2003 (.xls)"}
+
+# -- requests: the offices' territories ---
+# `lotsync.adapters.territories`: the intercommunalities and places the configuration names.
+
+TERRITORY_UNKNOWN = (
+    "intercommunalité « {name} » inconnue : donnez son nom ou son numéro SIREN "
+    "(par exemple « Grand Cahors » ou « 200023737 »)"
+)
+TERRITORY_UNKNOWN_CLOSE = "intercommunalité « {name} » inconnue ; noms proches : {close}"
+TERRITORY_AMBIGUOUS = "« {name} » désigne plusieurs intercommunalités ({names}) : donnez son numéro SIREN"
+TERRITORY_OF_MEMBER = "territoire de {member} : {reason}"
+TERRITORY_TWICE = (
+    "l'intercommunalité {name} est dans deux territoires : celui de {other} et celui de {member}"
+)
+TERRITORY_PLACE_MEMBER = "lieu « {place} » donné à « {member} », qui n'est pas un membre ({ids})"
+
+# -- requests: notification mails ---
+# `lotsync.adapters.request_render`: the subjects of the mails that tell an office of a request and
+# the words it puts in them; the rest of the words is in the templates `request_*.j2`.
+
+REQUEST_ASSIGNED_SUBJECT = "[{collective}] Nouvelle demande pour vous : {what}"
+REQUEST_LATE_SUBJECT = "[{collective}] Demande en retard ({age}) : {what}"
+REQUEST_UNASSIGNED_SUBJECT = "[{collective}] Demande en retard, à attribuer ({age}) : {what}"
+REQUEST_PAX = "{pax} pers."
+REQUEST_RECEIVED = "demande du {day}"
+"""What a subject names when the request gives neither a structure nor a type of group (never the
+requester's name: subjects end up in file names and logs)."""
+REQUEST_WORKING_DAYS = ("jour ouvré", "jours ouvrés")
+"""Counted with `plural`: "1 jour ouvré", "3 jours ouvrés"."""
+REQUEST_SUBJECT_SEPARATOR = ", "
+
+# -- requests: digests ---
+# `lotsync.adapters.digest_render`: what stands for a contact detail in a request's text; the rest
+# of the words of the digests' request sections is in the templates `digest_*.j2`.
+
+DIGEST_CONTACT_HIDDEN = "[coordonnées masquées]"
+"""In place of an e-mail address or a phone number typed in a request's shown text: digests are
+forwarded around, and only the notification mail carries contact details."""

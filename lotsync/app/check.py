@@ -92,7 +92,16 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
         entry["url"] = where.url
         entry["reachable"] = False
         entry["share_role"] = adapters_french.ROLE_EDITOR if role == "shared" else adapters_french.ROLE_READER
-    extra = [*(t.name for t in config.shared_tabs().values()), *OWNED_TABS] if role == "shared" else []
+    requests_here = role == "shared" and config.requests.source is None
+    extra = (
+        [
+            *(t.name for t in config.shared_tabs().values()),
+            *([config.requests.tab] if requests_here else []),
+            *OWNED_TABS,
+        ]
+        if role == "shared"
+        else []
+    )
     try:
         book = backend.read(source, [tab, *extra])
     except SourceError as error:
@@ -117,6 +126,13 @@ def _inspect(config: Config, backend: Backend, target: tuple) -> tuple[dict[str,
             {"tab": configured.name, "present": configured.name in book.tabs, "optional": registered.optional}
             for registered, configured in zip(SHARED_INPUTS, config.shared_tabs().values(), strict=True)
         ]
+        if requests_here:
+            present = config.requests.tab in book.tabs
+            entry["inputs"].append(
+                {"tab": config.requests.tab, "present": present, "optional": not config.requests_configured}
+            )
+            if not present and config.requests_configured:
+                entry["problems"].append(french.CHECK_MISSING_TAB.format(tab=config.requests.tab))
     entry.update(_tab_report(book.tabs[tab], synonyms, required))
     if entry["header_row"] is None:
         entry["problems"].append(french.CHECK_NO_HEADER)
@@ -182,6 +198,7 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
 
     offices: dict[str, Sheet | None] = {}
     shared: dict[str, Sheet | None] = {}
+    requests: Sheet | None = None
     for entry, book in inspected:
         if book is None:
             continue
@@ -191,12 +208,25 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
             for key, tab in config.shared_tabs().items():
                 if tab.name in book.tabs:
                     shared[key] = Sheet(book.name, tab.name, book.tabs[tab.name])
-    books = compute_books(Inputs(offices, shared), config.rules(), as_of)
+            if config.requests.source is None and config.requests.tab in book.tabs:
+                requests = Sheet(book.name, config.requests.tab, book.tabs[config.requests.tab])
+    books = compute_books(Inputs(offices, shared, (), requests), config.rules(), as_of)
     for entry, book in inspected:
         entry["anomalies"] = []
         if book is None:
             continue
         office = entry["id"] if entry["role"] == "office" else None
+        if office is None and books.requests.read:
+            # Closed long enough ago: a person deletes them (lotsync never writes the tab).
+            entry["due_for_deletion"] = [
+                {
+                    "tab": r.where.tab,
+                    "row": r.where.row,
+                    "received": r.received.isoformat(),
+                    "status": r.status.value,
+                }
+                for r in books.requests.expired
+            ]
         for a in books.anomalies:
             if a.office == office and a.where.spreadsheet == book.name:
                 entry["anomalies"].append(
@@ -230,6 +260,12 @@ def inspection_text(checks: list[dict[str, Any]], google: dict[str, Any] | None 
             columns = ", ".join(f"{field}={label!r}" for field, label in c["columns"].items())
             lines.append(french.CHECK_HEADER.format(row=c["header_row"], columns=columns))
         lines += [french.CHECK_PROBLEM.format(problem=p) for p in c["problems"]]
+        if due := c.get("due_for_deletion"):
+            lines.append(
+                french.CHECK_REQUESTS_DUE.format(
+                    count=len(due), tab=due[0]["tab"], rows=", ".join(str(d["row"]) for d in due)
+                )
+            )
         found = c.get("anomalies") or []
         if found:
             lines.append(french.CHECK_ANOMALIES.format(count=len(found)))

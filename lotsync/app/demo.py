@@ -9,7 +9,11 @@ anomaly lotsync reports: the demo doubles as a realistic test fixture.
 The shared workbook's `Règlements` tab records the transfers the offices' accountants made in
 2026, one for each way lotsync matches a payment to what it pays (an invoice number, a dossier
 reference of either side, a cost's label, several items, nothing named, a partial payment, an
-overpayment), and one for each slip a payment row can carry.
+overpayment), and one for each slip a payment row can carry. Its `Demandes` tab holds about forty
+group requests from the collective's website (2025 and 2026, and three closed in 2023 that are due
+for deletion), fixed data rather than drawn: every status, late and on-time ones, the places lotsync
+routes by (accents, case, `St-`, a named site, an Aveyron commune, places outside the collective),
+and the dossiers the confirmed ones became, read off the generated sheets.
 """
 
 from __future__ import annotations
@@ -652,6 +656,392 @@ def add_settlement_cases(ledger: Ledger) -> None:
     # fmt: on
 
 
+# -- the requests of `Demandes`: what the website's form and the offices' e-mails bring in ---------
+
+
+@dataclass(frozen=True)
+class DossierOf:
+    """The dossier a request became: an office's row found by its client and date, once numbered.
+
+    Read off the generated ledger, so that the reference is one the office's sheet really holds;
+    `lower` types it in lower case, as people do (references compare regardless of case)."""
+
+    office: str
+    client: str
+    on: date
+    lower: bool = False
+
+    def text(self, ledger: Ledger) -> str:
+        found = [r for r in ledger.rows[self.office] if r.client == self.client and r.start == self.on]
+        if len(found) != 1 or not found[0].ref:
+            raise ValueError(f"{len(found)} demo rows of {self.office} for {self.client} on {self.on}")
+        return found[0].ref.lower() if self.lower else found[0].ref
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who asks: fictitious people, e-mails at example.org/example.com, phones in 01 99 00 xx xx."""
+
+    name: str
+    structure: str
+    email: str
+    phone: str
+    group_type: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestCase:
+    """One row of `Demandes` as the form plugin or a person typed it; `comment` is a column lotsync
+    does not read (what the office noted, or what the row shows)."""
+
+    received: date | datetime | str
+    """A date cell, a Google Form's `Horodateur` (a date and time), or a form plugin's text."""
+    who: Contact
+    number: str = ""
+    wanted: date | str = ""
+    duration: str = ""
+    pax: int | None = None
+    budget: float | str | None = None
+    places: str = ""
+    stay: str = ""
+    message: str = ""
+    assigned: str = ""
+    status: str = ""
+    reason: str = ""
+    answered: date | str | None = None
+    dossier: DossierOf | str | None = None
+    comment: str = ""
+
+
+REQUESTS_TAB = "Demandes"
+# fmt: off
+REQUEST_HEADER = (
+    "N° demande", "Reçue le", "Demandeur", "Structure", "E-mail", "Téléphone", "Type de groupe",
+    "Date souhaitée", "Durée", "Pax", "Budget", "Lieux souhaités", "Lieu de séjour", "Message",
+    "Attribuée à", "Statut", "Motif", "Répondu le", "Réf. dossier", "Commentaire",
+)
+"""The default headers, in their default order, then a column of notes lotsync does not read."""
+REQUEST_WIDTHS = (12, 17, 20, 34, 32, 15, 20, 17, 17, 7, 13, 40, 22, 60, 20, 14, 22, 13, 14, 70)
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
+
+BRIVE = Contact("Monique Lacombe", "Club des aînés de Brive", "m.lacombe@example.org", "01 99 00 12 41",
+                "seniors")
+CHAMPOLLION = Contact("Sylvie Delpech", "Lycée Champollion", "s.delpech@example.org", "01 99 00 23 17",
+                      "scolaire")
+AIRBUS = Contact("Éric Marty", "Comité d'entreprise Airbus", "ce.voyages@example.com", "01 99 00 31 08",
+                 "comité d'entreprise")
+RODEZ = Contact("Bernard Cayla", "Amicale des retraités de Rodez", "bernard.cayla@example.org",
+                "01 99 00 44 62", "seniors")
+TULLE = Contact("Nathalie Roques", "Chorale À Cœur Joie de Tulle", "choeur.tulle@example.org",
+                "01 99 00 52 90", "association")
+VERDIE = Contact("Alain Bousquet", "Autocars Verdié", "groupes.verdie@example.com", "01 99 00 60 13",
+                 "autocariste")
+PERIGUEUX = Contact("Catherine Lafon", "Association culturelle de Périgueux", "c.lafon@example.org",
+                    "01 99 00 67 25", "association")
+LEO = Contact("Philippe Castagné", "Club Léo Lagrange de Toulouse", "p.castagne@example.org",
+              "01 99 00 71 34", "association")
+CASTRES = Contact("Martine Soulié", "Club photo de Castres", "martine.soulie@example.org", "01 99 00 78 56",
+                  "club")
+AGEN = Contact("Josiane Couderc", "Université du temps libre d'Agen", "utl.agen@example.org",
+               "01 99 00 83 47", "seniors")
+CANTAL = Contact("Hervé Lagarrigue", "Voyages Cantal Évasion", "h.lagarrigue@example.com", "01 99 00 86 02",
+                 "agence de voyages")
+MONTAUBAN = Contact("Christine Rouquette", "Association Les Amis du Vieux Montauban",
+                    "amis.vieux.montauban@example.org", "01 99 00 14 88", "association")
+VILLEFRANCHE = Contact("Thierry Lacoste", "Club de randonnée de Villefranche-de-Rouergue",
+                       "rando.villefranche@example.org", "01 99 00 19 70", "club sportif")
+GOURDON = Contact("Brigitte Lavergne", "Amicale laïque de Gourdon", "b.lavergne@example.org",
+                  "01 99 00 27 39", "association")
+LIMOGES = Contact("Yves Salgues", "Anciens de la SNCF de Limoges", "yves.salgues@example.org",
+                  "01 99 00 35 51", "seniors")
+AURILLAC = Contact("Jacques Pradel", "Comité des fêtes d'Aurillac", "comite.fetes.aurillac@example.org",
+                   "01 99 00 39 64", "association")
+DELMAS = Contact("Colette Magnac", "Autocars Delmas", "c.magnac@example.com", "01 99 00 48 20",
+                 "autocariste")
+QUERCY = Contact("Pascal Rigal", "Agence Quercy Voyages", "p.rigal@example.com", "01 99 00 56 73",
+                 "tour-opérateur")
+RHONE = Contact("Laurent Cassagnes", "Rhône Évasion", "l.cassagnes@example.com", "01 99 00 63 09",
+                "tour-opérateur")
+NOTARIES = Contact("Michel Andrieu", "Chambre interdépartementale des notaires", "m.andrieu@example.com",
+                   "01 99 00 69 44", "entreprise / séminaire")
+PILGRIMS = Contact("Danielle Fournié", "Service des pèlerinages du diocèse d'Agen",
+                   "pelerinages.agen@example.org", "01 99 00 74 18", "paroisse")
+ENERGIES = Contact("Marc Vialard", "CSE Occitanie Énergies", "cse.voyages@example.com", "01 99 00 81 66",
+                   "comité d'entreprise")
+MILLAU = Contact("Françoise Bonnet", "CCAS de Saint-Affrique", "ccas.saint-affrique@example.org",
+                 "01 99 00 88 21", "seniors")
+FRIENDS = Contact("Gérard Maury", "", "gerard.maury@example.com", "01 99 00 92 05", "famille / amis")
+BIRTHDAY = Contact("Odile Teulière", "", "odile.teuliere@example.com", "01 99 00 95 37", "famille / amis")
+BACH = Contact("Henri Bach", "", "henri.bach@example.com", "", "")
+TARN = Contact("Sophie Malbec", "Cercle généalogique du Tarn", "s.malbec@example.org", "01 99 00 17 93",
+               "association")
+ALBI = Contact("Roland Cantagrel", "Club de bridge d'Albi", "bridge.albi@example.org", "01 99 00 26 58",
+               "club")
+VILLENEUVE = Contact("Patrick Fabre", "Club des aînés de Villeneuve-sur-Lot", "patrick.fabre@example.org",
+                     "01 99 00 33 12", "seniors")
+BRIVE_2023 = Contact("Claude Granier", "Club des aînés de Brive", "claude.granier@example.org",
+                     "01 99 00 41 77", "seniors")
+MONTLUCON = Contact("Serge Lapeyre", "Amicale des sapeurs-pompiers de Montluçon", "s.lapeyre@example.org",
+                    "01 99 00 54 30", "association")
+COLLEGE = Contact("Élodie Marcouly", "Collège Jean-Moulin de Brive", "e.marcouly@example.org",
+                  "01 99 00 61 85", "scolaire")
+
+REQUEST_CASES: tuple[RequestCase, ...] = (
+    # -- 2023: closed and answered more than 36 months before 26 November 2026: due for deletion --
+    # confirmed with Cahors (its 2023 dossier is not in the demo's sheets: no matter, it is past keeping)
+    RequestCase(received=date(2023, 1, 16), who=BRIVE_2023, number="GL-23-003", wanted="avril 2023",
+                duration="1 jour", pax=40, places="Saint-Cirq-Lapopie, Pech Merle", stay="Cahors",
+                message="Sortie annuelle du club, déjeuner compris.", assigned="Cahors", status="confirmée",
+                answered=date(2023, 1, 18), dossier="CAH-23-014",
+                comment="Close depuis plus de 36 mois : à supprimer (durée de conservation)."),
+    # lost to Dordogne on price
+    RequestCase(received=date(2023, 2, 6), who=MONTLUCON, number="GL-23-007", wanted="juin 2023",
+                duration="2 jours / 1 nuit", pax=32, places="Rocamadour, Gouffre de Padirac", stay="Souillac",
+                message="Voyage de l'amicale, hébergement en hôtel 2 étoiles.", assigned="Dordogne",
+                status="perdue", reason="prix", answered=date(2023, 2, 8),
+                comment="Close depuis plus de 36 mois : à supprimer (durée de conservation)."),
+    # dropped at Figeac
+    RequestCase(received=date(2023, 3, 13), who=COLLEGE, number="GL-23-011", wanted="mai 2023",
+                duration="1 jour", pax=56, places="Figeac", message="Deux classes de 5e, musée Champollion.",
+                assigned="Figeac", status="sans suite", answered=date(2023, 3, 20),
+                comment="Close depuis plus de 36 mois : à supprimer (durée de conservation)."),
+    # -- 2025 --
+    # a named site of Cahors (Pech Merle), confirmed: the dossier of Cahors of 15 April 2025
+    RequestCase(received=date(2025, 1, 21), who=LEO, number="GL-25-002", wanted=date(2025, 4, 15),
+                duration="1 jour", pax=25, budget="1 000 €", places="Pech Merle",
+                message="Visite de la grotte et déjeuner dans la vallée du Célé.", assigned="Cahors",
+                status="confirmée", answered=date(2025, 1, 22),
+                dossier=DossierOf("cahors", "Club Léo Lagrange de Toulouse", date(2025, 4, 15))),
+    # a stay at Martel, Padirac and Collonges-la-Rouge (Corrèze, outside the collective's territories)
+    # wanted: confirmed with Dordogne
+    RequestCase(received=date(2025, 2, 12), who=BRIVE, number="GL-25-005", wanted=date(2025, 4, 26),
+                duration="4 jours / 3 nuits", pax=37, budget=13500.0,
+                places="Gouffre de Padirac, Collonges-la-Rouge", stay="Martel",
+                message="Séjour de printemps du club, en pension complète.", assigned="Dordogne",
+                status="confirmée", answered=date(2025, 2, 13),
+                dossier=DossierOf("dordogne", "Club des aînés de Brive", date(2025, 4, 26))),
+    # lost: price
+    RequestCase(received=date(2025, 3, 4), who=CASTRES, number="GL-25-009", wanted="mai 2025",
+                duration="1 jour", pax=20, budget=700.0, places="Rocamadour, Autoire, Loubressac",
+                message="Sortie photo dans les plus beaux villages.", assigned="Dordogne", status="perdue",
+                reason="prix", answered=date(2025, 3, 5)),
+    # lost: dates
+    RequestCase(received=date(2025, 3, 20), who=MONTAUBAN, number="GL-25-012", wanted="fin mai 2025",
+                duration="1 jour", pax=28, places="Cahors, Luzech", message="Patrimoine médiéval, guide.",
+                assigned="OT Cahors", status="perdue", reason="dates", answered=date(2025, 3, 21)),
+    # lost: a competitor
+    RequestCase(received=date(2025, 4, 8), who=AIRBUS, number="GL-25-015", wanted="septembre 2025",
+                duration="2 jours / 1 nuit", pax=60, budget=9000.0,
+                places="Figeac, Cajarc, Saint-Cirq-Lapopie", stay="Figeac",
+                message="Week-end des salariés, activités et soirée.", assigned="Grand Figeac",
+                status="perdue", reason="concurrent", answered=date(2025, 4, 10)),
+    # a place of stay in capitals (ROCAMADOUR); dropped, with the office's note
+    RequestCase(received=date(2025, 5, 14), who=PILGRIMS, number="GL-25-019", wanted="septembre 2025",
+                duration="3 jours / 2 nuits", pax=45, stay="ROCAMADOUR",
+                message="Pèlerinage diocésain, messe au sanctuaire.", assigned="Dordogne",
+                status="sans suite", answered=date(2025, 5, 15),
+                comment="Le diocèse a choisi Lourdes cette année."),
+    # confirmed with Figeac, the reference typed in lower case: the dossier of 10 October 2025
+    RequestCase(received=date(2025, 6, 17), who=CHAMPOLLION, number="GL-25-024", wanted=date(2025, 10, 10),
+                duration="1 jour", pax=47, budget="25 €/pers", places="Cardaillac, Espagnac-Sainte-Eulalie",
+                message="Sortie de rentrée de deux classes de seconde.", assigned="Figeac",
+                status="confirmée", answered=date(2025, 6, 18),
+                dossier=DossierOf("figeac", "Lycée Champollion – voyage scolaire", date(2025, 10, 10),
+                                  lower=True)),
+    # a request taken by phone and typed by hand (no number); dropped
+    RequestCase(received=date(2025, 7, 9), who=FRIENDS, wanted="août 2025", duration="1 jour", pax=14,
+                places="Saint-Cirq-Lapopie", message="Appel : anniversaire de mariage, 14 personnes.",
+                assigned="Cahors", status="sans suite", answered=date(2025, 7, 9),
+                comment="Moins de 15 personnes : orientée vers l'accueil individuel."),
+    # lost: no availability
+    RequestCase(received=date(2025, 9, 2), who=VILLEFRANCHE, number="GL-25-031", wanted="octobre 2025",
+                duration="3 jours / 2 nuits", pax=24, places="Cajarc, Marcilhac-sur-Célé", stay="Cajarc",
+                message="Randonnée sur le GR 651, gîte d'étape.", assigned="Figeac", status="perdue",
+                reason="pas de disponibilité", answered=date(2025, 9, 4)),
+    # lost, no reason given
+    RequestCase(received=date(2025, 9, 25), who=AGEN, number="GL-25-034", wanted="mars 2026",
+                duration="1 jour", pax=33, places="Lalbenque, Montcuq-en-Quercy-Blanc",
+                message="Marché aux truffes et déjeuner.", assigned="Cahors", status="perdue",
+                answered=date(2025, 9, 26)),
+    # a quote sent a year ago, never closed
+    RequestCase(received=date(2025, 10, 14), who=AURILLAC, number="GL-25-038", wanted="printemps 2026",
+                duration="2 jours / 1 nuit", pax=30, budget="1 500 €", places="Saint-Céré, Carennac",
+                stay="Saint-Céré", message="Sortie des bénévoles du comité.", assigned="Dordogne",
+                status="devis envoyé", answered=date(2025, 10, 15)),
+    # received the day before 11 November 2025, answered on the 13th: 2 working days, on time; confirmed,
+    # the dossier reference not typed yet
+    RequestCase(received=date(2025, 11, 10), who=CANTAL, number="GL-25-041", wanted="avril 2026",
+                duration="3 jours / 2 nuits", pax=38, places="Puy-l'Évêque, Montcuq-en-Quercy-Blanc",
+                stay="Puy-l'Évêque", message="Circuit vins et villages pour notre clientèle.",
+                assigned="Cahors", status="confirmée", answered=date(2025, 11, 13),
+                comment="Réf. dossier à reporter."),
+    # lost: a competitor
+    RequestCase(received=date(2025, 12, 16), who=NOTARIES, number="GL-25-044", wanted="juin 2026",
+                duration="2 jours / 1 nuit", pax=80, budget="12 000 €", places="Cahors", stay="Cahors",
+                message="Séminaire annuel : salle de 80 places, dîner.", assigned="Cahors", status="perdue",
+                reason="concurrent", answered=date(2025, 12, 18)),
+    # -- 2026 --
+    # a stay at Figeac with a day at the Gouffre de Padirac (Dordogne: a partner); confirmed with Figeac
+    RequestCase(received=date(2026, 1, 13), who=RODEZ, number="GL-26-001", wanted=date(2026, 6, 18),
+                duration="1 jour", pax=38, budget=320.0,
+                places="Gouffre de Padirac, Capdenac-le-Haut", stay="Figeac",
+                message="Visite guidée du gouffre, puis Capdenac.", assigned="Figeac", status="confirmée",
+                answered=date(2026, 1, 14),
+                dossier=DossierOf("figeac", "Amicale des retraités de Rodez", date(2026, 6, 18))),
+    # stay at Cahors, ROCAMADOUR wanted (Dordogne: a partner); confirmed with Cahors
+    RequestCase(received=date(2026, 1, 21), who=PERIGUEUX, number="GL-26-003", wanted=date(2026, 4, 16),
+                duration="1 jour", pax=38, budget="30 €/pers", places="ROCAMADOUR", stay="Cahors",
+                message="Journée à Rocamadour depuis notre hôtel de Cahors.", assigned="Cahors",
+                status="confirmée", answered=date(2026, 1, 22),
+                dossier=DossierOf("cahors", "Association culturelle de Périgueux", date(2026, 4, 16))),
+    # stay at Souillac, "st cirq lapopie" wanted (Cahors: a partner); confirmed with Dordogne
+    RequestCase(received=date(2026, 2, 3), who=BRIVE, number="GL-26-006", wanted=date(2026, 5, 12),
+                duration="3 jours / 2 nuits", pax=42, budget="45 €/pers",
+                places="st cirq lapopie, Rocamadour", stay="Souillac",
+                message="Comme l'an dernier, mais avec une journée dans la vallée du Lot.",
+                assigned="Dordogne", status="confirmée", answered=date(2026, 2, 4),
+                dossier=DossierOf("dordogne", "Club des aînés de Brive", date(2026, 5, 12))),
+    # stay at Gramat, Cahors and Saint-Cirq-Lapopie wanted; confirmed with Dordogne
+    RequestCase(received=date(2026, 2, 18), who=VERDIE, number="GL-26-008", wanted=date(2026, 7, 16),
+                duration="2 jours / 1 nuit", pax=44, places="Cahors, Saint-Cirq-Lapopie", stay="Gramat",
+                message="Autocar complet, croisière sur le Lot souhaitée.",
+                assigned="Vallée de la Dordogne", status="confirmée", answered=date(2026, 2, 19),
+                dossier=DossierOf("dordogne", "Autocars Verdié", date(2026, 7, 16))),
+    # stay at Capdenac-Gare (Aveyron, Grand-Figeac); confirmed with Figeac, but the reference typed is
+    # Cahors's (the day Figeac bought), not one of Figeac's dossiers: an anomaly
+    RequestCase(received=date(2026, 3, 5), who=TULLE, number="GL-26-011", wanted=date(2026, 9, 24),
+                duration="2 jours / 1 nuit", pax=42, places="Figeac, Saint-Cirq-Lapopie",
+                stay="Capdenac-Gare", message="Concert le soir à Figeac, visite de Saint-Cirq le lendemain.",
+                assigned="Figeac", status="confirmée", answered=date(2026, 3, 6),
+                dossier=DossierOf("cahors", "OT Grand Figeac – Chorale À Cœur Joie de Tulle",
+                                  date(2026, 9, 24)),
+                comment="Référence du dossier de Cahors saisie au lieu de celle de Figeac."),
+    # lost: price
+    RequestCase(received=date(2026, 3, 17), who=AIRBUS, number="GL-26-013", wanted="octobre 2026",
+                duration="2 jours / 1 nuit", pax=55, budget="8 500 €",
+                places="Figeac, Cajarc, Lacapelle-Marival", stay="Figeac",
+                message="Nouvelle demande pour le week-end des salariés.", assigned="Figeac",
+                status="perdue", reason="prix", answered=date(2026, 3, 19)),
+    # received the Friday before Easter Monday, answered the Wednesday after: 2 working days; lost: dates
+    RequestCase(received=date(2026, 4, 3), who=GOURDON, number="GL-26-017", wanted="juin 2026",
+                duration="1 jour", pax=46, places="Lacapelle-Marival, Assier",
+                message="Sortie de fin d'année de l'amicale.", assigned="Figeac", status="perdue",
+                reason="dates", answered=date(2026, 4, 8)),
+    # an option on a day in December, with its dossier at Cahors (still an option there too)
+    RequestCase(received=date(2026, 4, 21), who=CASTRES, number="GL-26-020", wanted=date(2026, 12, 5),
+                duration="1 jour", pax=25, places="Rocamadour", stay="Luzech",
+                message="Rocamadour illuminé pour Noël, hébergement à Luzech.", assigned="Cahors",
+                status="option", answered=date(2026, 4, 22),
+                dossier=DossierOf("cahors", "Club photo de Castres", date(2026, 12, 5))),
+    # Padirac the commune; dropped after two reminders
+    RequestCase(received=date(2026, 5, 19), who=LIMOGES, number="GL-26-024", wanted="septembre 2026",
+                duration="1 jour", pax=50, places="Souillac, Martel, Padirac",
+                message="Train du Haut-Quercy et déjeuner.", assigned="Dordogne", status="sans suite",
+                answered=date(2026, 5, 20), comment="Plus de nouvelles après deux relances."),
+    # a tour across the three territories, no place of stay: the first place wanted decides
+    RequestCase(received=date(2026, 6, 9), who=QUERCY, number="GL-26-028", wanted="printemps 2027",
+                duration="4 jours / 3 nuits", pax=35, places="Cahors, Saint-Cirq-Lapopie, Figeac, Rocamadour",
+                message="Circuit « Lot essentiel » pour notre brochure 2027.", assigned="Cahors",
+                status="devis envoyé", answered=date(2026, 6, 10)),
+    # places outside the collective only (Sarlat-la-Canéda, Domme): never assigned, redirected
+    RequestCase(received=date(2026, 6, 24), who=RHONE, number="GL-26-031", wanted="mai 2027",
+                duration="3 jours / 2 nuits", pax=40, places="Sarlat-la-Canéda, Domme",
+                stay="Sarlat-la-Canéda", message="Périgord noir et ses bastides.", status="sans suite",
+                answered=date(2026, 6, 25),
+                comment="Hors du territoire du collectif : réorientée vers l'office de Sarlat."),
+    RequestCase(received=date(2026, 9, 8), who=CHAMPOLLION, number="GL-26-037", wanted="mars 2027",
+                duration="1 jour", pax=52, budget="950 €", places="Cahors, Luzech",
+                message="Sortie histoire : pont Valentré, oppidum de l'Impernal.", assigned="Cahors",
+                status="devis envoyé", answered=date(2026, 9, 9)),
+    # reassigned: first sent to Figeac (Assier), then to Dordogne (the group stays at Gramat)
+    RequestCase(received=date(2026, 9, 14), who=CANTAL, number="GL-26-039", wanted="mai 2027",
+                duration="3 jours / 2 nuits", pax=36, places="Assier, Gramat", stay="Gramat",
+                message="Causses et châteaux.", assigned="Dordogne", status="devis envoyé",
+                answered=date(2026, 9, 17),
+                comment="Transmise d'abord à Figeac, réattribuée à Dordogne le 16/09/2026 : le groupe loge à "
+                        "Gramat."),
+    # "St-Céré"; lost: no availability
+    RequestCase(received=date(2026, 10, 6), who=DELMAS, number="GL-26-043", wanted="juin 2027",
+                duration="3 jours / 2 nuits", pax=48, places="St-Céré, Carennac, Autoire", stay="St-Céré",
+                message="Séjour découverte pour nos clients seniors.", assigned="Dordogne", status="perdue",
+                reason="pas de disponibilité", answered=date(2026, 10, 7)),
+    # copied by hand from an e-mail, naming no known place, no status (new), no office: late
+    RequestCase(received=date(2026, 10, 19), who=BACH, wanted="été 2027", pax=30,
+                places="un joli village au bord de l'eau, des grottes",
+                message="Bonjour, nous cherchons une idée de sortie pour notre association."),
+    # an unreadable budget ("beaucoup": an anomaly); answered after 5 working days
+    RequestCase(received=date(2026, 11, 3), who=BIRTHDAY, number="GL-26-047", wanted=date(2027, 6, 12),
+                duration="1 jour", pax=22, budget="beaucoup", places="Saint-Cirq-Lapopie, Cahors",
+                message="Les 60 ans de mon mari, avec toute la famille.", assigned="Cahors",
+                status="devis envoyé", answered=date(2026, 11, 10)),
+    # Pech Merle (a named site) wanted from Cahors
+    RequestCase(received=date(2026, 11, 9), who=ENERGIES, number="GL-26-049", wanted="avril 2027",
+                duration="1 jour", pax=70, budget="6 000 €", places="Pech Merle, Cahors", stay="Cahors",
+                message="Journée des retraités du CSE.", assigned="OT Cahors", status="devis envoyé",
+                answered=date(2026, 11, 10)),
+    # received the day before 11 November 2026, forwarded to Figeac, not answered: late
+    RequestCase(received=date(2026, 11, 10), who=MILLAU, number="GL-26-050", wanted="mai 2027",
+                duration="1 jour", pax=35, places="Figeac, Capdenac-Le-Haut",
+                message="Sortie des aînés de la commune.", assigned="Figeac", status="transmise",
+                comment="Transmise à Figeac le 10/11 par Florence."),
+    # received the day before 11 November 2026, answered on the 13th: 2 working days, on time
+    RequestCase(received=date(2026, 11, 10), who=VILLEFRANCHE, number="GL-26-051", wanted="avril 2027",
+                duration="2 jours / 1 nuit", pax=26, places="Cajarc, Saint-Cirq-Lapopie", stay="Cajarc",
+                message="Randonnée entre Lot et Célé.", assigned="Figeac", status="devis envoyé",
+                answered="13/11/2026"),
+    # received on a Friday, answered the Tuesday after: 2 working days, on time
+    RequestCase(received="20/11/2026 10:41", who=AGEN, number="GL-26-053", wanted="septembre 2027",
+                duration="1 jour", pax=40, places="Martel, Carennac",
+                message="Train à vapeur et bords de Dordogne.", assigned="Dordogne", status="devis envoyé",
+                answered=date(2026, 11, 24)),
+    # received on a Friday by the form plugin (a date as text), new, no office: late by Thursday
+    RequestCase(received="20/11/2026 16:05", who=MONTAUBAN, number="GL-26-054", wanted="mi-juin 2027",
+                duration="1 jour", pax=30, places="Saint-Cirq-Lapopie, Cahors",
+                message="Nouvelle sortie de l'association.", status="nouvelle"),
+    # received Monday, forwarded, not answered on Thursday: 3 working days, late
+    RequestCase(received=date(2026, 11, 23), who=LEO, number="GL-26-055", wanted="mai 2027",
+                duration="3 jours / 2 nuits", pax=32, places="Puy l'Eveque, Rocamadour",
+                stay="Puy l'Eveque", message="Séjour vins et patrimoine.", assigned="Cahors",
+                status="transmise"),
+    # received Tuesday by the form plugin: 2 working days on Thursday, not late yet
+    RequestCase(received="24/11/2026 14:32", who=TARN, number="GL-26-056", wanted="avril 2027",
+                duration="1 jour", pax=25, places="Figeac, Cajarc",
+                message="Archives et musée Champollion.", status="nouvelle"),
+    # places outside the collective only (Conques, Laguiole, in the Aveyron), new, on time
+    RequestCase(received="25/11/2026 09:12", who=ALBI, number="GL-26-057", wanted="octobre 2027",
+                duration="2 jours / 1 nuit", pax=24, places="Conques, Laguiole",
+                message="Week-end du club en Aveyron, tournoi et visites."),
+    # an e-mail copied by hand the day it came, forwarded to Cahors: on time
+    RequestCase(received=date(2026, 11, 25), who=AIRBUS, wanted="septembre 2027", duration="1 jour",
+                pax=50, places="Montcuq-en-Quercy-Blanc, Castelnau-Montratier-Sainte-Alauzie",
+                message="Courriel : sortie Quercy Blanc pour les retraités.", assigned="Cahors",
+                status="transmise", comment="Courriel reçu par Florence, saisi à la main."),
+    # a Google Form answer this morning (Horodateur: a date and time), the Gouffre de Padirac named
+    RequestCase(received=datetime(2026, 11, 26, 8, 47, 13), who=VILLENEUVE, wanted="juin 2027",
+                duration="1 jour", pax=45, places="Gouffre de Padirac",
+                message="Visite du gouffre et déjeuner à proximité."),
+)
+"""About forty requests of 2025 and 2026 (and three closed in 2023, due for deletion): every
+status, late and on-time ones, assigned and unassigned, the places lotsync must route."""
+# fmt: on
+
+
+def request_cells(case: RequestCase, ledger: Ledger) -> tuple[Any, ...]:
+    """A `Demandes` row as typed, in `REQUEST_HEADER` order; a dossier read off the ledger."""
+    dossier = case.dossier.text(ledger) if isinstance(case.dossier, DossierOf) else case.dossier
+    who = case.who
+
+    def blank(value: Any) -> Any:
+        return None if value == "" else value
+
+    values = (
+        case.number, case.received, who.name, who.structure, who.email, who.phone, who.group_type,
+        case.wanted, case.duration, case.pax, case.budget, case.places, case.stay, case.message,
+        case.assigned, case.status, case.reason, case.answered, dossier, case.comment,
+    )  # fmt: skip
+    return tuple(blank(v) for v in values)
+
+
 # -- references and invoice numbers --------------------------------------------------
 
 
@@ -895,8 +1285,9 @@ def payment_cells(line: PaymentLine) -> tuple[Any, ...]:
     return (line.on, line.payer, line.payee, amount, references or None, line.mode, line.comment)
 
 
-def shared_workbook(payments: Sequence[PaymentLine]) -> Workbook:
-    """`Dépenses communes` and `Règlements`, the collective's two input tabs typed by people."""
+def shared_workbook(payments: Sequence[PaymentLine], requests: Sequence[Sequence[Any]] = ()) -> Workbook:
+    """`Dépenses communes`, `Règlements` and `Demandes`, the collective's input tabs typed by people
+    (the last one also by the website's form)."""
     workbook, ws = new_workbook(EXPENSES_TAB)
     for column, text in enumerate(EXPENSE_HEADER, start=1):
         ws.cell(row=1, column=column, value=text)
@@ -913,6 +1304,20 @@ def shared_workbook(payments: Sequence[PaymentLine]) -> Workbook:
         for column, value in enumerate(payment_cells(line), start=1):
             format_cell(ws, number, column, value, money=column == 4)
         ws.cell(row=number, column=references).alignment = Alignment(wrap_text=True, vertical="top")
+    ws = workbook.create_sheet(REQUESTS_TAB)
+    for column, text in enumerate(REQUEST_HEADER, start=1):
+        ws.cell(row=1, column=column, value=text)
+    style_header(ws, 1, "806000", REQUEST_WIDTHS)
+    budget = REQUEST_HEADER.index("Budget") + 1
+    wrapped = {REQUEST_HEADER.index(h) + 1 for h in ("Message", "Commentaire")}
+    for number, cells in enumerate(requests, start=2):
+        for column, value in enumerate(cells, start=1):
+            format_cell(ws, number, column, value, money=column == budget)
+            if isinstance(value, datetime):
+                ws.cell(row=number, column=column).number_format = DATETIME_FORMAT
+            if column in wrapped:
+                ws.cell(row=number, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(REQUEST_HEADER))}{len(requests) + 1}"
     return workbook
 
 
@@ -942,6 +1347,17 @@ payments_tab = "{PAYMENTS_TAB}"
 mode = "gross"
 
 {members}
+# Les demandes du site groupes-lot.com : l'onglet « Demandes » du classeur partagé.
+[requests]
+reply_within_working_days = 2
+retention_months = 36
+
+# Des sites nommés et une commune hors des trois territoires, confiés chacun à un office.
+[requests.places]
+"Gouffre de Padirac" = "dordogne"
+"Pech Merle" = "cahors"
+"Collonges-la-Rouge" = "dordogne"
+
 # Clés de répartition nommées, utilisables dans la colonne « Répartition ».
 [split_keys]
 effectifs = {{ cahors = 33, dordogne = 30, figeac = 11 }}
@@ -997,7 +1413,8 @@ def write_demo(directory: Path, *, overwrite: bool = False) -> Path:
             office_workbook(office, ledger.rows[office.id]).save(path)
     if path := wanted(SHARED_FILE):
         ledger = ledger or generate()
-        shared_workbook(ledger.payments).save(path)
+        requests = [request_cells(case, ledger) for case in REQUEST_CASES]
+        shared_workbook(ledger.payments, requests).save(path)
     config = directory / CONFIG_FILE
     if wanted(CONFIG_FILE):
         config.write_text(config_text(), encoding="utf-8")

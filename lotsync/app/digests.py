@@ -182,7 +182,9 @@ def _run(
     ]
     if office in (None, COLLECTIVE):
         last = last_for(entries, COLLECTIVE, week.label)
-        collective = collective_digest(books, week, digests, outcome.last_complete, last_week=_week_of(last))
+        collective = collective_digest(
+            books, week, digests, outcome.last_complete, last_week=_week_of(last), locate=locate
+        )
         jobs.append(
             _Job(
                 COLLECTIVE,

@@ -202,6 +202,10 @@ CHECK_LOCALE = (
 CHECK_GMAIL = "!! Gmail : {problem}"
 CHECK_WARNING = "     attention : {warning}"
 CHECK_OPTIONAL_ABSENT = "     onglet « {tab} » absent : il est facultatif, rien n'en est compté"
+CHECK_REQUESTS_DUE = (
+    "     {count} demande(s) close(s) depuis plus longtemps que [requests] retention_months : à "
+    "supprimer de l'onglet « {tab} » (lignes {rows}) ; lotsync ne les montre plus nulle part"
+)
 CHECK_TABS_PRESENT = "     onglets présents : {tabs}"
 CHECK_NO_TABS = "aucun"
 CHECK_HEADER = "     en-tête ligne {row} : {columns}"
@@ -315,3 +319,26 @@ MARGIN_RULE = (
     "les chiffres ; le traitement de la TVA (régime de la marge des agences de voyages ou autre) "
     "reste l'affaire du comptable de l'office."
 )
+
+# -- requests: notifications ---
+# `lotsync.app.notifications` (issue 14): an office told of a request, a late request reminded, each
+# once, through the send log of the digests. No requester's name, e-mail or phone in these texts.
+
+NOTIFY_KEY_KINDS = {"assigned": "attribuée", "late": "retard"}
+"""The last word of a notification's key in the send log: `demande:n:w-12:attribuée`."""
+NOTIFY_JOURNAL_SENDING = "notification en cours d'envoi"
+NOTIFY_JOURNAL_SENT = "notification envoyée"
+"""Column B of a notification's Journal lines (the send log on Google)."""
+NOTIFY_STATUSES = {
+    "sent": "envoyée",
+    "already_sent": "déjà envoyée",
+    "no_recipient": "aucun destinataire configuré",
+    "dry_run": "prête (simulation, rien n'est envoyé)",
+    "failed": "ÉCHEC",
+    "sent_unrecorded": "partie, mais pas notée au registre",
+}
+NOTIFY_LOG_RESULT = "notification {key} pour {office} : {status}"
+NOTIFY_LOG_FAILED = "notification {key} pour {office} : {status} : {error}"
+NOTIFY_LOG_COUNT = "{status} : {count}"
+NOTIFY_LOG_SUMMARY = "notifications des demandes : {counts}"
+NOTIFY_LOG_NONE = "notifications des demandes : aucune à envoyer"

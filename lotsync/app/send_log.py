@@ -21,6 +21,14 @@ JSON file beside the shared workbook, replaced atomically:
 (a file written before intents existed has only "sent", without "state": all sent). On Google,
 lines of the shared spreadsheet's `Journal`, appended: column B says "récapitulatif en cours
 d'envoi" or "récapitulatif envoyé", the last column holds the entry as JSON.
+
+The notifications of group requests (`lotsync.app.notifications`) go through the same log, with
+the same two notes. Their entries are `SentDigest`s too, read by the same code: `office` is the
+member told (or `COLLECTIVE`), and `week` holds a notification key instead of an ISO week,
+`demande:<request>:<kind>` (`notification_key`), which never parses as a week nor sorts before
+one (`last_for` skips them anyway). Their `live_refs` are empty, and nothing of the requester (name,
+e-mail, phone) is ever in an entry: the Journal is read by whoever opens the shared spreadsheet. On
+Google their lines say "notification en cours d'envoi" or "notification envoyée".
 """
 
 from __future__ import annotations
@@ -42,7 +50,14 @@ COLLECTIVE = "collectif"
 SENDING, SENT = "sending", "sent"
 STATES = (SENDING, SENT)
 JOURNAL_OUTCOME = french.DIGEST_JOURNAL_SENT
-JOURNAL_OUTCOMES = {french.DIGEST_JOURNAL_SENDING: SENDING, french.DIGEST_JOURNAL_SENT: SENT}
+JOURNAL_OUTCOMES = {
+    french.DIGEST_JOURNAL_SENDING: SENDING,
+    french.DIGEST_JOURNAL_SENT: SENT,
+    french.NOTIFY_JOURNAL_SENDING: SENDING,
+    french.NOTIFY_JOURNAL_SENT: SENT,
+}
+NOTIFICATION_PREFIX = "demande:"
+"""The start of a notification key, in the `week` field of a notification's entry."""
 
 
 class LedgerError(LotsyncError):
@@ -112,9 +127,26 @@ def pending_for(entries: Sequence[SentDigest], office: str, week: str) -> SentDi
     return max(waiting, key=lambda e: e.sent_at) if waiting else None
 
 
+def notification_key(request: str, kind: str) -> str:
+    """The key a request's notification is noted under, in `SentDigest.week`: `demande:n:w-12:retard`.
+
+    `request` identifies the request without naming its requester (`notifications.request_ident`),
+    `kind` is the French word for what was told (`french.NOTIFY_KEY_KINDS`)."""
+    return f"{NOTIFICATION_PREFIX}{request}:{kind}"
+
+
+def is_notification(entry: SentDigest) -> bool:
+    """Whether an entry is a request's notification rather than a weekly digest."""
+    return entry.week.startswith(NOTIFICATION_PREFIX)
+
+
 def last_for(entries: Sequence[SentDigest], office: str, before_week: str) -> SentDigest | None:
     """The latest digest an office got for an earlier week: its references are the next "since"."""
-    earlier = [e for e in entries if e.office == office and e.week < before_week and e.state == SENT]
+    earlier = [
+        e
+        for e in entries
+        if e.office == office and e.week < before_week and e.state == SENT and not is_notification(e)
+    ]
     return max(earlier, key=lambda e: (e.week, e.sent_at)) if earlier else None
 
 
@@ -223,7 +255,10 @@ class JournalLedger:
         from lotsync.adapters.backends import WriteError
         from lotsync.tabs.results import journal_note
 
-        outcome = french.DIGEST_JOURNAL_SENDING if entry.state == SENDING else french.DIGEST_JOURNAL_SENT
+        if is_notification(entry):
+            outcome = french.NOTIFY_JOURNAL_SENDING if entry.state == SENDING else french.NOTIFY_JOURNAL_SENT
+        else:
+            outcome = french.DIGEST_JOURNAL_SENDING if entry.state == SENDING else french.DIGEST_JOURNAL_SENT
         detail = json.dumps(entry.as_dict(), ensure_ascii=False)
         try:
             self.backend.append_journal(

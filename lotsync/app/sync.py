@@ -21,7 +21,7 @@ from lotsync.app import french
 from lotsync.core import french as core_french
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.dossiers import Sheet
-from lotsync.core.layout import SHARED_INPUTS
+from lotsync.core.layout import REQUESTS_INPUT, SHARED_INPUTS
 from lotsync.core.model import Anomaly, AnomalyKind, Where
 from lotsync.tabs import french as tabs_french
 from lotsync.tabs.owned import (
@@ -59,10 +59,16 @@ class SyncOutcome(NamedTuple):
     """Google API calls by endpoint (empty for local workbooks)."""
     last_complete: LastComplete | None = None
     """When the books are incomplete: the last complete balances, read back from `Soldes`."""
+    notifications: tuple[Any, ...] = ()
+    """The requests' mails (`app.notifications.NotificationResult`), sent after the write."""
 
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+    @property
+    def notifications_failed(self) -> bool:
+        return any(n.failed for n in self.notifications)
 
     @property
     def complete(self) -> bool:
@@ -90,8 +96,14 @@ def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | No
     offices: dict[str, Sheet | None] = {}
     # Spreadsheets are read at the same time: on Google each read is a round trip.
     shared_problems: list[Anomaly] = []
+    request_problems: list[Anomaly] = []
     with ThreadPoolExecutor(max_workers=config.google.concurrency) as pool:
         shared_read = pool.submit(read_shared, config, backend, shared_problems)
+        requests_read = (
+            pool.submit(read_requests, config, backend, request_problems)
+            if config.requests.source is not None
+            else None
+        )
         reads = [
             (member, pool.submit(_read_quietly, backend, member.source, [member.tab]))
             for member in config.members
@@ -124,7 +136,10 @@ def read_inputs(config: Config, backend: Backend) -> tuple[Inputs, ReadBook | No
                 continue
             offices[member.id] = Sheet(book.name, member.tab, book.tabs[member.tab])
         sheets, shared = shared_read.result()
-    return Inputs(offices, sheets, problems + shared_problems), shared
+        requests = (
+            requests_read.result() if requests_read is not None else sheets.pop(REQUESTS_INPUT.key, None)
+        )
+    return Inputs(offices, sheets, problems + shared_problems + request_problems, requests), shared
 
 
 def _read_quietly(
@@ -145,8 +160,10 @@ def read_shared(
     tabs = config.shared_tabs()
     sheets: dict[str, Sheet | None] = {t.key: None for t in SHARED_INPUTS}
     shared: ReadBook | None = None
+    requests_here = config.requests.source is None  # read in the same call
+    wanted = [*(t.name for t in tabs.values()), *([config.requests.tab] if requests_here else [])]
     try:
-        shared = backend.read(shared_cfg.source, [*(t.name for t in tabs.values()), *OWNED_TABS])
+        shared = backend.read(shared_cfg.source, [*wanted, *OWNED_TABS])
     except SourceError as error:
         problems.append(
             _source_anomaly(
@@ -172,6 +189,8 @@ def read_shared(
                     None,
                 )
             )
+    if requests_here:
+        sheets[REQUESTS_INPUT.key] = _requests_sheet(config, shared, problems)
     for name in foreign_tabs(shared.tabs, OWNED_TABS, shared.tab_names):
         problems.append(
             _source_anomaly(
@@ -179,6 +198,39 @@ def read_shared(
             )
         )
     return sheets, shared
+
+
+def _requests_sheet(config: Config, book: ReadBook, problems: list[Anomaly]) -> Sheet | None:
+    """The requests tab of `book`; its absence is an anomaly only when `[requests]` asks for it."""
+    name = config.requests.tab
+    if name in book.tabs:
+        return Sheet(book.name, name, book.tabs[name])
+    if config.requests_configured:
+        problems.append(
+            _source_anomaly(
+                AnomalyKind.MISSING_TAB,
+                book.name,
+                name,
+                french.MISSING_TAB.format(tab=name, tabs=", ".join(book.tab_names)),
+                None,
+            )
+        )
+    return None
+
+
+def read_requests(config: Config, backend: Backend, problems: list[Anomaly]) -> Sheet | None:
+    """The requests tab when `[requests] source` puts it in a spreadsheet of its own."""
+    source = config.requests_source()
+    book, error = _read_quietly(backend, source, [config.requests.tab])
+    if error is not None:
+        problems.append(
+            _source_anomaly(
+                AnomalyKind.SOURCE_UNREADABLE, _display(source), config.requests.tab, str(error), None
+            )
+        )
+        return None
+    assert book is not None
+    return _requests_sheet(config, book, problems)
 
 
 def _display(source: str) -> str:
@@ -192,8 +244,11 @@ def run_sync(
     now: datetime,
     backend: Backend | None = None,
     dry_run: bool = False,
+    notify: bool = True,
 ) -> SyncOutcome:
-    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line.
+    """Read, compute, and (unless `dry_run`) write the shared spreadsheet's tabs and Journal line,
+    then (unless `notify` is False) send the requests' notifications once the write is done
+    (`app.notifications`; none in a dry run).
 
     A sync that writes holds the configuration's work lock from its first read to its last write
     (`lotsync.app.lock.work_lock`): two syncs, or a sync and a digest, never interleave. Raises
@@ -202,9 +257,16 @@ def run_sync(
     if dry_run:
         return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=True)
     from lotsync.app.lock import work_lock
+    from lotsync.app.notifications import run_notifications
 
+    backend = backend or default_backend(config)
     with work_lock(config):
-        return _sync(config, as_of=as_of, now=now, backend=backend, dry_run=False)
+        outcome = _sync(config, as_of=as_of, now=now, backend=backend, dry_run=False)
+        if not outcome.written or not notify:  # a refused write needs a person first; mails wait
+            return outcome
+        # Each mail once (the send log is the digests'), under the same lock as the write.
+        notices = run_notifications(config, outcome.books, backend, now=now)
+    return outcome._replace(notifications=tuple(notices))
 
 
 def _sync(

@@ -169,6 +169,8 @@ def _run_and_report(config: Any, as_of: datetime | None, output_format: str, dry
         if output_format == "json":
             click.echo(french.FAILED.format(error=outcome.error), err=True)
         sys.exit(EXIT_FAILED)
+    if outcome.notifications_failed:  # the sheets are written, but someone was not told
+        sys.exit(EXIT_FAILED)
     if not outcome.complete:
         if output_format == "json":
             click.echo(
@@ -382,6 +384,44 @@ def _write_statement(
         if output is not None or output_format != "text":  # the text on screen already says it
             reasons = " ; ".join(g.reason for g in found.gaps)
             click.echo(app_french.PARTIAL_SUMMARY.format(reasons=reasons), err=True)
+        sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@config_option
+@as_of_option
+@format_option
+@click.option(
+    "--office", metavar="ID", default=None, help="Seulement les demandes de cet office (son identifiant)."
+)
+@click.option("--late", is_flag=True, help="Seulement les demandes en retard.")
+def requests(
+    config_path: str | None, as_of: datetime | None, output_format: str, office: str | None, late: bool
+) -> None:
+    """Les demandes du site : où elles en sont, qui les traite, lesquelles sont en retard.
+
+    Lit l'onglet des demandes (par défaut « Demandes » du classeur partagé) et les tableurs des
+    offices (pour les dossiers). Ne modifie rien. Code 3 quand un classeur n'a pas pu être lu.
+    """
+    from lotsync.app.requests import request_books
+    from lotsync.cli.report import requests_json, requests_text
+
+    config = _load(config_path)
+    if office is not None and office not in config.member_ids:
+        raise click.BadParameter(
+            french.UNKNOWN_OFFICE_OPTION.format(office=office, ids=", ".join(config.member_ids)),
+            param_hint="--office",
+        )
+    books = request_books(config, _clock(config, as_of)[0])
+    if not books.requests.read:
+        click.echo(french.NO_REQUESTS_TAB.format(tab=config.requests.tab), err=True)
+        sys.exit(EXIT_FAILED)
+    if output_format == "json":
+        _print_json(requests_json(books.requests, office=office, late=late))
+    else:
+        click.echo(requests_text(books, office=office, late=late))
+    if not books.complete:
+        click.echo(app_french.PARTIAL_SUMMARY.format(reasons=books.gap_reasons()), err=True)
         sys.exit(EXIT_PARTIAL)
 
 

@@ -123,3 +123,29 @@ DEMO_CONFIG = "Démonstration : {path}"
 DEMO_OUTBOX = "Boîte d'envoi de la démonstration : {path}"
 DEMO_GOOGLE = "Émulateur Google : {url} ; classeurs importés en Google Sheets."
 RUN_REFUSED = "Refus de démarrer : {error}"
+
+# -- lotsync requests -----------------------------------------------------------
+
+UNKNOWN_OFFICE_OPTION = "« {office} » n'est pas un office de la configuration ({ids})."
+NO_REQUESTS_TAB = (
+    "Aucun onglet « {tab} » : pas de demandes à suivre. Créez-le dans le classeur partagé (voir "
+    "docs/requests.md), ou indiquez où il est dans [requests] source et tab."
+)
+REQUESTS_TITLE = (
+    "{count} demande(s) en cours au {as_of}, dont {late} en retard (réponse attendue sous {days} "
+    "jours ouvrés) :"
+)
+REQUESTS_LINE = (
+    "- ligne {row}, reçue le {received} ({age} jour(s) ouvré(s)){late} : {who}, {pax} pers. ; "
+    "{office} ; {status} ; {why}"
+)
+REQUESTS_LATE = ", EN RETARD"
+REQUESTS_NO_OFFICE = "à attribuer"
+REQUESTS_SUGGESTED_OFFICE = "{office} (suggestion)"
+REQUESTS_NONE = "Aucune."
+REQUESTS_EXPIRED = (
+    "{count} demande(s) close(s) depuis plus de {months} mois sont à supprimer de l'onglet des "
+    "demandes (lignes {rows})."
+)
+SYNC_NOTIFICATIONS = "Courriels des demandes : {counts}."
+SYNC_NOTIFICATION_FAILED = "  courriel pour {office} non envoyé : {error}"

@@ -18,6 +18,8 @@ from lotsync.cli import french
 from lotsync.core import french as core_french
 from lotsync.core.books import Books
 from lotsync.core.model import Anomaly, Dossier, Item, Split, Where
+from lotsync.core.places import explain
+from lotsync.core.requests import RequestBook
 from lotsync.core.turnover import OfficeYear
 from lotsync.tabs import french as tabs_french
 
@@ -152,8 +154,69 @@ def _year_json(y: OfficeYear) -> dict[str, Any]:
     }
 
 
+def requests_json(book: RequestBook, *, office: str | None = None, late: bool = False) -> dict[str, Any]:
+    """The requests followed up (no e-mail, no phone number: they stay in the requests tab); with
+    `office` or `late`, only the open requests of that office, or the late ones."""
+    every = office is None and not late
+    lines = [
+        line
+        for line in book.lines
+        if every or (line.is_open and office in (None, line.office) and (line.late or not late))
+    ]
+    return {
+        "lines": [
+            {
+                "row": line.request.where.row,
+                "id": line.request.key,
+                "received": _day(line.request.received),
+                "requester": line.request.requester,
+                "structure": line.request.structure,
+                "pax": line.request.pax,
+                "stay": line.request.stay,
+                "places": line.request.places,
+                "suggested": line.routing.suggested,
+                "suggested_because": explain(line.routing),
+                "partners": list(line.routing.partners),
+                "assigned": line.office,
+                "assigned_by": None
+                if line.office is None
+                else "suggestion"
+                if line.by_suggestion
+                else "person",
+                "status": line.request.status.value,
+                "age_working_days": line.age,
+                "late": line.late,
+                "reply_working_days": line.reply_days,
+                "dossier": line.dossier.ref if line.dossier else None,
+            }
+            for line in lines
+        ],
+        "funnel": [
+            {
+                "office": f.office,
+                "year": f.year,
+                "received": f.received,
+                "answered": f.answered,
+                "quoted": f.quoted,
+                "confirmed": f.confirmed,
+                "lost": sum(count for _, count in f.lost),
+                "lost_by_reason": dict(f.lost),
+                "dropped": f.dropped,
+                "conversion": str(f.conversion) if f.conversion is not None else None,
+                "median_reply_working_days": str(f.median_reply_days)
+                if f.median_reply_days is not None
+                else None,
+            }
+            for f in book.funnel
+            if office is None or f.office == office
+        ],
+        "due_for_deletion": [r.where.row for r in book.expired],
+    }
+
+
 def books_json(books: Books) -> dict[str, Any]:
     board = books.dashboard
+    extra = {"requests": requests_json(books.requests)} if books.requests.read else {}
     return {
         "as_of": _day(books.as_of),
         "members": [{"id": m.id, "name": m.name, "short": m.short} for m in books.members],
@@ -241,6 +304,7 @@ def books_json(books: Books) -> dict[str, Any]:
             }
             for a in books.anomalies
         ],
+        **extra,
     }
 
 
@@ -261,6 +325,17 @@ def outcome_json(outcome: SyncOutcome) -> dict[str, Any]:
             {"office": g.source or None, "reason": g.reason, "tabs": list(g.tabs)} for g in outcome.books.gaps
         ],
         "tabs_kept": outcome.stale_tabs,
+        "notifications": [
+            {
+                "office": n.office,
+                "request": n.key,
+                "kind": n.kind,
+                "status": n.status,
+                "message_id": n.message_id,
+                "error": n.error,
+            }
+            for n in outcome.notifications
+        ],
         **books_json(outcome.books),
     }
 
@@ -313,6 +388,20 @@ def outcome_text(outcome: SyncOutcome) -> str:
                 shared=outcome.shared, rewritten=rewritten, journal=tabs_french.TAB_JOURNAL
             )
         )
+    if outcome.notifications:
+        statuses: dict[str, int] = {}
+        for n in outcome.notifications:
+            statuses[n.status] = statuses.get(n.status, 0) + 1
+        lines.append(
+            french.SYNC_NOTIFICATIONS.format(
+                counts=", ".join(f"{app_french.NOTIFY_STATUSES[k]} {v}" for k, v in statuses.items())
+            )
+        )
+        lines += [
+            french.SYNC_NOTIFICATION_FAILED.format(office=n.office, error=n.error)
+            for n in outcome.notifications
+            if n.failed
+        ]
     if outcome.api_calls:
         detail = ", ".join(f"{name} {count}" for name, count in sorted(outcome.api_calls.items()))
         lines.append(french.SYNC_API_CALLS.format(total=sum(outcome.api_calls.values()), detail=detail))
@@ -366,3 +455,50 @@ def fees_text(config: Config, splits: list[Split], anomalies: list[Anomaly], yea
     if anomalies:
         lines.append(french.FEES_IGNORED.format(count=len(anomalies)))
     return "\n".join(lines)
+
+
+def requests_text(books: Books, *, office: str | None = None, late: bool = False) -> str:
+    """The open requests, late ones first, one line each, in French (no contact detail)."""
+    names = {m.id: m.short for m in books.members}
+    book = books.requests
+    lines = [line for line in book.open_lines if office in (None, line.office) and (line.late or not late)]
+    out = [
+        french.REQUESTS_TITLE.format(
+            count=len(lines),
+            late=sum(1 for line in lines if line.late),
+            as_of=core_french.short_date(books.as_of),
+            days=book.reply_within,
+        )
+    ]
+    for line in lines:
+        request = line.request
+        if line.office is None:
+            handled_by = french.REQUESTS_NO_OFFICE
+        elif line.by_suggestion:
+            handled_by = french.REQUESTS_SUGGESTED_OFFICE.format(office=names[line.office])
+        else:
+            handled_by = names[line.office]
+        out.append(
+            french.REQUESTS_LINE.format(
+                row=request.where.row,
+                received=core_french.short_date(request.received),
+                age=line.age,
+                late=french.REQUESTS_LATE if line.late else "",
+                who=", ".join(part for part in (request.structure, request.requester) if part) or "—",
+                pax=request.pax if request.pax is not None else "?",
+                office=handled_by,
+                status=request.status.value,
+                why=explain(line.routing),
+            )
+        )
+    if not lines:
+        out.append(french.REQUESTS_NONE)
+    if book.expired and office is None:
+        out.append(
+            french.REQUESTS_EXPIRED.format(
+                count=len(book.expired),
+                months=book.retention_months,
+                rows=", ".join(str(r.where.row) for r in book.expired),
+            )
+        )
+    return "\n".join(out)

@@ -18,7 +18,7 @@ from lotsync.core import french
 from lotsync.core.cells import Bounds
 from lotsync.core.dossiers import Sheet, Words, parse_dossiers
 from lotsync.core.expenses import KeyContext, parse_expenses
-from lotsync.core.layout import SHARED_INPUTS, input_tab
+from lotsync.core.layout import REQUESTS_INPUT, SHARED_INPUTS, input_tab
 from lotsync.core.model import (
     Anomaly,
     AnomalyKind,
@@ -37,6 +37,7 @@ from lotsync.core.model import (
 )
 from lotsync.core.payments import parse_payments
 from lotsync.core.reconcile import reconcile
+from lotsync.core.requests import NO_REQUESTS, RequestBook, RequestRules, follow_up, parse_requests
 from lotsync.core.settlement import EMPTY_SETTLEMENT, Settlement, margins, settle_books
 from lotsync.core.split import split_expenses
 from lotsync.core.turnover import Dashboard, dashboard, financial_year_start
@@ -66,6 +67,8 @@ class Rules(NamedTuple):
     shared_tabs: Mapping[str, SharedTab] = {}
     """The shared spreadsheet's input tabs by key (`layout.SHARED_INPUTS`); a missing key takes the
     registry's default name and headers."""
+    requests: RequestRules | None = None
+    """How requests are read and followed up; None: they are not."""
 
     @property
     def member_ids(self) -> tuple[str, ...]:
@@ -101,18 +104,21 @@ class Inputs(NamedTuple):
     offices: Mapping[str, Sheet | None]
     shared: Mapping[str, Sheet | None] = {}
     read_anomalies: Sequence[Anomaly] = ()
+    requests: Sheet | None = None
+    """The requests tab (`Demandes`), when there is one."""
 
 
 class Gap(NamedTuple):
     """Something lotsync could not read, and the result tabs whose figures depend on it."""
 
     source: str
-    """The member whose sheet is missing, or "" for the shared cost tabs."""
+    """The member whose sheet is missing, "" for the shared cost tabs, `REQUESTS_GAP` for requests."""
     reason: str
     """In French, for the tabs' first line and the digests: "le tableur de OT Figeac n'a pas pu être lu"."""
     tabs: tuple[str, ...]
 
 
+REQUESTS_GAP = "requests"
 OFFICE_TABS: tuple[str, ...] = (french.TAB_RECONCILIATION, french.TAB_BALANCES, french.TAB_DASHBOARD)
 """What an office's sheet feeds: its days, everyone's balances, the turnover."""
 SHARED_TABS: tuple[str, ...] = (french.TAB_BALANCES, french.TAB_SPLITS)
@@ -126,24 +132,34 @@ _BLOCKING = {
 """Anomalies that stop a whole tab from being read (any other one leaves out a row only)."""
 
 
-def gaps(anomalies: Sequence[Anomaly], members: Sequence[Member], cost_tabs: Sequence[str]) -> list[Gap]:
-    """What could not be read, from the anomalies: one gap per office or shared tab concerned."""
+def gaps(
+    anomalies: Sequence[Anomaly],
+    members: Sequence[Member],
+    cost_tabs: Sequence[str],
+    requests_tab: str | None = None,
+) -> list[Gap]:
+    """What could not be read, from the anomalies: one gap per office or shared tab concerned (and
+    the requests tab, which feeds `Suivi des demandes` only)."""
     names = {m.id: m.short for m in members}
     found: dict[str, Gap] = {}
     for a in anomalies:
         template = _BLOCKING.get(a.kind)
         if template is None:
             continue
-        if a.office in names:
-            key, tabs, what = a.office, OFFICE_TABS, french.GAP_OFFICE.format(office=names[a.office])
+        if a.office in names:  # its dossiers also say which requests became dossiers
+            tabs = OFFICE_TABS + ((french.TAB_REQUESTS,) if requests_tab else ())
+            key, what = a.office, french.GAP_OFFICE.format(office=names[a.office])
         elif a.office is None and a.where.tab in cost_tabs:
             key, tabs, what = "", SHARED_TABS, french.GAP_SHARED.format(tab=a.where.tab)
+        elif a.office is None and a.where.tab == requests_tab:
+            key, tabs, what = REQUESTS_GAP, (french.TAB_REQUESTS,), french.GAP_SHARED.format(tab=a.where.tab)
         else:
             continue
         if key not in found:
             reason = template.format(what=what, tab=a.where.tab, column=a.column)
             found[key] = Gap(key, reason, tabs)
-    return sorted(found.values(), key=lambda g: [m.id for m in members].index(g.source) if g.source else -1)
+    order = [m.id for m in members]
+    return sorted(found.values(), key=lambda g: order.index(g.source) if g.source in order else -1)
 
 
 class Books(NamedTuple):
@@ -164,6 +180,8 @@ class Books(NamedTuple):
     """Items, payments matched, statements and the transfers of the mode (`transfers` is the same)."""
     margins: tuple[Margin, ...] = ()
     """Every day bought with a resale price, for the margin statement."""
+    requests: RequestBook = NO_REQUESTS
+    """The requests from the website, followed up (`read` is False when there is no requests tab)."""
 
     @property
     def complete(self) -> bool:
@@ -231,6 +249,15 @@ def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
         payments.extend(found_payments)
         anomalies.extend(problems)
 
+    requests = NO_REQUESTS
+    if inputs.requests is not None and rules.requests is not None:
+        found_requests, problems = parse_requests(
+            inputs.requests, rules.requests, REQUESTS_INPUT.required, context.aliases, ids, limits=limits
+        )
+        unread_offices = frozenset(m for m in ids if inputs.offices.get(m) is None)
+        requests = follow_up(found_requests, rules.requests, dossiers, ids, as_of, problems, unread_offices)
+        anomalies.extend(requests.anomalies)
+
     lines = reconcile(dossiers, members, duplicates)
     splits = split_expenses(expenses, ids, rules.split_keys, words.partner)
     year_start = financial_year_start(as_of, rules.financial_year_start_month)
@@ -252,7 +279,15 @@ def compute_books(inputs: Inputs, rules: Rules, as_of: date) -> Books:
         all_balances,
         settlement.transfers,
         board,
-        tuple(gaps(anomalies, members, rules.cost_tabs)),
+        tuple(gaps(anomalies, members, rules.cost_tabs, _requests_tab(inputs, rules))),
         settlement,
         tuple(margins(dossiers)),
+        requests,
     )
+
+
+def _requests_tab(inputs: Inputs, rules: Rules) -> str | None:
+    """The requests tab's name, when it was to be read (its gap makes `Suivi des demandes` stale)."""
+    if rules.requests is None:
+        return None
+    return inputs.requests.tab if inputs.requests is not None else rules.requests.tab

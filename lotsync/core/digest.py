@@ -5,7 +5,9 @@ is written as of its Monday: the dossiers confirmed since the last digest,
 the arrivals of the next 14 days, what to fix, who owes what and the transfers
 of the collective's settlement mode (with the items each pays), the payments
 recorded since the last digest and what they settled, the shares of the common
-costs, and the turnover so far against last year.
+costs, and the turnover so far against last year. When the collective's website requests are
+read (`Books.requests`), each office's digest lists its open requests, late ones first, and the
+collective's lists the requests waiting for an office, the late ones, and the year's funnel.
 
 No French here: the records below are what the adapters word (`adapters/digest_render.py`).
 """
@@ -20,7 +22,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from lotsync.core import french, settlement
-from lotsync.core.books import Books, LastComplete
+from lotsync.core.books import REQUESTS_GAP, Books, Gap, LastComplete
 from lotsync.core.errors import UsageError
 from lotsync.core.model import (
     LIVE_STATUSES,
@@ -41,6 +43,7 @@ from lotsync.core.model import (
     Transfer,
     Where,
 )
+from lotsync.core.requests import Funnel, RequestLine
 from lotsync.core.turnover import OfficeYear, Period
 
 
@@ -140,6 +143,45 @@ class Fix(NamedTuple):
     line: ReconLine | None = None
 
 
+class OpenRequest(NamedTuple):
+    """An open request of the website as a digest lists it, with a link that opens its row."""
+
+    line: RequestLine
+    link: str
+
+
+class OfficeRequests(NamedTuple):
+    """The requests section of an office's digest (only when the requests tab was read)."""
+
+    open: tuple[OpenRequest, ...]
+    """The office's open requests: late ones first, then the oldest (`RequestBook.for_office`)."""
+    reply_within: int
+    """Working days after the day received before an unanswered request is late."""
+    unread: str | None = None
+    """Why the requests tab could not be read this week (French), or None."""
+
+    @property
+    def late(self) -> int:
+        return sum(1 for r in self.open if r.line.late)
+
+
+class CollectiveRequests(NamedTuple):
+    """The requests section of the collective's digest (only when the requests tab was read)."""
+
+    unassigned: tuple[OpenRequest, ...]
+    """Open requests no office has yet, late ones first: each with its suggestion and why
+    (`line.routing`)."""
+    late: tuple[OpenRequest, ...]
+    """The late requests an office has (those without one are in `unassigned`), by office."""
+    funnel: tuple[Funnel, ...]
+    """`year`'s funnel: one row per member in the members' order (zeros when it received none),
+    then the requests with no office, when there are any."""
+    year: int
+    """The calendar year of the books' date."""
+    reply_within: int
+    unread: str | None = None
+
+
 class OfficeDigest(NamedTuple):
     member: Member
     week: Week
@@ -176,6 +218,8 @@ class OfficeDigest(NamedTuple):
     """The payments this office made or received, dated within `payments_window`."""
     payments_window: tuple[date, date] | None = None
     """The first and last day of the payments listed as new."""
+    requests: OfficeRequests | None = None
+    """The office's open requests from the website; None when there is no requests tab."""
 
     def name(self, office: str | None) -> str:
         """How the digest names an office: its short name, else its id."""
@@ -184,7 +228,7 @@ class OfficeDigest(NamedTuple):
     @property
     def is_empty(self) -> bool:
         """Nothing to say: no new dossier, no arrival, nothing to fix, nothing owed either way, no
-        payment made or received."""
+        payment made or received, no open request (nor a requests tab that could not be read)."""
         return not (
             self.new_dossiers
             or self.arrivals
@@ -194,6 +238,7 @@ class OfficeDigest(NamedTuple):
             or self.stale
             or self.set_offs
             or self.payments
+            or (self.requests is not None and (self.requests.open or self.requests.unread))
         )
 
 
@@ -220,14 +265,17 @@ class CollectiveDigest(NamedTuple):
     payments: tuple[RecentPayment, ...] = ()
     """Every payment dated within `payments_window`."""
     payments_window: tuple[date, date] | None = None
+    requests: CollectiveRequests | None = None
+    """The requests waiting for an office, the late ones and the year's funnel; None when there is
+    no requests tab."""
 
     def name(self, office: str | None) -> str:
         return _name(self.members, office)
 
     @property
     def is_empty(self) -> bool:
-        """Every office has nothing to say, no transfer is due, nothing needs fixing and no payment
-        was recorded."""
+        """Every office has nothing to say, no transfer is due, nothing needs fixing, no payment
+        was recorded and no request waits for an office (the funnel alone says nothing new)."""
         return (
             all(o.is_empty for o in self.offices)
             and not self.transfers
@@ -236,6 +284,10 @@ class CollectiveDigest(NamedTuple):
             and not self.problems
             and not self.stale
             and not self.payments
+            and not (
+                self.requests is not None
+                and (self.requests.unassigned or self.requests.late or self.requests.unread)
+            )
         )
 
 
@@ -268,7 +320,8 @@ def office_digest(
     which widens the payments listed when weeks were skipped (`payment_window`). When the books
     are incomplete, balances computed without an office would be wrong money: the digest shows
     `last_complete` instead (the last complete `Soldes`, dated), or none, and says why; nor does
-    it say what a payment settled, or which shares are paid by payments."""
+    it say what a payment settled, or which shares are paid by payments. With a requests tab, the
+    digest lists the office's open requests, each linked to its row by `locate`."""
     member = next(m for m in books.members if m.id == office)
     names = {m.id: m.short for m in books.members}
     mine = [d for d in books.dossiers if d.office == office]
@@ -279,7 +332,7 @@ def office_digest(
         [] if seen is None else sorted((d for d in live if d.ref not in seen), key=lambda d: (d.start, d.ref))
     )
     window = payment_window(week, last_week)
-    items = books.settlement.items if books.complete else None
+    items = books.settlement.items if money_complete(books) else None
     return OfficeDigest(
         member=member,
         week=week,
@@ -301,6 +354,58 @@ def office_digest(
         set_offs=tuple(t for t in set_offs(books) if office in (t.debtor, t.creditor)),
         payments=tuple(recent_payments(books, window, office)),
         payments_window=window,
+        requests=office_requests(books, office, locate),
+    )
+
+
+def money_gaps(books: Books) -> list[Gap]:
+    """What could not be read that the money depends on: every gap but the requests tab's, which
+    feeds `Suivi des demandes` only (a broken requests tab never makes the balances stale)."""
+    return [g for g in books.gaps if g.source != REQUESTS_GAP]
+
+
+def money_complete(books: Books) -> bool:
+    """The balances, transfers and turnover are this week's: nothing they depend on is unread."""
+    return not money_gaps(books)
+
+
+def requests_unread(books: Books) -> str | None:
+    """Why the requests tab could not be read (French), or None."""
+    return next((g.reason for g in books.gaps if g.source == REQUESTS_GAP), None)
+
+
+def office_requests(books: Books, office: str, locate: Locate = file_name) -> OfficeRequests | None:
+    """The office's open requests, late ones first; None when there is no requests tab."""
+    book = books.requests
+    if not book.read:
+        return None
+    found = tuple(OpenRequest(line, locate(line.request.where)) for line in book.for_office(office))
+    return OfficeRequests(found, book.reply_within, requests_unread(books))
+
+
+def collective_requests(books: Books, locate: Locate = file_name) -> CollectiveRequests | None:
+    """The requests waiting for an office, the late ones of every office, and the funnel of the
+    books' calendar year; None when there is no requests tab."""
+    book = books.requests
+    if not book.read:
+        return None
+    year = books.as_of.year
+    found = book.open_lines
+
+    def listed(lines: Iterable[RequestLine]) -> tuple[OpenRequest, ...]:
+        return tuple(OpenRequest(line, locate(line.request.where)) for line in lines)
+
+    rows = {f.office: f for f in book.funnel if f.year == year}
+    funnel = [rows.get(m.id) or Funnel(m.id, year, 0, 0, 0, 0, (), 0, None) for m in books.members]
+    if None in rows:
+        funnel.append(rows[None])
+    return CollectiveRequests(
+        unassigned=listed(line for line in found if line.office is None),
+        late=listed(line for line in found if line.late and line.office is not None),
+        funnel=tuple(funnel),
+        year=year,
+        reply_within=book.reply_within,
+        unread=requests_unread(books),
     )
 
 
@@ -308,9 +413,9 @@ def settled_figures(
     books: Books, last_complete: LastComplete | None
 ) -> tuple[list[Balance], list[Transfer], str | None]:
     """The balances and transfers a digest may show, and why they are not this week's (or None)."""
-    if books.complete:
+    if money_complete(books):
         return books.balances, books.transfers, None
-    reasons = books.gap_reasons()
+    reasons = " ; ".join(g.reason for g in money_gaps(books))
     if last_complete is None:
         zero = Decimal("0.00")
         nothing = [Balance(m.id, zero, zero, {}) for m in books.members]
@@ -343,7 +448,7 @@ def recent_payments(
     order they were applied; what each settled only when the books are complete."""
     first, last = window
     return [
-        RecentPayment(m.payment, m if books.complete else None)
+        RecentPayment(m.payment, m if money_complete(books) else None)
         for m in books.settlement.payments
         if first <= m.payment.on <= last and office in (None, m.payment.payer, m.payment.payee)
     ]
@@ -352,14 +457,14 @@ def recent_payments(
 def set_offs(books: Books) -> list[Transfer]:
     """In `pair` mode, the set-offs both accountants must record (`settlement.set_offs`). None
     while the books are incomplete, nor in the other modes."""
-    if books.settlement.mode is not SettlementMode.PAIR or not books.complete:
+    if books.settlement.mode is not SettlementMode.PAIR or not money_complete(books):
         return []
     return settlement.set_offs(books.settlement.items, [m.id for m in books.members])
 
 
 def pair_totals(books: Books) -> list[PairTotal]:
     """What each office still owes each other one, from the statements (none while incomplete)."""
-    if not books.complete:
+    if not money_complete(books):
         return []
     return [
         PairTotal(s.debtor, s.creditor, sum(1 for i in s.items if i.open), s.owed)
@@ -455,12 +560,13 @@ def collective_digest(
     last_complete: LastComplete | None = None,
     *,
     last_week: Week | None = None,
+    locate: Locate = file_name,
 ) -> CollectiveDigest:
     """The summary for the collective; `last_week` is the week of its last digest (see
-    `payment_window`)."""
+    `payment_window`), `locate` links the requests it lists to their rows."""
     _, transfers, stale = settled_figures(books, last_complete)
     window = payment_window(week, last_week)
-    unread = [g.reason for g in books.gaps if g.source]
+    unread = [g.reason for g in money_gaps(books) if g.source]
     return CollectiveDigest(
         week=week,
         offices=offices,
@@ -478,6 +584,7 @@ def collective_digest(
         set_offs=tuple(set_offs(books)),
         payments=tuple(recent_payments(books, window)),
         payments_window=window,
+        requests=collective_requests(books, locate),
     )
 
 

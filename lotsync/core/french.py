@@ -232,7 +232,43 @@ ANOMALY_KINDS = {
     "overpayment": "Trop-perçu",
     "unknown_reference": "Référence de règlement inconnue",
     "already_settled": "Élément déjà réglé",
+    "unknown_dossier": "Dossier inconnu",
 }
+
+# -- requests (the `Demandes` tab) ----------------------------------------------------------------
+
+REQUEST_NO_DATE = (
+    "La colonne « Reçue le » doit être remplie : sans elle la demande ne peut pas être suivie ; "
+    "cette ligne est ignorée tant qu'elle est vide."
+)
+REQUEST_NO_ONE = (
+    "Ni demandeur, ni e-mail, ni numéro de demande : on ne sait pas de qui vient cette demande ; "
+    "cette ligne est ignorée tant qu'elle est vide."
+)
+REQUEST_STATUS_UNKNOWN = (
+    "Statut « {value} » inconnu. Utilisez : nouvelle, transmise, devis envoyé, option, confirmée, "
+    "perdue ou sans suite (vide : nouvelle). Cette ligne est ignorée tant qu'elle n'est pas corrigée."
+)
+REQUEST_UNKNOWN_OFFICE = (
+    "« {value} » n'est pas un office du collectif ({members}) : la demande reste sans office attribué "
+    "tant que ce n'est pas corrigé."
+)
+REQUEST_VALUE_IGNORED = "« {value} » : {reason}. Cette valeur est ignorée tant qu'elle n'est pas corrigée."
+REQUEST_ANSWERED_BEFORE = (
+    "« Répondu le » ({answered}) est avant « Reçue le » ({received}) : la date de réponse est ignorée "
+    "tant qu'elle n'est pas corrigée."
+)
+REQUEST_DUPLICATE = "Cette demande figure déjà ligne {row} : elle n'est comptée qu'une fois."
+REQUEST_DOSSIER_COLUMN = "Réf. dossier"
+REQUEST_DOSSIER_NO_OFFICE = (
+    "La demande n'est attribuée à aucun office : le dossier « {value} » ne peut pas être cherché. "
+    "Remplissez « Attribuée à »."
+)
+REQUEST_UNKNOWN_DOSSIER = (
+    "Aucun dossier « {value} » dans le tableur de l'office {office} : vérifiez la référence. La "
+    "demande n'est pas comptée comme convertie tant que ce n'est pas corrigé."
+)
+REQUEST_REASON_UNKNOWN = "non précisé"
 
 MISSING_HEADER = (
     "Aucune ligne d'en-tête reconnue dans les {rows} premières lignes : il faut au moins "
@@ -362,6 +398,7 @@ TAB_RECONCILIATION = "Rapprochement"
 TAB_BALANCES = "Soldes"
 TAB_SPLITS = "Répartition"
 TAB_DASHBOARD = "Tableau de bord"
+TAB_REQUESTS = "Suivi des demandes"
 
 # -- incomplete books -----------------------------------------------------------
 
@@ -383,3 +420,41 @@ DIGEST_NO_FIGURES = (
     "Attention : les soldes n'ont pas pu être calculés cette semaine, car {reasons}. Aucun chiffre "
     "complet n'est encore disponible : rien n'est dû tant que ce n'est pas corrigé."
 )
+
+# -- requests: routing ---
+# Why a request goes to an office (`lotsync.core.places`): short phrases joined by
+# `ROUTING_SEPARATOR`. A pair is (one place, several places).
+
+PLACE_CONJUNCTIONS = ("et", "puis", "ou")
+"""The words that join place names in a request's place field: "Figeac et Rocamadour"."""
+ROUTING_STAY = "lieu de séjour : {place}"
+ROUTING_FIRST_PLACE = "premier lieu souhaité : {place}"
+ROUTING_NO_KNOWN_PLACE = "aucun lieu connu du collectif"
+ROUTING_AMBIGUOUS = "lieu ambigu : {place} ({members})"
+ROUTING_OR = " ou "
+"""Between the offices an ambiguous name may belong to: "dordogne ou figeac"."""
+ROUTING_OUTSIDE = ("lieu hors du collectif : {places}", "lieux hors du collectif : {places}")
+ROUTING_UNKNOWN = ("lieu inconnu : {places}", "lieux inconnus : {places}")
+ROUTING_LIST = ", "
+ROUTING_SEPARATOR = " ; "
+
+# -- requests: digests ---
+# How the digests write a request's figures (`lotsync.adapters.digest_render`): rates and counts
+# that are not whole, the French way, like `money` and `percent_change` above.
+
+
+def percent(rate: Decimal | None) -> str:
+    """`20,0 %` for 0.2; `—` when there is no rate (nothing to divide by)."""
+    if rate is None:
+        return "—"
+    _, decimal_sep = _number_symbols()
+    return f"{(rate * 100).quantize(Decimal('0.1')):.1f}".replace(".", decimal_sep) + "\u202f%"
+
+
+def decimal_number(value: Decimal | None) -> str:
+    """`2`, `1,5`, `2,25`: no trailing zero, a decimal comma; `—` for None."""
+    if value is None:
+        return "—"
+    _, decimal_sep = _number_symbols()
+    text = f"{value.normalize():f}" if value != value.to_integral_value() else f"{value:.0f}"
+    return text.replace(".", decimal_sep)

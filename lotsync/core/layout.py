@@ -59,6 +59,41 @@ PAYMENT_HEADERS: dict[str, list[str]] = {
 PAYMENT_REQUIRED = ("on", "payer", "payee", "amount")
 
 
+REQUEST_HEADERS: dict[str, list[str]] = {
+    "number": ["N° demande", "Numéro de demande", "N°", "ID"],
+    "received": ["Reçue le", "Reçu le", "Date de réception", "Date de la demande", "Horodateur", "Date"],
+    "requester": ["Demandeur", "Nom", "Contact", "Nom et prénom", "Nom Prénom"],
+    "structure": ["Structure", "Organisme", "Société", "Association", "Établissement"],
+    "email": ["E-mail", "Email", "Courriel", "Adresse e-mail", "Adresse électronique"],
+    "phone": ["Téléphone", "Tél.", "Tél", "Tel", "Portable"],
+    "group_type": ["Type de groupe", "Type", "Public"],
+    "wanted": ["Date souhaitée", "Dates souhaitées", "Date du séjour", "Période"],
+    "duration": ["Durée"],
+    "pax": ["Pax", "Nombre de personnes", "Nb de personnes", "Participants", "Nb pax"],
+    "budget": ["Budget", "Budget par personne"],
+    "places": ["Lieux souhaités", "Lieux", "Destinations", "Sites souhaités", "Lieux à visiter"],
+    "stay": ["Lieu de séjour", "Hébergement", "Lieu d'hébergement", "Ville d'hébergement"],
+    "message": ["Message", "Demande", "Votre message"],
+    "assigned": ["Attribuée à", "Attribué à", "Transmise à", "Office"],
+    "status": ["Statut", "État"],
+    "reason": ["Motif", "Motif de perte", "Raison"],
+    "answered": ["Répondu le", "Réponse le", "Date de réponse"],
+    "dossier": ["Réf. dossier", "Dossier", "N° dossier"],
+}
+REQUEST_REQUIRED = ("received",)
+
+REQUEST_STATUS_WORDS: dict[str, list[str]] = {
+    "nouvelle": ["nouvelle", "nouveau", "à traiter", "reçue", "new"],
+    "transmise": ["transmise", "transmis", "attribuée", "en cours", "à rappeler"],
+    "devis envoyé": ["devis envoyé", "devis envoyée", "devis", "proposition envoyée", "proposition"],
+    "option": ["option", "optionnée", "en option", "pré-réservation"],
+    "confirmée": ["confirmée", "confirmé", "gagnée", "gagné", "réservée", "signée", "vendue"],
+    "perdue": ["perdue", "perdu", "refusée", "refusé"],
+    "sans suite": ["sans suite", "abandonnée", "annulée", "pas de réponse", "sans réponse"],
+}
+"""Keys are `requests.RequestStatus` values; a blank status is a new request."""
+
+
 class InputTab(NamedTuple):
     """One input tab of the shared spreadsheet: what the registry below knows of it.
 
@@ -85,6 +120,11 @@ SHARED_INPUTS: tuple[InputTab, ...] = (
     InputTab("payments", "Règlements", PAYMENT_HEADERS, PAYMENT_REQUIRED, True, "payment_headers"),
 )
 """The shared spreadsheet's input tabs, in the order they are read and checked."""
+
+
+REQUESTS_INPUT = InputTab("requests", "Demandes", REQUEST_HEADERS, REQUEST_REQUIRED, True, "request_headers")
+"""The requests tab: in the shared spreadsheet by default, or elsewhere (`[requests] source`). Not
+one of `SHARED_INPUTS`: what it holds feeds no balance, and a gap in it makes no figure stale."""
 
 
 def input_tab(key: str) -> InputTab:

@@ -36,6 +36,18 @@ class Kind(StrEnum):
     OTHER = "autre"
 
 
+class RequestStatus(StrEnum):
+    """Where a request from the website stands (`Statut` of the requests tab)."""
+
+    NEW = "nouvelle"
+    FORWARDED = "transmise"
+    QUOTED = "devis envoyé"
+    OPTION = "option"
+    CONFIRMED = "confirmée"
+    LOST = "perdue"
+    DROPPED = "sans suite"
+
+
 class Direction(StrEnum):
     PURCHASE = "achat"
     SALE = "vente"
@@ -97,6 +109,7 @@ class AnomalyKind(StrEnum):
     OVERPAYMENT = "overpayment"
     UNKNOWN_REFERENCE = "unknown_reference"
     ALREADY_SETTLED = "already_settled"
+    UNKNOWN_DOSSIER = "unknown_dossier"
 
 
 class Anomaly(NamedTuple):

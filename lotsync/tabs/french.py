@@ -129,3 +129,31 @@ HAND_EDIT_TAB = "« {tab} » ({cells})"
 HAND_EDIT_TABS_SEPARATOR = " ; "
 HAND_EDIT_ROW = "ligne {row}"
 """A row changed by hand, when no single cell can be named (a row deleted or moved)."""
+
+# -- Suivi des demandes -------------------------------------------------------
+
+SECTION_OPEN_REQUESTS = (
+    "Demandes en cours au {as_of} : {count}, dont {late} en retard (réponse attendue sous {days} "
+    "jours ouvrés)"
+)
+OPEN_REQUESTS_HEADER = (
+    "Ligne", "Reçue le", "Demandeur", "Structure", "Type de groupe", "Pax", "Date souhaitée", "Durée",
+    "Lieu de séjour", "Lieux souhaités", "Office suggéré", "Pourquoi", "Offices partenaires",
+    "Attribuée à", "Statut", "Âge (jours ouvrés)", "En retard", "Dossier",
+)  # fmt: skip
+NO_OPEN_REQUEST = "Aucune demande en cours."
+BY_SUGGESTION = "{office} (suggestion)"
+NO_OFFICE = "à attribuer"
+SECTION_FUNNEL = "Demandes reçues par office et par année : de la demande au dossier"
+FUNNEL_HEADER = (
+    "Office", "Année", "Reçues", "Répondues", "Devis envoyés", "Confirmées", "Perdues",
+    "Motifs de perte", "Sans suite", "Taux de conversion", "Délai médian de réponse (jours ouvrés)",
+)  # fmt: skip
+FUNNEL_REASON = "{reason} ({count})"
+UNASSIGNED = "Sans office"
+SECTION_EXPIRED = (
+    "{count} demande(s) close(s) depuis plus de {months} mois ne figurent plus ici : supprimez-les de "
+    "l'onglet des demandes (lignes {rows}) ; `lotsync check` les liste."
+)
+SECTION_DASHBOARD_REQUESTS = "Demandes du site reçues depuis le {start}, et devenues des dossiers"
+DASHBOARD_REQUESTS_HEADER = ("Office", "Demandes reçues", "Devenues dossiers", "Taux de conversion")

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from lotsync.core import french as core_french
 from lotsync.core.books import Books, LastComplete
 from lotsync.core.model import Balance, Expense, Item, Kind, Member, SettlementMode, Transfer, Where
+from lotsync.core.places import explain
 from lotsync.tabs import french
 
 
@@ -360,7 +361,40 @@ def dashboard_tab(books: Books) -> OutputTab:
                 sum((per_office[o].visits for o in ids), Decimal("0.00")),
             )
         )
+    if books.requests.read:
+        rows += _dashboard_requests(books, names, ids)
     return OutputTab(core_french.TAB_DASHBOARD, rows, (24, *(18 for _ in range(11))))
+
+
+def _dashboard_requests(books: Books, names: dict[str, str], ids: Sequence[str]) -> list[Row]:
+    """Requests received since the start of the financial year, and how many became dossiers."""
+    start, end = books.dashboard.current.start, books.dashboard.current.end
+    lines = [line for line in books.requests.lines if start <= line.request.received <= end]
+    rows = [
+        _BLANK,
+        _title(french.SECTION_DASHBOARD_REQUESTS.format(start=core_french.short_date(start))),
+        _header(*french.DASHBOARD_REQUESTS_HEADER),
+    ]
+    for office in (*ids, None):
+        mine = [line for line in lines if line.office == office]
+        if office is None and not mine:
+            continue
+        converted = sum(1 for line in mine if line.converted)
+        rows.append(
+            _data(
+                names[office] if office else french.UNASSIGNED,
+                len(mine),
+                converted,
+                _rate(converted, len(mine)),
+            )
+        )
+    total = sum(1 for line in lines if line.converted)
+    rows.append(_total(french.TOTAL, len(lines), total, _rate(total, len(lines))))
+    return rows
+
+
+def _rate(part: int, whole: int) -> Percent | None:
+    return Percent((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))) if whole else None
 
 
 # -- Anomalies ----------------------------------------------------------------
@@ -383,6 +417,89 @@ def anomalies_tab(books: Books) -> OutputTab:
             )
         )
     return OutputTab(french.TAB_ANOMALIES, rows, (18, 18, 8, 18, 22, 30, 90, 18))
+
+
+# -- Suivi des demandes -------------------------------------------------------
+
+
+def requests_tab(books: Books) -> OutputTab:
+    """The open requests (late ones first) and the funnel; never an e-mail or a phone number."""
+    names = _names(books.members)
+    book = books.requests
+    open_lines = book.open_lines
+    rows = [
+        _title(
+            french.SECTION_OPEN_REQUESTS.format(
+                as_of=core_french.short_date(books.as_of),
+                count=len(open_lines),
+                late=sum(1 for line in open_lines if line.late),
+                days=book.reply_within,
+            )
+        ),
+        _header(*french.OPEN_REQUESTS_HEADER),
+    ]
+    for line in open_lines:
+        request, routing = line.request, line.routing
+        if line.office is None:
+            office = french.NO_OFFICE
+        elif line.by_suggestion:
+            office = french.BY_SUGGESTION.format(office=names[line.office])
+        else:
+            office = names[line.office]
+        rows.append(
+            _data(
+                request.where.row,
+                request.received,
+                request.requester,
+                request.structure,
+                request.group_type,
+                request.pax,
+                request.wanted,
+                request.duration,
+                request.stay,
+                request.places,
+                names.get(routing.suggested or "", ""),
+                explain(routing),
+                ", ".join(names[p] for p in routing.partners),
+                office,
+                request.status.value,
+                line.age,
+                french.YES if line.late else french.NO,
+                line.dossier.ref if line.dossier else request.dossier_ref,
+            )
+        )
+    if not open_lines:
+        rows.append(_data(french.NO_OPEN_REQUEST))
+    rows += [_BLANK, _title(french.SECTION_FUNNEL), _header(*french.FUNNEL_HEADER)]
+    for row in book.funnel:
+        rows.append(
+            _data(
+                names[row.office] if row.office else french.UNASSIGNED,
+                row.year,
+                row.received,
+                row.answered,
+                row.quoted,
+                row.confirmed,
+                sum(count for _, count in row.lost),
+                ", ".join(french.FUNNEL_REASON.format(reason=r, count=c) for r, c in row.lost),
+                row.dropped,
+                Percent(row.conversion) if row.conversion is not None else None,
+                Quantity(row.median_reply_days) if row.median_reply_days is not None else None,
+            )
+        )
+    if book.expired:
+        rows += [
+            _BLANK,
+            _data(
+                french.SECTION_EXPIRED.format(
+                    count=len(book.expired),
+                    months=book.retention_months,
+                    rows=", ".join(str(r.where.row) for r in book.expired),
+                )
+            ),
+        ]
+    widths = (8, 12, 24, 28, 18, 8, 16, 14, 20, 32, 16, 40, 22, 20, 14, 12, 10, 14)
+    return OutputTab(core_french.TAB_REQUESTS, rows, widths)
 
 
 # -- Journal ------------------------------------------------------------------
@@ -430,6 +547,7 @@ RESULT_TABS: tuple[tuple[str, Callable[[Books], OutputTab]], ...] = (
     (core_french.TAB_SPLITS, splits_tab),
     (core_french.TAB_DASHBOARD, dashboard_tab),
     (french.TAB_ANOMALIES, anomalies_tab),
+    (core_french.TAB_REQUESTS, requests_tab),
 )
 """Every tab lotsync computes, in the order they appear in the spreadsheet, with its builder."""
 
@@ -438,8 +556,11 @@ OWNED_TABS: tuple[str, ...] = (*(name for name, _ in RESULT_TABS), french.TAB_JO
 
 
 def result_tabs(books: Books) -> list[OutputTab]:
-    """Every tab but the Journal, in the order they appear in the spreadsheet."""
-    return [build(books) for _, build in RESULT_TABS]
+    """Every tab but the Journal, in the order they appear in the spreadsheet (`Suivi des demandes`
+    only when there is a requests tab)."""
+    return [
+        build(books) for name, build in RESULT_TABS if name != core_french.TAB_REQUESTS or books.requests.read
+    ]
 
 
 def read_balances_tab(rows: Sequence[Sequence[Any]], members: Sequence[Member]) -> LastComplete | None:

@@ -16,19 +16,36 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency
-from core.test_digest import FIGEAC_UNREAD, MONDAY, WEEK, anomaly, expense, make_books, payment, two_ways
+from core.test_digest import (
+    FIGEAC_UNREAD,
+    MONDAY,
+    REQUEST_HEADER,
+    RULES,
+    WEEK,
+    anomaly,
+    books_with_requests,
+    demandes,
+    expense,
+    make_books,
+    payment,
+    request,
+    requests_week,
+    two_ways,
+)
 from factories import MEMBERS, dossier, purchase, sale
 
 from lotsync.adapters.digest_render import (
     environment,
+    hide_contacts,
     one_line,
     render_collective,
     render_office,
 )
 from lotsync.core import french
-from lotsync.core.books import LastComplete
+from lotsync.core.books import Inputs, LastComplete, compute_books
 from lotsync.core.digest import Week, collective_digest, office_digest
-from lotsync.core.model import Kind, Member, SettlementMode, Status, Where
+from lotsync.core.model import Anomaly, AnomalyKind, Kind, Member, SettlementMode, Status, Where
+from lotsync.core.requests import NO_REQUESTS
 
 COLLECTIVE = "Collectif du Lot"
 EVIL = "<script>alert(1)</script>"
@@ -487,7 +504,10 @@ def test_the_demo_digests_render_with_every_section(demo_books):
         rendered = render_office(d, config.collective.name)
         headings = [t for tag, t in Outline(rendered.html).headings if tag == "h2"]
         payments = ["Règlements enregistrés"] if d.payments else []  # the demo's, dated that week
-        assert [h.split(" (")[0] for h in headings] == [s.split(" (")[0] for s in SECTIONS[:4]] + [
+        assert d.requests is not None and d.requests.open  # the demo's `Demandes` tab
+        assert [h.split(" (")[0] for h in headings] == [s.split(" (")[0] for s in SECTIONS[:2]] + [
+            "Demandes du site en cours",
+            *[s.split(" (")[0] for s in SECTIONS[2:4]],
             *payments,
             "Votre part des frais communs 2026",
             "Votre chiffre d'affaires depuis le 1er janvier 2026",
@@ -496,6 +516,7 @@ def test_the_demo_digests_render_with_every_section(demo_books):
         assert rendered.chart_png is not None and rendered.chart_png.startswith(PNG)
     rendered = render_collective(collective_digest(books, WEEK, offices), config.collective.name)
     assert "Tous les offices" in rendered.subject
+    assert "Demandes du site" in [t for tag, t in Outline(rendered.html).headings if tag == "h2"]
     assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
 
 
@@ -741,3 +762,201 @@ def test_invoices_references_and_modes_from_the_sheets_are_escaped():
     page = render_office(office_digest(named, "cahors", WEEK, seen=None), COLLECTIVE).html
     assert "<script" not in page.lower() and "&amp;lt;" not in page
     assert f"que vous devez à {EVIL}" in Outline(page).text
+
+
+# -- requests from the collective's website (issue 14) ----------------------------------------------
+
+
+def with_requests(books, requests_books):
+    """`books` with the requests (and the requests' gaps) of `requests_books`."""
+    return books._replace(requests=requests_books.requests, gaps=(*books.gaps, *requests_books.gaps))
+
+
+def web(where: Where) -> str:
+    return f"https://docs.google.com/spreadsheets/d/abc/edit#gid=7&range=A{where.row}"
+
+
+def test_an_office_reads_its_open_requests_late_first_with_their_age_and_a_link_to_the_row():
+    books = with_requests(hand_built_books(), requests_week())
+    rendered = render_office(cahors(books, locate=web), COLLECTIVE)
+    text, page = shown(rendered)
+    outline = Outline(rendered.html)
+    headings = [t for tag, t in outline.headings if tag == "h2"]
+    assert headings == [*SECTIONS[:2], "Demandes du site en cours (3, dont 1 en retard)", *SECTIONS[2:]]
+    for every in (text, page):
+        assert "EN RETARD · 5 jours ouvrés — Lycée Champollion (Marie Dupont) · 52 pax" in every
+        assert "(Marie Dupont) · 52 pax · souhaitée : mi-juin 2027" in every
+        assert "Statut : nouvelle · lieux souhaités : Saint-Cirq-Lapopie, Figeac" in every
+        assert "Autres offices nommés : OT Figeac." in every
+        assert "Reçue le 16/11/2026, n° W-7 · collectif.xlsx, onglet « Demandes », ligne 5" in every
+        assert "Une demande est en retard sans réponse 2 jours ouvrés après sa réception." in every
+        assert "Confirmée" not in every and "Figeac en retard" not in every and "Sans office" not in every
+    # Late first, then the oldest.
+    assert text.index("5 jours ouvrés") < text.index("14 jours ouvrés — Devis") < text.index("1 jour ouvré")
+    assert "- 14 jours ouvrés — Devis\n  Statut : devis envoyé\n" in text
+    assert "Ouvrir la ligne : https://docs.google.com/spreadsheets/d/abc/edit#gid=7&range=A5" in text
+    assert "https://docs.google.com/spreadsheets/d/abc/edit#gid=7&range=A5" in outline.links
+    assert "ouvrir la ligne 5" in page
+    assert (
+        '<span style="white-space:nowrap;word-break:normal;overflow-wrap:normal;color:#a34700;'
+        in (rendered.html.split("Lycée Champollion")[0].rsplit("<li", 1)[1])
+    ), "the late mark is the digest's warning colour"
+    assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
+
+
+def test_the_collective_lists_the_requests_to_assign_the_late_ones_and_the_year_funnel():
+    books = with_requests(hand_built_books(), requests_week())
+    rendered = render_collective(
+        collective_digest(books, WEEK, [office_digest(books, m.id, WEEK, seen=SEEN) for m in MEMBERS]),
+        COLLECTIVE,
+    )
+    text, page = shown(rendered)
+    outline = Outline(rendered.html)
+    assert [t for tag, t in outline.headings if tag == "h2"] == [
+        "Les offices cette semaine",
+        "Virements suggérés",
+        "À corriger",
+        "Demandes du site",
+        "Chiffre d'affaires du collectif depuis le 1er janvier 2026",
+    ]
+    assert [t for tag, t in outline.headings if tag == "h3"] == [
+        "En retard (2)",
+        "À attribuer (2)",
+        "Reçues en 2026, par office",
+        "Par office",
+    ]
+    for every in (text, page):
+        assert "EN RETARD · 5 jours ouvrés · OT Cahors — Lycée Champollion (Marie Dupont)" in every
+        assert "EN RETARD · 4 jours ouvrés · OT Figeac — Figeac en retard" in every
+        assert "EN RETARD · 3 jours ouvrés — Sans office" in every
+        assert "Office suggéré : OT Dordogne (lieu de séjour : Rocamadour)." in every
+        assert "Office suggéré : aucun (lieu hors du collectif : Sarlat-la-Canéda)." in every
+        assert "Taux de conversion : demandes confirmées sur demandes reçues." in every
+    assert (
+        "- OT Cahors : 4 reçues, 2 répondues, 2 devis envoyés, 1 confirmée, 0 perdue, 0 sans suite ; "
+        "conversion 25,0\u202f% ; délai médian de réponse 1,5 jour ouvré"
+    ) in text
+    assert (
+        "- OT Dordogne : 0 reçue, 0 répondue, 0 devis envoyé, 0 confirmée, 0 perdue, 0 sans suite ; "
+        "conversion — ; délai médian de réponse —" in text
+    )
+    assert "- Sans office : 2 reçues" in text
+    assert "Demandes OT Cahors OT Dordogne OT Figeac Sans office Reçues 4 0 1 2" in page
+    assert "Taux de conversion 25,0\u202f% — 0,0\u202f% 0,0\u202f%" in page
+    assert "Délai médian de réponse (jours ouvrés) 1,5 — — —" in page
+    assert "2025" not in text.split("## Demandes du site")[1].split("## Chiffre")[0]
+    assert Counter(money_values(rendered.html)) == Counter(money_values(rendered.text))
+    fixed = [int(w) for w in re.findall(r"(?<![-\w])width:\s*(\d+)px", rendered.html)]
+    assert all(w <= 360 for w in fixed), fixed
+
+
+def test_no_e_mail_address_or_phone_number_of_a_requester_reaches_any_digest():
+    books = with_requests(
+        hand_built_books(),
+        books_with_requests(
+            request(
+                received=date(2026, 11, 16),
+                requester="Marie Dupont",
+                structure="Lycée Champollion — contact : secretariat@lycee.example",
+                email="m.dupont@example.org",
+                phone="+33 6 12 34 56 78",
+                assigned="Cahors",
+                wanted="12/05/2027, rappeler au 05.65.53.20.65",
+                places="Figeac (M.Dupont@Example.org)",
+            ),
+            request(
+                received=date(2026, 11, 18),
+                requester="jean.martin@example.net",
+                phone="0612345678",
+                stay="Rocamadour",
+                places="appeler le 06 12 34 56 78 ou le 0033 5 65 53 20 65",
+            ),
+        ),
+    )
+    offices = [office_digest(books, m.id, WEEK, seen=SEEN) for m in MEMBERS]
+    digests = [render_office(o, COLLECTIVE) for o in offices]
+    digests.append(render_collective(collective_digest(books, WEEK, offices), COLLECTIVE))
+    contacts = ("example.org", "example.net", "lycee.example", "12 34 56", "0612345678", "65.53", "65 53")
+    for rendered in digests:
+        for part in (rendered.subject, rendered.text, rendered.html):
+            assert not any(c.lower() in part.lower() for c in contacts), part
+            assert not re.search(r"[\w.]+@[\w-]+\.\w+", part.replace(rendered.chart_cid, ""))
+    text = digests[0].text
+    assert "Lycée Champollion — contact : [coordonnées masquées] (Marie Dupont)" in text
+    assert "souhaitée : 12/05/2027, rappeler au [coordonnées masquées]" in text
+    assert "lieux souhaités : Figeac ([coordonnées masquées])" in text
+    collective = digests[-1].text
+    assert "— [coordonnées masquées]\n" in collective  # a requester who typed an e-mail for a name
+    assert "appeler le [coordonnées masquées] ou le [coordonnées masquées]" in collective
+
+
+def test_a_request_text_that_is_not_a_contact_is_kept():
+    for kept in ("12/05/2027", "mi-juin 2027", "du 12 au 14 mai", "W-2026-0001234", "40 pax", "2026-11-24"):
+        assert hide_contacts(kept) == kept
+    assert hide_contacts("écrire à a.b@c.fr ou au 05 65 53 20 65") == (
+        "écrire à [coordonnées masquées] ou au [coordonnées masquées]"
+    )
+
+
+def test_a_requester_named_in_html_is_escaped():
+    books = with_requests(
+        hand_built_books(),
+        books_with_requests(
+            request(received=date(2026, 11, 16), requester="<b>x</b>", structure=EVIL, assigned="Cahors"),
+            request(received=date(2026, 11, 17), requester="<b>x</b>", places="<i>Figeac</i>"),
+        ),
+    )
+    offices = [office_digest(books, m.id, WEEK, seen=SEEN) for m in MEMBERS]
+    for rendered in (
+        render_office(offices[0], COLLECTIVE),
+        render_collective(collective_digest(books, WEEK, offices), COLLECTIVE),
+    ):
+        assert "<b>x</b>" not in rendered.html and "<script" not in rendered.html.lower()
+        assert "<i>" not in rendered.html
+        assert "&lt;b&gt;x&lt;/b&gt;" in rendered.html
+        assert "<b>x</b>" in rendered.text  # the text alternative says what the sheet says
+    office_page = render_office(offices[0], COLLECTIVE).html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; (&lt;b&gt;x&lt;/b&gt;)" in office_page
+
+
+def test_without_requests_the_digests_are_byte_for_byte_what_they_were():
+    """No requests tab (`read` False), even one asked for and missing: nothing changes, no empty
+    section; nor does an office's digest when the tab has nothing open for it."""
+    missing = Anomaly(AnomalyKind.MISSING_TAB, Where("collectif.xlsx", "Demandes", 0), "", "", "absent")
+    absent = compute_books(Inputs({}, read_anomalies=[missing]), RULES, MONDAY)
+    assert not absent.requests.read and absent.gaps
+    others = books_with_requests(
+        request(received=date(2026, 11, 16), requester="A", assigned="Figeac"),
+        request(received=date(2026, 11, 2), requester="B", assigned="Cahors", status="perdue"),
+    )
+    for mode in SettlementMode:
+        for plain in (hand_built_books(mode=mode), two_ways(mode), make_books([])):
+            for variant in (with_requests(plain, absent), plain._replace(requests=NO_REQUESTS)):
+                offices = [office_digest(variant, m.id, WEEK, seen=SEEN) for m in MEMBERS]
+                before = [office_digest(plain, m.id, WEEK, seen=SEEN) for m in MEMBERS]
+                for now, then in zip(offices, before, strict=True):
+                    assert render_office(now, COLLECTIVE) == render_office(then, COLLECTIVE)
+                assert render_collective(collective_digest(variant, WEEK, offices), COLLECTIVE) == (
+                    render_collective(collective_digest(plain, WEEK, before), COLLECTIVE)
+                )
+            nothing_open = office_digest(with_requests(plain, others), "cahors", WEEK, seen=SEEN)
+            assert nothing_open.requests is not None
+            then = render_office(office_digest(plain, "cahors", WEEK, seen=SEEN), COLLECTIVE)
+            assert render_office(nothing_open, COLLECTIVE) == then
+    assert "emande" not in render_office(cahors(), COLLECTIVE).html
+
+
+def test_a_requests_tab_that_cannot_be_read_is_said_and_the_balances_stay_this_week_s():
+    header = [h for h in REQUEST_HEADER if h != "Reçue le"]
+    books = with_requests(hand_built_books(), books_with_requests(sheet=demandes(header=header)))
+    offices = [office_digest(books, m.id, WEEK, seen=SEEN) for m in MEMBERS]
+    for rendered in (
+        render_office(offices[0], COLLECTIVE),
+        render_collective(collective_digest(books, WEEK, offices), COLLECTIVE),
+    ):
+        text, page = shown(rendered)
+        for every in (text, page):
+            assert "Les demandes du site n'ont pas pu être lues cette semaine, car" in every
+            assert "Attention" not in every and "Non calculé" not in every
+    office_text = render_office(offices[0], COLLECTIVE).text
+    assert f"À payer à OT Dordogne : 1 élément, {euros('1000.00')}" in office_text

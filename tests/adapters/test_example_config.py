@@ -50,3 +50,14 @@ def test_the_example_spells_out_the_limits_and_the_lock_wait():
     assert config.limits == LimitsConfig()
     assert config.schedule.lock_wait == ScheduleConfig().lock_wait
     assert "[limits]" in EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_the_example_spells_out_the_requests_settings_and_territories():
+    from lotsync.adapters.config import RequestsConfig
+    from lotsync.adapters.territories import gazetteer
+
+    config = load_config(EXAMPLE)
+    assert config.requests.model_copy(update={"places": {}}) == RequestsConfig()
+    assert config.request_headers == layout.REQUEST_HEADERS
+    assert gazetteer(config.territories(), {}).lookup("Capdenac-Gare")[0].member == "figeac"
+    assert config.requests.places["Gouffre de Padirac"] == "dordogne"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from lotsync.adapters.config import load_config
+from lotsync.app.demo import OFFICES as DEMO_OFFICES
 from lotsync.app.demo import write_demo
 from lotsync.core.books import Books, Inputs, compute_books
 from lotsync.core.cells import invoice_key
@@ -61,7 +63,10 @@ def books(demo_dir: Path) -> Books:
     expenses = read_sheet(demo_dir / "collectif.xlsx", "Dépenses communes")
     payments = read_sheet(demo_dir / "collectif.xlsx", "Règlements")
     shared = {"expenses": expenses, "payments": payments}
-    return compute_books(Inputs(offices=offices, shared=shared), config.rules(), AS_OF)
+    inputs = Inputs(offices=offices, shared=shared)
+    if "requests" in Inputs._fields:  # the requests tab, where the core reads it (issue 14)
+        inputs = inputs._replace(requests=read_sheet(demo_dir / "collectif.xlsx", "Demandes"))
+    return compute_books(inputs, config.rules(), AS_OF)
 
 
 def test_writes_every_file_and_returns_the_config(tmp_path: Path) -> None:
@@ -162,7 +167,7 @@ def test_header_rows_are_styled(demo_dir: Path, name: str, header_row: int) -> N
 
 def test_shared_workbook_has_only_the_input_tabs(demo_dir: Path) -> None:
     workbook = openpyxl.load_workbook(demo_dir / "collectif.xlsx")
-    assert workbook.sheetnames == ["Dépenses communes", "Règlements"]
+    assert workbook.sheetnames == ["Dépenses communes", "Règlements", "Demandes"]
     assert not set(workbook.sheetnames) & set(OWNED_TABS)
     payments = workbook["Règlements"]
     assert [c.value for c in payments[1]][:6] == ["Date", "De", "À", "Montant", "Références", "Mode"]
@@ -323,3 +328,181 @@ def test_statements_and_transfers_are_gross(books: Books) -> None:
     assert len(settlement.transfers) > len(OFFICES) - 1
     assert len(settlement.statements) == 6
     assert sum(b.net for b in books.balances) == 0
+
+
+# -- the requests of `Demandes` ----------------------------------------------------------------------
+
+REQUEST_HEADERS = [
+    "N° demande",
+    "Reçue le",
+    "Demandeur",
+    "Structure",
+    "E-mail",
+    "Téléphone",
+    "Type de groupe",
+    "Date souhaitée",
+    "Durée",
+    "Pax",
+    "Budget",
+    "Lieux souhaités",
+    "Lieu de séjour",
+    "Message",
+    "Attribuée à",
+    "Statut",
+    "Motif",
+    "Répondu le",
+    "Réf. dossier",
+]
+REQUEST_STATUSES = {"nouvelle", "transmise", "devis envoyé", "option", "confirmée", "perdue", "sans suite"}
+AWAITING = {"nouvelle", "transmise"}
+CLOSED = {"confirmée", "perdue", "sans suite"}
+RETENTION_CUTOFF = date(2023, 11, 26)
+"""36 months before the demo's as-of date: closed requests answered before it are due for deletion."""
+OFFICE_OF = {
+    name.casefold(): office.id
+    for office in DEMO_OFFICES
+    for name in (office.id, office.name, *office.aliases)
+}
+
+
+def requests_of(directory: Path) -> list[dict[str, object]]:
+    """The rows of `Demandes`, each as header → cell."""
+    ws = openpyxl.load_workbook(directory / "collectif.xlsx")["Demandes"]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def moment(value: object) -> datetime:
+    """`Reçue le` or `Répondu le` as typed: a date cell, a date and time, or a form plugin's text."""
+    if isinstance(value, datetime):
+        return value
+    assert isinstance(value, str), value
+    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern)
+        except ValueError:
+            continue
+    raise AssertionError(value)
+
+
+def status(row: dict[str, object]) -> str:
+    return str(row["Statut"] or "nouvelle").strip().casefold()
+
+
+def sheet_refs(directory: Path) -> dict[str, set[str]]:
+    """Each office's dossier references, as its sheet holds them (compared regardless of case)."""
+    refs = {}
+    for office in DEMO_OFFICES:
+        header = dict(office.columns)["ref"]
+        rows = read_sheet(directory / f"{office.id}.xlsx", "Dossiers").rows
+        column = rows[len(office.title)].index(header)
+        refs[office.id] = {str(r[column]).casefold() for r in rows[len(office.title) + 1 :] if r[column]}
+    return refs
+
+
+def test_the_requests_tab_has_the_default_headers_in_order_and_styled(demo_dir: Path) -> None:
+    ws = openpyxl.load_workbook(demo_dir / "collectif.xlsx")["Demandes"]
+    headers = [c.value for c in ws[1]]
+    assert headers == [*REQUEST_HEADERS, "Commentaire"]
+    assert ws["A1"].font.bold and ws["A1"].fill.fill_type == "solid"
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["N"].width >= 40  # Message
+
+
+def test_about_forty_requests_over_2025_and_2026_and_three_due_for_deletion(demo_dir: Path) -> None:
+    requests = requests_of(demo_dir)
+    received = [moment(r["Reçue le"]) for r in requests]
+    years = Counter(m.year for m in received)
+    assert 35 <= len(requests) <= 45
+    assert set(years) == {2023, 2025, 2026}
+    assert years[2025] >= 10 and years[2026] >= 20
+    days = [m.date() for m in received]
+    assert days == sorted(days)  # in the order they came
+    assert received[0] == datetime(2023, 1, 16) and received[-1] == datetime(2026, 11, 26, 8, 47, 13)
+    expired = [
+        r for r in requests if status(r) in CLOSED and moment(r["Répondu le"]).date() < RETENTION_CUTOFF
+    ]
+    assert 2 <= len(expired) <= 3
+    assert all(moment(r["Reçue le"]).year == 2023 for r in expired)
+    assert {status(r) for r in expired} == CLOSED
+
+
+def test_every_request_status_occurs(demo_dir: Path) -> None:
+    statuses = Counter(status(r) for r in requests_of(demo_dir))
+    assert set(statuses) == REQUEST_STATUSES
+    assert any(r["Statut"] is None for r in requests_of(demo_dir))  # blank: a new request
+
+
+def test_confirmed_requests_name_a_dossier_of_their_office_but_one(demo_dir: Path) -> None:
+    refs = sheet_refs(demo_dir)
+    linked = [
+        r
+        for r in requests_of(demo_dir)
+        if r["Réf. dossier"] and moment(r["Reçue le"]).date() >= RETENTION_CUTOFF
+    ]
+    missing = [
+        r
+        for r in linked
+        if str(r["Réf. dossier"]).casefold() not in refs[OFFICE_OF[str(r["Attribuée à"]).casefold()]]
+    ]
+    confirmed = [r for r in linked if status(r) == "confirmée"]
+    assert len(confirmed) >= 5
+    assert {OFFICE_OF[str(r["Attribuée à"]).casefold()] for r in confirmed} == set(OFFICES)
+    assert any(status(r) == "option" for r in linked)
+    assert any(str(r["Réf. dossier"]).islower() for r in linked)  # typed in lower case
+    (wrong,) = missing
+    assert status(wrong) == "confirmée"
+    assert any(str(wrong["Réf. dossier"]).casefold() in other for other in refs.values())  # another office's
+
+
+def test_late_and_on_time_requests_as_of_the_demo_s_day(demo_dir: Path) -> None:
+    awaiting = [
+        moment(r["Reçue le"]) for r in requests_of(demo_dir) if status(r) in AWAITING and not r["Répondu le"]
+    ]
+    days = {m.date() for m in awaiting}
+    late = {d for d in days if d <= date(2026, 11, 23)}  # more than 2 working days before Thursday 26
+    assert len(late) >= 3 and days - late
+    assert date(2026, 11, 20) in late and date(2026, 11, 20).weekday() == 4  # a Friday
+    assert date(2026, 11, 10) in late  # the day before 11 November
+    answered = [
+        (moment(r["Reçue le"]).date(), moment(r["Répondu le"]).date())
+        for r in requests_of(demo_dir)
+        if r["Répondu le"]
+    ]
+    assert (date(2026, 11, 10), date(2026, 11, 13)) in answered  # 2 working days over the holiday
+    assert (date(2026, 11, 20), date(2026, 11, 24)) in answered  # 2 working days over the weekend
+
+
+def test_requests_are_typed_as_the_form_and_the_offices_type_them(demo_dir: Path) -> None:
+    requests = requests_of(demo_dir)
+    received = [r["Reçue le"] for r in requests]
+    assert any(isinstance(v, str) and re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", v) for v in received)
+    assert any(isinstance(v, datetime) and v.time() != datetime.min.time() for v in received)
+    assert any(not r["N° demande"] for r in requests)  # typed by hand
+    assert not any(r["Attribuée à"] and str(r["Attribuée à"]).casefold() not in OFFICE_OF for r in requests)
+    assert sum(1 for r in requests if not r["Attribuée à"]) >= 4
+    budgets = [r["Budget"] for r in requests if isinstance(r["Budget"], str)]
+    assert any("€/pers" in b for b in budgets) and "beaucoup" in budgets
+    assert {"1 jour", "3 jours / 2 nuits"} <= {r["Durée"] for r in requests}
+    lost = [r for r in requests if status(r) == "perdue"]
+    assert {"prix", "concurrent", "dates", "pas de disponibilité"} <= {r["Motif"] for r in lost}
+    assert sum(1 for r in lost if not r["Motif"]) == 1
+    for r in requests:
+        assert str(r["E-mail"]).endswith(("@example.org", "@example.com"))
+        assert r["Téléphone"] is None or re.fullmatch(r"01 99 00 \d\d \d\d", str(r["Téléphone"]))
+    assert any("réattribuée" in str(r["Commentaire"]) for r in requests)
+
+
+def test_requests_name_every_kind_of_place(demo_dir: Path) -> None:
+    places = [f"{r['Lieu de séjour'] or ''} | {r['Lieux souhaités'] or ''}" for r in requests_of(demo_dir)]
+    text = "\n".join(places)
+    for name in (
+        "Gouffre de Padirac",
+        "Pech Merle",
+        "Capdenac-Gare",
+        "st cirq lapopie",
+        "ROCAMADOUR",
+        "St-Céré",
+    ):
+        assert name in text, name
+    assert any("Sarlat-la-Canéda" in p for p in places) and any("Conques, Laguiole" in p for p in places)

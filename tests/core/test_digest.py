@@ -8,10 +8,21 @@ from decimal import Decimal
 import pytest
 from factories import IDS, MEMBERS, dossier, purchase, sale
 
-from lotsync.core.books import OFFICE_TABS, Books, Gap, LastComplete
+from lotsync.core.books import (
+    OFFICE_TABS,
+    REQUESTS_GAP,
+    Books,
+    Gap,
+    Inputs,
+    LastComplete,
+    Rules,
+    compute_books,
+)
+from lotsync.core.cells import normalize
 from lotsync.core.digest import (
     ARRIVAL_DAYS,
     Arrival,
+    OfficeRequests,
     PairTotal,
     Week,
     arrivals,
@@ -21,6 +32,8 @@ from lotsync.core.digest import (
     owed_total,
     payment_window,
 )
+from lotsync.core.dossiers import Sheet, Words
+from lotsync.core.layout import DOSSIER_HEADERS, REQUEST_HEADERS, REQUEST_STATUS_WORDS
 from lotsync.core.model import (
     Anomaly,
     AnomalyKind,
@@ -32,7 +45,9 @@ from lotsync.core.model import (
     Status,
     Where,
 )
+from lotsync.core.places import Gazetteer, Place
 from lotsync.core.reconcile import reconcile
+from lotsync.core.requests import RequestRules
 from lotsync.core.settlement import settle_books
 from lotsync.core.split import split_expenses
 from lotsync.core.turnover import dashboard, financial_year_start
@@ -732,3 +747,196 @@ def test_while_books_are_incomplete_no_set_off_and_shares_by_the_sheet_marks_onl
     assert (share.settled, share.open) == (False, Decimal("1000.00"))
     pair = two_ways(SettlementMode.PAIR, payments=[payment(date(2026, 11, 2), "cahors", "figeac", "300.00")])
     assert office_digest(pair._replace(gaps=(FIGEAC_UNREAD,)), "cahors", WEEK, seen=None).set_offs == ()
+
+
+# -- requests from the collective's website (issue 14) ----------------------------------------------
+
+REQUEST_HEADER = (
+    "N° demande", "Reçue le", "Demandeur", "Structure", "E-mail", "Téléphone", "Type de groupe", "Pax",
+    "Date souhaitée", "Lieux souhaités", "Lieu de séjour", "Attribuée à", "Statut", "Motif", "Répondu le",
+)  # fmt: skip
+_REQUEST_FIELDS = (
+    "number", "received", "requester", "structure", "email", "phone", "group_type", "pax", "wanted",
+    "places", "stay", "assigned", "status", "reason", "answered",
+)  # fmt: skip
+GAZETTEER = Gazetteer(
+    [
+        Place("Cahors", "cahors", "commune", "CA du Grand Cahors"),
+        Place("Saint-Cirq-Lapopie", "cahors", "commune", "CA du Grand Cahors"),
+        Place("Rocamadour", "dordogne", "commune", "CC Causses et Vallée de la Dordogne"),
+        Place("Figeac", "figeac", "commune", "CC Grand-Figeac"),
+        Place("Sarlat-la-Canéda", None, "commune", "CC Sarlat-Périgord Noir"),
+    ]
+)
+REQUEST_RULES = RequestRules(
+    REQUEST_HEADERS,
+    {normalize(w): s for s, words in REQUEST_STATUS_WORDS.items() for w in (s, *words)},
+    GAZETTEER,
+)
+RULES = Rules(
+    MEMBERS,
+    Words({}, {}, {}, {normalize(w): m.id for m in MEMBERS for w in (m.id, *m.aliases)}),
+    DOSSIER_HEADERS,
+    {},
+    requests=REQUEST_RULES,
+)
+
+
+def request(**cells: object) -> tuple[object, ...]:
+    """A row of `Demandes` in REQUEST_HEADER's order, from the fields given."""
+    return tuple(cells.get(f) for f in _REQUEST_FIELDS)
+
+
+def demandes(*rows: tuple[object, ...], header: Sequence[str] = REQUEST_HEADER) -> Sheet:
+    return Sheet("collectif.xlsx", "Demandes", [("Demandes reçues par le site",), (), header, *rows])
+
+
+def books_with_requests(*rows: tuple[object, ...], sheet: Sheet | None = None) -> Books:
+    """Books from `compute_books` as of MONDAY: no office sheet, a `Demandes` tab of these rows
+    (or `sheet`)."""
+    inputs = Inputs({}, requests=sheet if sheet is not None else demandes(*rows))
+    return compute_books(inputs, RULES, MONDAY)
+
+
+def requests_week() -> Books:
+    """As of Monday 23 November 2026 (late: more than 2 working days without an answer).
+
+    Cahors: a request of Monday 16 (5 working days, late), a quote sent on 3 November for one of
+    2 November (14 working days, 11 November being a holiday; answered, so not late), one of
+    Friday 20 (1 working day) and one confirmed (closed). Figeac: one of Tuesday 17, late. No
+    office: one staying at Rocamadour (so Dordogne is suggested, Figeac also named), of Wednesday
+    18 (late), and one of Monday 23 naming only Sarlat, outside the collective. And a lost one of
+    Cahors in 2025, outside this year's funnel.
+    """
+    return books_with_requests(
+        request(received=date(2026, 11, 20), requester="Récente", assigned="Cahors", pax=20),
+        request(
+            number="W-7",
+            received=date(2026, 11, 16),
+            requester="Marie Dupont",
+            structure="Lycée Champollion",
+            email="m.dupont@example.org",
+            phone="06 12 34 56 78",
+            assigned="OT Cahors",
+            pax=52,
+            wanted="mi-juin 2027",
+            places="Saint-Cirq-Lapopie, Figeac",
+        ),
+        request(
+            received=date(2026, 11, 2),
+            requester="Devis",
+            assigned="Cahors",
+            status="devis envoyé",
+            answered=date(2026, 11, 3),
+        ),
+        request(
+            received=date(2026, 10, 1),
+            requester="Confirmée",
+            assigned="Cahors",
+            status="confirmée",
+            answered=date(2026, 10, 5),
+        ),
+        request(received=date(2026, 11, 17), requester="Figeac en retard", assigned="Figeac"),
+        request(received=date(2026, 11, 18), requester="Sans office", stay="Rocamadour", places="Figeac"),
+        request(received=date(2026, 11, 23), requester="Hors collectif", places="Sarlat-la-Canéda"),
+        request(
+            received=date(2025, 6, 2),
+            requester="Ancienne",
+            assigned="Cahors",
+            status="perdue",
+            reason="prix",
+            answered=date(2025, 6, 4),
+        ),
+    )
+
+
+def test_an_office_digest_lists_only_its_open_requests_late_first_with_their_age():
+    books = requests_week()
+    cahors = office_digest(books, "cahors", WEEK, seen=None, locate=locate)
+
+    assert cahors.requests is not None
+    assert [(r.line.request.requester, r.line.age, r.line.late) for r in cahors.requests.open] == [
+        ("Marie Dupont", 5, True),
+        ("Devis", 14, False),  # 11 November is a holiday
+        ("Récente", 1, False),
+    ]
+    assert cahors.requests.late == 1 and cahors.requests.reply_within == 2
+    assert cahors.requests.open[0].link == locate(Where("collectif.xlsx", "Demandes", 5))
+    assert cahors.requests.unread is None
+    figeac = office_digest(books, "figeac", WEEK, seen=None)
+    assert [r.line.request.requester for r in figeac.requests.open] == ["Figeac en retard"]
+    dordogne = office_digest(books, "dordogne", WEEK, seen=None)
+    assert dordogne.requests is not None and dordogne.requests.open == ()  # a suggestion is not its yet
+
+
+def test_open_requests_alone_make_an_office_digest_worth_sending():
+    open_one = books_with_requests(request(received=date(2026, 11, 20), requester="A", assigned="Cahors"))
+    closed = books_with_requests(
+        request(received=date(2026, 11, 2), requester="A", assigned="Cahors", status="perdue")
+    )
+    assert not office_digest(open_one, "cahors", WEEK, seen=frozenset()).is_empty
+    assert office_digest(closed, "cahors", WEEK, seen=frozenset()).is_empty
+    assert office_digest(closed, "cahors", WEEK, seen=frozenset()).requests == OfficeRequests((), 2)
+    assert office_digest(open_one, "figeac", WEEK, seen=frozenset()).is_empty
+
+
+def test_the_collective_lists_the_unassigned_with_their_suggestion_the_late_ones_and_the_year_funnel():
+    books = requests_week()
+    offices = [office_digest(books, m.id, WEEK, seen=None) for m in MEMBERS]
+    c = collective_digest(books, WEEK, offices, locate=locate)
+
+    assert c.requests is not None and not c.is_empty
+    lines = [r.line for r in c.requests.unassigned]
+    unassigned = [(line.request.requester, line.late, line.routing.suggested) for line in lines]
+    assert unassigned == [
+        ("Sans office", True, "dordogne"),
+        ("Hors collectif", False, None),
+    ]
+    assert c.requests.unassigned[0].line.routing.partners == ("figeac",)
+    assert c.requests.unassigned[0].link == locate(Where("collectif.xlsx", "Demandes", 9))
+    assert [(r.line.office, r.line.request.requester) for r in c.requests.late] == [
+        ("cahors", "Marie Dupont"),
+        ("figeac", "Figeac en retard"),
+    ]
+    assert c.requests.year == 2026
+    funnel = [(f.office, f.year, f.received, f.answered, f.quoted, f.confirmed) for f in c.requests.funnel]
+    assert funnel == [
+        ("cahors", 2026, 4, 2, 2, 1),
+        ("dordogne", 2026, 0, 0, 0, 0),  # an office that received none still has its row
+        ("figeac", 2026, 1, 0, 0, 0),
+        (None, 2026, 2, 0, 0, 0),
+    ]
+    cahors = c.requests.funnel[0]
+    assert cahors.conversion == Decimal("0.2500") and cahors.lost == ()
+    assert cahors.median_reply_days == Decimal("1.5")  # replies of 1 and 2 working days
+
+
+def test_without_a_requests_tab_the_digests_say_nothing_of_requests():
+    books = compute_books(Inputs({}), RULES, MONDAY)
+    assert not books.requests.read
+    offices = [office_digest(books, m.id, WEEK, seen=None) for m in MEMBERS]
+    assert [o.requests for o in offices] == [None, None, None]
+    assert collective_digest(books, WEEK, offices).requests is None
+    assert office_digest(make_books([]), "cahors", WEEK, seen=None).requests is None
+
+
+def test_a_requests_tab_that_cannot_be_read_never_makes_the_balances_stale():
+    header = [h for h in REQUEST_HEADER if h != "Reçue le"]
+    books = books_with_requests(sheet=demandes(header=header))
+    assert [g.source for g in books.gaps] == [REQUESTS_GAP] and books.requests.read
+    books = books._replace(dossiers=[dossier("cahors", "C-1")])
+
+    cahors = office_digest(books, "cahors", WEEK, seen=None)
+    c = collective_digest(books, WEEK, [cahors])
+
+    assert (cahors.stale, cahors.turnover_unread, c.stale, c.turnover_unread) == (None, None, None, None)
+    assert cahors.requests is not None and cahors.requests.unread == books.gaps[0].reason
+    assert "Demandes" in books.gaps[0].reason
+    assert c.requests is not None and c.requests.unread == books.gaps[0].reason
+    assert not cahors.is_empty and not c.is_empty
+    # Nor does a requests tab that was asked for and is missing (no requests read at all).
+    missing = Anomaly(AnomalyKind.MISSING_TAB, Where("collectif.xlsx", "Demandes", 0), "", "", "absent")
+    absent = compute_books(Inputs({}, read_anomalies=[missing]), RULES, MONDAY)
+    assert [g.source for g in absent.gaps] == [REQUESTS_GAP] and not absent.requests.read
+    quiet = office_digest(absent, "cahors", WEEK, seen=None)
+    assert (quiet.stale, quiet.requests) == (None, None)

@@ -189,6 +189,8 @@ class GoogleBackend:
         self.config = config
         self.google = config.google
         self.retry = RetryPolicy(max_tries=self.google.max_tries, max_seconds=self.google.max_seconds)
+        self._journal_read: dict[str, list[list[Any]] | None] = {}
+        """The Journal as the last read of each shared spreadsheet found it, for `journal_rows` once."""
         if sleep is not None:
             self.retry.sleep = sleep
         self.scopes = scopes_for(config, gmail=gmail)
@@ -360,6 +362,8 @@ class GoogleBackend:
             self._remember_link(meta["properties"]["title"], title, where, props.get("sheetId"))
         present = [t for t in tabs if t in sheets]
         found = self._batch_get(where, present)
+        if tabs_french.TAB_JOURNAL in tabs:
+            self._journal_read[where.ref] = found.get(tabs_french.TAB_JOURNAL)
         marks = {
             s["properties"]["title"]: (
                 any(m.get("metadataKey") == METADATA_KEY for m in s.get("developerMetadata") or []),
@@ -697,8 +701,13 @@ class GoogleBackend:
     def journal_rows(self, spreadsheet_id: str) -> list[list[Any]] | None:
         """The shared spreadsheet's Journal as unformatted values, or None when it has none yet.
 
+        The first call after a read of the shared spreadsheet (a sync's, under the work lock) takes
+        the Journal that read found instead of asking Google again: the send log's lines are
+        written only under that lock, so they are as read. Later calls ask Google.
         Raises `SourceError` (French, naming the spreadsheet) when Google refuses.
         """
+        if spreadsheet_id in self._journal_read:
+            return self._journal_read.pop(spreadsheet_id)
         where = Source("sheet", spreadsheet_id)
         try:
             return self._batch_get(where, [tabs_french.TAB_JOURNAL]).get(tabs_french.TAB_JOURNAL, [])

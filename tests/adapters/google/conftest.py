@@ -37,7 +37,8 @@ LATER = datetime(2026, 11, 26, 9, 30)
 PERSON = "claire.cahors@example.org"
 """Someone of the collective who edits the sheets by hand, in another Google client."""
 SHARED = "collectif"
-RESULT_TABS = ("Rapprochement", "Soldes", "Répartition", "Tableau de bord", "Anomalies")
+RESULT_TABS = ("Rapprochement", "Soldes", "Répartition", "Tableau de bord", "Anomalies", "Suivi des demandes")
+"""The demo's result tabs: it has a requests tab, so `Suivi des demandes` too."""
 
 
 class FakeClock:
@@ -113,8 +114,11 @@ class Demo:
         now: datetime = NOW,
         router: Router | None = None,
         before_write: Callable[[], None] | None = None,
+        notify: bool = False,
     ) -> SyncOutcome:
-        """One sync on the emulator; `before_write` runs after every read, just before the write."""
+        """One sync on the emulator; `before_write` runs after every read, just before the write.
+        Without the requests' notifications unless `notify` (they append their own Journal lines,
+        tested in tests/app/test_notifications.py and below with `notify=True`)."""
         config = config or self.config
         router = router or self.router(config)
         if before_write is not None:
@@ -125,7 +129,7 @@ class Demo:
                 return write(*args, **kwargs)
 
             router.write = edited_then_written  # type: ignore[method-assign]
-        return run_sync(config, as_of=AS_OF, now=now, backend=router)
+        return run_sync(config, as_of=AS_OF, now=now, backend=router, notify=notify)
 
     def with_google(self, **options: Any) -> Config:
         """The configuration with other [google] settings (timeout, max_tries...)."""

@@ -83,7 +83,7 @@ def test_the_first_sync_writes_every_tab_in_one_atomic_batch_update(demo: Demo, 
 
     assert outcome.report is not None
     assert outcome.report.rewritten == list(RESULT_TABS)
-    assert demo.tab_titles() == ["Dépenses communes", "Règlements", *RESULT_TABS, "Journal"]
+    assert demo.tab_titles() == ["Dépenses communes", "Règlements", "Demandes", *RESULT_TABS, "Journal"]
     writes = [s for s in wire if s.endpoint in WRITES]
     assert [s.endpoint for s in writes] == ["sheets.spreadsheets.batchUpdate"]
     assert demo.shared_id in writes[0].path
@@ -282,7 +282,8 @@ def test_an_office_sheet_not_shared_keeps_the_last_complete_balances_on_google(s
     outcome = synced.sync(now=LATER)
 
     assert outcome.written and not outcome.complete
-    assert outcome.stale_tabs == ["Rapprochement", "Soldes", "Tableau de bord"]
+    # the requests' tab too: which requests became dossiers depends on every office's sheet
+    assert outcome.stale_tabs == ["Rapprochement", "Soldes", "Tableau de bord", "Suivi des demandes"]
     after = synced.tab("Soldes")
     assert {k: v for k, v in after.items() if k != (0, 0)} == {k: v for k, v in before.items() if k != (0, 0)}
     assert "NON MIS À JOUR depuis le" in after[(0, 0)]
@@ -381,6 +382,40 @@ def test_the_payments_tab_is_read_with_the_other_inputs_in_one_call(demo: Demo, 
     assert outcome.books.settlement.payments, "the demo's payments were read and matched on Google too"
     kinds = {a.kind for a in outcome.books.anomalies if a.where.tab == "Règlements"}
     assert {AnomalyKind.OVERPAYMENT, AnomalyKind.UNKNOWN_REFERENCE, AnomalyKind.ALREADY_SETTLED} <= kinds
+
+
+def test_the_requests_tab_is_read_in_the_same_call_and_followed_up_as_locally(
+    demo: Demo, wire: list[Sent]
+) -> None:
+    outcome = demo.sync()
+
+    reads = [s for s in wire if s.endpoint == "sheets.values.batchGet" and demo.shared_id in s.path]
+    assert len(reads) == 1 and any("Demandes" in r for r in reads[0].query["ranges"])
+    requests = outcome.books.requests
+    assert requests.read and len(requests.lines) >= 35 and requests.expired
+    assert "Suivi des demandes" in (outcome.report.rewritten if outcome.report else [])
+    assert any(line.late for line in requests.lines) and any(line.dossier for line in requests.lines)
+
+
+def test_the_requests_mails_cost_two_appends_each_and_no_second_read_of_the_journal(
+    synced: Demo, wire: list[Sent]
+) -> None:
+    """The send log is the Journal: its lines are those the sync's read found (under the same lock),
+    then one append for each mail's intent and one for its success."""
+    outcome = synced.sync(now=LATER, notify=True)
+
+    sent = [n for n in outcome.notifications if n.status == "sent"]
+    assert sent, "the demo has requests to tell offices about"
+    reads = [s for s in wire if s.endpoint == "sheets.values.batchGet" and synced.shared_id in s.path]
+    appends = [s for s in wire if s.endpoint == "sheets.values.append"]
+    assert reads and not [r for r in reads if r.query["ranges"] == ["'Journal'"]], (
+        "the Journal read with the inputs serves the send log"
+    )
+    assert len(appends) == 2 * len(sent)
+
+    again = synced.sync(now=LATER, notify=True)
+
+    assert {n.status for n in again.notifications} == {"already_sent"}
 
 
 def test_a_native_sheet_given_as_drive_is_read_the_sheets_way(demo: Demo) -> None:
