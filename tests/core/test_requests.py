@@ -351,3 +351,22 @@ def test_a_wanted_date_read_as_a_serial_number_is_a_date() -> None:
     [request], anomalies = parse_requests(sheet_, RULES, REQUEST_REQUIRED, ALIASES, MEMBERS)
 
     assert anomalies == [] and (request.received, request.wanted) == (date(2026, 11, 24), "13/05/2027")
+
+
+def test_the_free_message_is_never_read_for_places() -> None:
+    """« Bach » is a commune of the Lot, and so is Figeac: a message is not a place field."""
+    sheet_ = Sheet(
+        "collectif",
+        "Demandes",
+        [
+            ("Reçue le", "Demandeur", "Message", "Lieux souhaités"),
+            (date(2026, 11, 24), "Jean Bach", "Nous aimerions voir Figeac et Rocamadour.", None),
+            (date(2026, 11, 24), "Anne", "Peu importe, surprenez-nous !", "Cahors"),
+        ],
+    )
+    requests, _ = parse_requests(sheet_, RULES, REQUEST_REQUIRED, ALIASES, MEMBERS)
+
+    book = follow_up(requests, RULES, (), MEMBERS, AS_OF)
+
+    assert [line.routing.suggested for line in book.lines] == [None, "cahors"]
+    assert book.lines[0].routing.because.name == "NO_KNOWN_PLACE"
