@@ -508,3 +508,27 @@ def transport_for(
             )
         return GmailTransport(google_credentials, endpoint, timeout=timeout, send_as=config.google.send_as)
     raise TransportError(french.MAIL_UNKNOWN_TRANSPORT.format(transport=mail.transport))
+
+
+class RunTransport:
+    """A run's transport, for commands that send several mails: the one given (its caller closes
+    it), else `transport_for(config)` opened at the first mail (a run that sends nothing opens
+    none) and closed by `close()`."""
+
+    def __init__(self, config: Any, given: Any = None):
+        self._config = config
+        self._given = given
+        self._opened: Any = None
+
+    def get(self) -> Any:
+        if self._given is not None:
+            return self._given
+        if self._opened is None:
+            # Gmail: the credentials, with `[google] send_as`, are the transport's to load
+            self._opened = transport_for(self._config)
+        return self._opened
+
+    def close(self) -> None:
+        opened, self._opened = self._opened, None
+        if opened is not None and hasattr(opened, "close"):
+            opened.close()

@@ -18,27 +18,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lotsync.adapters.config import Config
 from lotsync.adapters.sources import classify
-from lotsync.app import french
 from lotsync.app.send_log import (
     COLLECTIVE,
     SENDING,
-    SENT,
     FileLedger,
     JournalLedger,
     Ledger,
     LedgerError,
     SentDigest,
+    deliver_once,
     last_for,
     pending_for,
     was_sent,
 )
-from lotsync.core import french as core_french
 from lotsync.core.digest import Week, WeekError, collective_digest, office_digest
 from lotsync.core.model import Where
+
+if TYPE_CHECKING:
+    from lotsync.adapters.mail_transports import RunTransport
 
 FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
 """The statuses that make `lotsync digest` exit with 1."""
@@ -195,7 +196,9 @@ def _run(
         )
 
     results: list[DigestResult] = []
-    transports = _Transports(transport, lambda: _transport(config, backend))
+    from lotsync.adapters.mail_transports import RunTransport  # smtplib and ssl: only to send
+
+    transports = RunTransport(config, transport)
     try:
         _deliver(
             config,
@@ -226,28 +229,6 @@ def _week_of(sent: SentDigest | None) -> Week | None:
         return None
 
 
-class _Transports:
-    """The run's transport: the one given (its caller closes it), else one opened at the first
-    mail and closed by `close()`."""
-
-    def __init__(self, given: Any, open_one: Callable[[], Any]):
-        self._given = given
-        self._open_one = open_one
-        self._opened: Any = None
-
-    def get(self) -> Any:
-        if self._given is not None:
-            return self._given
-        if self._opened is None:
-            self._opened = self._open_one()
-        return self._opened
-
-    def close(self) -> None:
-        opened, self._opened = self._opened, None
-        if opened is not None and hasattr(opened, "close"):
-            opened.close()
-
-
 def _deliver(
     config: Config,
     jobs: list[_Job],
@@ -256,16 +237,15 @@ def _deliver(
     entries: list[SentDigest],
     ledger: Ledger,
     results: list[DigestResult],
-    transports: _Transports,
+    transports: RunTransport,
     *,
     dry_run: bool,
     preview: Path | None,
     force: bool,
     after_send: Callable[[DigestResult], None] | None,
 ) -> None:
-    """Note, send and note again each digest in turn, appending what became of it to `results`."""
-    from lotsync.adapters.mail import new_message_id
-
+    """Note, send and note again each digest in turn (`send_log.deliver_once`), appending what
+    became of it to `results`."""
     when = now.replace(microsecond=0)
     for job in jobs:
         result = DigestResult(job.ident, week.label, job.recipients, "sent")
@@ -282,60 +262,20 @@ def _deliver(
         if dry_run:
             result.status = "dry_run"
             continue
-        pending = pending_for(entries, job.ident, week.label)
-        try:
-            transport = transports.get()
-            if pending is not None:  # it may have left before a crash: the same Message-ID again
-                result.message_id = pending.message_id
-            else:
-                result.message_id = new_message_id()
-        except Exception as error:
-            result.status, result.error = "failed", _reason(error)
-            continue
-        entry = SentDigest(job.ident, week.label, result.message_id, when, job.refs, SENDING)
-        if pending is None:
-            try:
-                ledger.record(entry)
-            except LedgerError as error:
-                result.status = "failed"
-                result.error = french.LEDGER_INTENT_FAILED.format(reason=error)
-                continue
-        result.error = _send(transport, config, job.rendered, job.recipients, result.message_id)
-        if result.error:
-            result.status = "failed"  # the intent stays: a retry reuses its Message-ID
-            continue
-        if after_send is not None:
-            after_send(result)
-        try:
-            ledger.record(entry._replace(state=SENT))
-        except LedgerError as error:
-            result.status = "sent_unrecorded"
-            result.error = french.LEDGER_SENT_UNRECORDED.format(reason=error, message_id=result.message_id)
+        deliver_once(
+            ledger,
+            transports,
+            result,
+            pending_for(entries, job.ident, week.label),
+            _intent(job, week, when),
+            (job.rendered, config.mail.sender, job.recipients),
+            after_send,
+        )
 
 
-def _send(
-    transport: Any, config: Config, rendered: Any, recipients: list[str], message_id: str
-) -> str | None:
-    """None when the transport accepted the mail, else why not (French)."""
-    from lotsync.adapters.mail import compose
-
-    try:
-        transport.send(compose(rendered, config.mail.sender, recipients, message_id=message_id))
-    except Exception as error:  # one failed digest must not stop the others: it is reported
-        return _reason(error)
-    return None
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return core_french.os_error(error)
-    return str(error) or type(error).__name__
-
-
-def _transport(config: Config, backend: Any) -> Any:
-    from lotsync.adapters.mail_transports import transport_for
-
-    return transport_for(config)  # Gmail: the credentials, with `[google] send_as`, are its to load
+def _intent(job: _Job, week: Week, when: datetime) -> Callable[[str], SentDigest]:
+    """The send log's entry of a digest about to leave, given its Message-ID."""
+    return lambda message_id: SentDigest(job.ident, week.label, message_id, when, job.refs, SENDING)
 
 
 def _write_preview(folder: Path, ident: str, week: Week, rendered: Any) -> list[str]:

@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lotsync.adapters.config import Config
 from lotsync.app import french
@@ -45,13 +45,16 @@ from lotsync.app.send_log import (
     Ledger,
     LedgerError,
     SentDigest,
+    deliver_once,
     notification_key,
     pending_for,
     was_sent,
 )
-from lotsync.core import french as core_french
 from lotsync.core.books import Books
 from lotsync.core.requests import AWAITING, Request, RequestLine
+
+if TYPE_CHECKING:
+    from lotsync.adapters.mail_transports import RunTransport
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +175,9 @@ def run_notifications(
 
     jobs = _jobs(config, lines, entries, locate)
     results: list[NotificationResult] = []
-    transports = _Transports(transport, lambda: _open_transport(config))
+    from lotsync.adapters.mail_transports import RunTransport  # smtplib and ssl: only to send
+
+    transports = RunTransport(config, transport)
     try:
         for job in jobs:
             result = NotificationResult(job.office, job.key, job.kind, job.recipients, "sent")
@@ -238,15 +243,14 @@ def _deliver(
     job: _Job,
     result: NotificationResult,
     ledger: Ledger,
-    transports: _Transports,
+    transports: RunTransport,
     now: datetime,
     *,
     dry_run: bool,
     after_send: Callable[[NotificationResult], None] | None,
 ) -> None:
-    """Note, send and note again one mail, saying in `result` what became of it."""
-    from lotsync.adapters.mail import compose, new_message_id
-
+    """Note, send and note again one mail (`send_log.deliver_once`), saying in `result` what
+    became of it."""
     if job.sent:
         result.status = "already_sent"
         return
@@ -256,37 +260,17 @@ def _deliver(
     if dry_run:
         result.status = "dry_run"
         return
-    try:
-        transport = transports.get()
-        # It may have left before a crash: the same Message-ID again.
-        result.message_id = job.pending.message_id if job.pending is not None else new_message_id()
-    except Exception as error:
-        result.status, result.error = "failed", _reason(error)
-        return
-    entry = SentDigest(
-        job.office, job.key, result.message_id, now.replace(microsecond=0), frozenset(), SENDING
+    deliver_once(
+        ledger,
+        transports,
+        result,
+        job.pending,
+        lambda message_id: SentDigest(
+            job.office, job.key, message_id, now.replace(microsecond=0), frozenset(), SENDING
+        ),
+        (job.rendered, config.mail.sender, job.recipients),
+        after_send,
     )
-    if job.pending is None:
-        try:
-            ledger.record(entry)
-        except LedgerError as error:
-            result.status = "failed"
-            result.error = french.LEDGER_INTENT_FAILED.format(reason=error)
-            return
-    try:
-        transport.send(
-            compose(job.rendered, config.mail.sender, job.recipients, message_id=result.message_id)
-        )
-    except Exception as error:  # one failed mail must not stop the others: it is reported
-        result.status, result.error = "failed", _reason(error)  # the intent stays: a retry reuses its id
-        return
-    if after_send is not None:
-        after_send(result)
-    try:
-        ledger.record(entry._replace(state=SENT))
-    except LedgerError as error:
-        result.status = "sent_unrecorded"
-        result.error = french.LEDGER_SENT_UNRECORDED.format(reason=error, message_id=result.message_id)
 
 
 def _log(results: Sequence[NotificationResult]) -> None:
@@ -304,37 +288,3 @@ def _log(results: Sequence[NotificationResult]) -> None:
         french.NOTIFY_LOG_COUNT.format(status=french.NOTIFY_STATUSES[s], count=n) for s, n in counts.items()
     )
     log.info(french.NOTIFY_LOG_SUMMARY.format(counts=text) if results else french.NOTIFY_LOG_NONE)
-
-
-class _Transports:
-    """The run's transport: the one given (its caller closes it), else one opened at the first
-    mail and closed by `close()`."""
-
-    def __init__(self, given: Any, open_one: Callable[[], Any]):
-        self._given = given
-        self._open_one = open_one
-        self._opened: Any = None
-
-    def get(self) -> Any:
-        if self._given is not None:
-            return self._given
-        if self._opened is None:
-            self._opened = self._open_one()
-        return self._opened
-
-    def close(self) -> None:
-        opened, self._opened = self._opened, None
-        if opened is not None and hasattr(opened, "close"):
-            opened.close()
-
-
-def _open_transport(config: Config) -> Any:
-    from lotsync.adapters.mail_transports import transport_for
-
-    return transport_for(config)  # Gmail: the credentials, with `[google] send_as`, are its to load
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return core_french.os_error(error)
-    return str(error) or type(error).__name__

@@ -34,7 +34,7 @@ Google their lines say "notification en cours d'envoi" or "notification envoyée
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -269,3 +269,66 @@ class JournalLedger:
 
     def _unreadable(self, reason: str) -> LedgerError:
         return LedgerError(french.LEDGER_UNREADABLE.format(where=self.where, reason=reason))
+
+
+class Delivery(Protocol):
+    """What a run says of one mail (`DigestResult`, `NotificationResult`): `deliver_once` fills it."""
+
+    status: str
+    message_id: str | None
+    error: str | None
+
+
+def deliver_once(
+    ledger: Ledger,
+    transports: Any,
+    result: Delivery,
+    pending: SentDigest | None,
+    entry: Callable[[str], SentDigest],
+    mail: tuple[Any, str, list[str]],
+    after_send: Callable[[Any], None] | None = None,
+) -> None:
+    """The send log's protocol for one mail, in one place for every kind of mail.
+
+    The intent is noted (`entry(message_id)`, state SENDING) with a Message-ID chosen in advance
+    BEFORE the mail leaves; the mail is sent; its success is noted. An intent found without its
+    success (`pending`: a crash, or a failure, between the two) is sent again with its Message-ID,
+    which mail programs take for the same message. `mail` is (rendered, sender, recipients);
+    `transports` a `mail_transports.RunTransport`; `after_send(result)` runs once the mail left,
+    before its success is noted. `result.status` ends "sent", "failed" (the intent, if noted, stays
+    for a retry) or "sent_unrecorded"; `result.error` says why in French.
+    """
+    from lotsync.adapters.mail import compose, new_message_id
+
+    try:
+        transport = transports.get()
+        result.message_id = pending.message_id if pending is not None else new_message_id()
+    except Exception as error:  # a transport that does not open: this mail fails, not the run
+        result.status, result.error = "failed", _reason(error)
+        return
+    noted = entry(result.message_id)
+    if pending is None:
+        try:
+            ledger.record(noted)
+        except LedgerError as error:
+            result.status, result.error = "failed", french.LEDGER_INTENT_FAILED.format(reason=error)
+            return
+    rendered, sender, recipients = mail
+    try:
+        transport.send(compose(rendered, sender, recipients, message_id=result.message_id))
+    except Exception as error:  # one failed mail must not stop the others: it is reported
+        result.status, result.error = "failed", _reason(error)
+        return
+    if after_send is not None:
+        after_send(result)
+    try:
+        ledger.record(noted._replace(state=SENT))
+    except LedgerError as error:
+        result.status = "sent_unrecorded"
+        result.error = french.LEDGER_SENT_UNRECORDED.format(reason=error, message_id=result.message_id)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return core_french.os_error(error)
+    return str(error) or type(error).__name__

@@ -21,6 +21,7 @@ from lotsync.app.send_log import (
     JournalLedger,
     LedgerError,
     SentDigest,
+    deliver_once,
     last_for,
     pending_for,
     was_sent,
@@ -204,3 +205,88 @@ def test_a_journal_whose_creation_fails_is_not_left_half_made(tmp_path: Path) ->
         assert rows[0][0].startswith("Généré par lotsync") and rows[1][0] == "Date et heure"
         [pending] = ledger.entries()
         assert pending.state == SENDING
+
+
+# -- deliver_once: the protocol every mail follows ---------------------------------------------
+
+
+class Result:
+    """What a run says of one mail, as `DigestResult` and `NotificationResult` do."""
+
+    def __init__(self) -> None:
+        self.status, self.message_id, self.error = "sent", None, None
+
+
+class Given:
+    """A transport handed to `deliver_once` the way `mail_transports.RunTransport` hands it."""
+
+    def __init__(self, transport: object) -> None:
+        self.transport = transport
+
+    def get(self) -> object:
+        return self.transport
+
+
+def mail() -> tuple[object, str, list[str]]:
+    from lotsync.adapters.digest_render import Rendered
+
+    return (
+        Rendered("Objet", "Bonjour", "<p>Bonjour</p>", None, ""),
+        "lotsync@example.org",
+        ["a@example.org"],
+    )
+
+
+def test_deliver_once_notes_the_intent_sends_then_notes_the_success(tmp_path: Path) -> None:
+    from lotsync.adapters.mail_transports import OutboxTransport
+
+    ledger = FileLedger(tmp_path / "log.json")
+    result = Result()
+    seen_before_success: list[list[str]] = []
+
+    def after_send(done: Result) -> None:
+        seen_before_success.append([e.state for e in ledger.entries()])
+
+    deliver_once(
+        ledger, Given(OutboxTransport(tmp_path / "outbox")), result, None,
+        lambda message_id: intent(message_id=message_id), mail(), after_send,
+    )  # fmt: skip
+
+    assert result.status == "sent" and result.message_id
+    assert seen_before_success == [["sending"]], "the intent is noted before the mail leaves"
+    assert [(e.state, e.message_id) for e in ledger.entries()] == [("sent", result.message_id)]
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_deliver_once_resends_a_pending_intent_with_its_message_id(tmp_path: Path) -> None:
+    from lotsync.adapters.mail_transports import OutboxTransport
+
+    ledger = FileLedger(tmp_path / "log.json")
+    pending = intent(message_id="<deja-note@lotsync.local>")
+    ledger.record(pending)
+    result = Result()
+
+    deliver_once(
+        ledger, Given(OutboxTransport(tmp_path / "outbox")), result, pending,
+        lambda message_id: intent(message_id=message_id), mail(),
+    )  # fmt: skip
+
+    assert (result.status, result.message_id) == ("sent", "<deja-note@lotsync.local>")
+    [eml] = (tmp_path / "outbox").glob("*.eml")
+    assert "<deja-note@lotsync.local>" in eml.read_text(encoding="utf-8")
+
+
+def test_deliver_once_sends_nothing_when_the_intent_cannot_be_noted(tmp_path: Path) -> None:
+    from lotsync.adapters.mail_transports import OutboxTransport
+
+    folder = tmp_path / "pas-un-dossier"
+    folder.write_text("un fichier", encoding="utf-8")  # the log's folder is a file: no intent
+    result = Result()
+
+    deliver_once(
+        FileLedger(folder / "log.json"), Given(OutboxTransport(tmp_path / "outbox")), result, None,
+        lambda message_id: intent(message_id=message_id), mail(),
+    )  # fmt: skip
+
+    assert result.status == "failed" and result.error
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").iterdir())
