@@ -475,7 +475,7 @@ def _request_places(config: Config) -> list[str]:
     from lotsync.tabs.results import OWNED_TABS
 
     if config.requests.tab.strip().casefold() in {t.casefold() for t in OWNED_TABS}:
-        errors.append(french.CONFIG_RESERVED_TAB.format(field="requests.tab", tab=config.requests.tab))
+        errors.append(french.CONFIG_RESERVED_REQUESTS_TAB.format(tab=config.requests.tab))
     if not errors:
         try:
             gazetteer(config.territories(), config.requests.places)

@@ -62,6 +62,9 @@ CONFIG_PLACE_UNKNOWN_MEMBER = (
 CONFIG_RESERVED_TAB = (
     "shared.{field} : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
 )
+CONFIG_RESERVED_REQUESTS_TAB = (
+    "requests.tab : « {tab} » est le nom d'un onglet que lotsync écrit ; choisissez un autre onglet"
+)
 CONFIG_SAME_SHARED_TAB = "shared.{field} : même onglet que shared.{first}"
 CONFIG_OFFICE_IS_SHARED = (
     "members.{i}.source : c'est le classeur partagé ; chaque office a son propre classeur"

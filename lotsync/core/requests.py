@@ -326,7 +326,7 @@ def parse_requests(
             bad(
                 AnomalyKind.DUPLICATE,
                 "number" if number else "requester",
-                number or requester or email,
+                number or requester,  # never the e-mail: anomalies are shown in lotsync's tabs
                 french.REQUEST_DUPLICATE.format(row=seen[key]),
             )
             continue

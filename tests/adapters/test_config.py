@@ -352,3 +352,36 @@ def test_a_directory_as_config_is_a_french_error(tmp_path: Path) -> None:
         load_config(tmp_path)
 
     assert "c'est un dossier" in str(caught.value)
+
+
+# -- [requests] and the offices' territories ----------------------------------------------------
+
+
+def test_an_unknown_intercommunality_or_place_owner_is_refused_with_what_to_write(tmp_path: Path) -> None:
+    text = edited('aliases = ["Figeac"]', 'aliases = ["Figeac"]\nintercommunalities = ["Grand Figeak"]')
+    text += '\n[requests.places]\n"Gouffre de Padirac" = "padirac"\n'
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(tmp_path, text))
+
+    message = " ".join(str(caught.value).split())
+    assert "« padirac » n'est pas l'identifiant d'un membre (cahors, dordogne, figeac)" in message
+
+
+def test_an_unknown_intercommunality_names_the_close_ones(tmp_path: Path) -> None:
+    text = edited('aliases = ["Figeac"]', 'aliases = ["Figeac"]\nintercommunalities = ["Grand Figeak"]')
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(tmp_path, text))
+
+    message = " ".join(str(caught.value).split())
+    assert "« Grand Figeak » inconnue" in message and "Grand-Figeac" in message
+
+
+def test_the_requests_tab_may_not_take_a_name_lotsync_writes(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(tmp_path, CONFIG + '\n[requests]\ntab = "Suivi des demandes"\n'))
+
+    assert "requests.tab : « Suivi des demandes » est le nom d'un onglet que lotsync écrit" in str(
+        caught.value
+    )

@@ -370,3 +370,16 @@ def test_the_free_message_is_never_read_for_places() -> None:
 
     assert [line.routing.suggested for line in book.lines] == [None, "cahors"]
     assert book.lines[0].routing.because.name == "NO_KNOWN_PLACE"
+
+
+def test_no_anomaly_ever_shows_a_requester_s_e_mail() -> None:
+    only_email = row(received=date(2026, 11, 24), email="m.dupont@example.org", pax="beaucoup")
+
+    _, anomalies = parsed(only_email, only_email)
+
+    assert [a.kind for a in anomalies] == [
+        AnomalyKind.INVALID_PAX,
+        AnomalyKind.INVALID_PAX,
+        AnomalyKind.DUPLICATE,
+    ]
+    assert "example.org" not in repr(anomalies)
