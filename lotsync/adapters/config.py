@@ -405,8 +405,9 @@ class Config(_Strict):
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.build(self)
 
-    def rules(self) -> Rules:
-        """What the core needs, as plain data: `compute_books(inputs, config.rules(), as_of)`."""
+    def rules(self, *, requests: bool = True) -> Rules:
+        """What the core needs, as plain data: `compute_books(inputs, config.rules(), as_of)`.
+        `requests=False` when no requests tab was read: the offices' territories are not loaded."""
         from lotsync.core.expenses import fee_expenses
 
         vocabulary = self.vocabulary()
@@ -420,7 +421,7 @@ class Config(_Strict):
             settlement_mode=self.settlement.mode,
             bounds=self.limits.bounds(),
             shared_tabs=self.shared_tabs(),
-            requests=self.request_rules(),
+            requests=self.request_rules() if requests else None,
         )
 
 
@@ -476,7 +477,8 @@ def _request_places(config: Config) -> list[str]:
 
     if config.requests.tab.strip().casefold() in {t.casefold() for t in OWNED_TABS}:
         errors.append(french.CONFIG_RESERVED_REQUESTS_TAB.format(tab=config.requests.tab))
-    if not errors:
+    configured = config.requests_configured or any(m.intercommunalities is not None for m in config.members)
+    if not errors and configured:  # else the defaults, checked by the tests: nothing to load now
         try:
             gazetteer(config.territories(), config.requests.places)
         except TerritoryError as error:

@@ -19,7 +19,7 @@ def shared_splits(config: Config, year: int | None, today: date) -> tuple[list[S
     problems: list[Anomaly] = []
     sheets, _ = read_shared(config, default_backend(config), problems)
     as_of = min(today, date(year, 12, 31)) if year else today
-    books = compute_books(Inputs({}, sheets, problems), config.rules(), as_of)
+    books = compute_books(Inputs({}, sheets, problems), config.rules(requests=False), as_of)
     splits = [s for s in books.splits if year is None or s.expense.year == year]
     problems = [a for a in books.anomalies if a.office is None]
     return splits, problems

@@ -144,7 +144,9 @@ class MarginStatement(NamedTuple):
 def read_books(config: Config, as_of: date, backend: Backend | None = None) -> Books:
     """The books a sync would compute at `as_of`, read without writing anything or taking the lock."""
     inputs, _ = read_inputs(config, backend or default_backend(config))
-    return compute_books(inputs, config.rules(), as_of)
+    return compute_books(
+        inputs, config.rules(requests=inputs.requests is not None or config.requests_configured), as_of
+    )
 
 
 def _key(item: Item) -> tuple[str, str, str, int]:

@@ -275,7 +275,11 @@ def _sync(
     started = time.perf_counter()
     backend = backend or default_backend(config)
     inputs, shared = read_inputs(config, backend)
-    books = _without_cyclic_gc(lambda: compute_books(inputs, config.rules(), as_of))
+    books = _without_cyclic_gc(
+        lambda: compute_books(
+            inputs, config.rules(requests=inputs.requests is not None or config.requests_configured), as_of
+        )
+    )
     tabs = result_tabs(books)
     if not books.complete:
         previous = shared.tabs if shared else {}
