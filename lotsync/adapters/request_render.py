@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NamedTuple
 
 from lotsync.adapters import french
@@ -29,7 +29,7 @@ from lotsync.adapters.digest_render import Rendered, environment, one_line
 from lotsync.core import french as core_french
 from lotsync.core.places import explain
 from lotsync.core.requests import RequestLine
-from lotsync.core.working_days import is_working_day
+from lotsync.core.working_days import add_working_days
 
 _ADDRESS = re.compile(r"[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+")
 """What is made a `mailto:` link: one plain address, nothing else."""
@@ -51,16 +51,9 @@ class Notice(NamedTuple):
 
 
 def answer_due(received: date, within: int) -> date:
-    """The last day of the answer: the `within`-th working day after `received` (received on a Friday,
-    with 2 days: the Tuesday, or the Wednesday when Monday is Easter Monday). The request is late
-    from the next working day on (`RequestLine.late`)."""
-    day = received
-    left = within
-    while left > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return day
+    """The last day of the answer: the `within`-th working day after `received`. The request is
+    late from the next working day on (`RequestLine.late`)."""
+    return add_working_days(received, within)
 
 
 def working_days(count: int) -> str:

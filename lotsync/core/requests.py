@@ -15,7 +15,7 @@ import hashlib
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -209,8 +209,9 @@ def parse_requests(
         if is_blank_row(row):
             continue
         where = Where(sheet.spreadsheet, sheet.tab, index + 1)
-        errors = {field for field, _, _ in formula_errors(row, header, synonyms)}
-        for field, value, message in formula_errors(row, header, synonyms):
+        in_error = formula_errors(row, header, synonyms)
+        errors = {field for field, _, _ in in_error}
+        for field, value, message in in_error:
             anomalies.append(
                 Anomaly(AnomalyKind.MISSING_VALUE, where, label(header, field, synonyms), value, message)
             )
@@ -269,50 +270,34 @@ def parse_requests(
                     french.REQUEST_UNKNOWN_OFFICE.format(value=as_text(raw), members=names),
                 )
 
-        pax = None
-        if not is_blank(raw := get("pax")):
+        def optional(field: str, parse: Callable[[Any], Any], kind: AnomalyKind) -> Any:
+            """The field's value, or None when blank or unreadable (then an anomaly: the request stays)."""
+            raw = get(field)
+            if is_blank(raw):
+                return None
             try:
-                pax = parse_count(raw, limits)
+                return parse(raw)
             except CellError as error:
-                bad(
-                    AnomalyKind.INVALID_PAX,
-                    "pax",
-                    raw,
-                    french.REQUEST_VALUE_IGNORED.format(value=as_text(raw), reason=error),
-                )
-        budget = None
-        if not is_blank(raw := get("budget")):
-            try:
-                budget = parse_amount(_PER_PERSON.sub("", raw) if isinstance(raw, str) else raw, limits)
-            except CellError as error:
-                bad(
-                    AnomalyKind.INVALID_AMOUNT,
-                    "budget",
-                    raw,
-                    french.REQUEST_VALUE_IGNORED.format(value=as_text(raw), reason=error),
-                )
-        answered = None
-        if not is_blank(raw := get("answered")):
-            try:
-                answered = _day(raw, limits)
-            except CellError as error:
-                bad(
-                    AnomalyKind.INVALID_DATE,
-                    "answered",
-                    raw,
-                    french.REQUEST_VALUE_IGNORED.format(value=as_text(raw), reason=error),
-                )
-            else:
-                if answered < received:
-                    bad(
-                        AnomalyKind.END_BEFORE_START,
-                        "answered",
-                        raw,
-                        french.REQUEST_ANSWERED_BEFORE.format(
-                            answered=french.short_date(answered), received=french.short_date(received)
-                        ),
-                    )
-                    answered = None
+                bad(kind, field, raw, french.REQUEST_VALUE_IGNORED.format(value=as_text(raw), reason=error))
+                return None
+
+        pax = optional("pax", lambda raw: parse_count(raw, limits), AnomalyKind.INVALID_PAX)
+        budget = optional(
+            "budget",
+            lambda raw: parse_amount(_PER_PERSON.sub("", raw) if isinstance(raw, str) else raw, limits),
+            AnomalyKind.INVALID_AMOUNT,
+        )
+        answered = optional("answered", lambda raw: _day(raw, limits), AnomalyKind.INVALID_DATE)
+        if answered is not None and answered < received:
+            bad(
+                AnomalyKind.END_BEFORE_START,
+                "answered",
+                get("answered"),
+                french.REQUEST_ANSWERED_BEFORE.format(
+                    answered=french.short_date(answered), received=french.short_date(received)
+                ),
+            )
+            answered = None
         wanted = get("wanted")
         if isinstance(wanted, datetime):
             wanted = wanted.date()

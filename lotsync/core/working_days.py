@@ -56,3 +56,14 @@ def working_days_between(start: date, end: date) -> int:
     for year in range(start.year, end.year + 1):
         count -= sum(1 for day in public_holidays(year) if start < day <= end and day.weekday() < 5)
     return count
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The `count`-th working day after `start` (`start` itself for 0): received on a Friday, the
+    second working day after is the Tuesday, or the Wednesday when Monday is Easter Monday."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lotsync.core.working_days import easter, is_working_day, public_holidays, working_days_between
+from lotsync.core.working_days import (
+    add_working_days,
+    easter,
+    is_working_day,
+    public_holidays,
+    working_days_between,
+)
 
 
 def test_easter_sundays_as_the_calendar_gives_them() -> None:
@@ -70,3 +76,14 @@ def test_the_count_is_the_number_of_working_days_one_by_one(start: date, days: i
     assert working_days_between(start, end) == sum(
         is_working_day(start + timedelta(days=n)) for n in range(1, days + 1)
     )
+
+
+def test_the_second_working_day_after_a_friday_before_easter_monday_is_the_wednesday() -> None:
+    assert add_working_days(date(2026, 4, 3), 2) == date(2026, 4, 8)
+    assert add_working_days(date(2026, 11, 23), 2) == date(2026, 11, 25)
+    assert add_working_days(date(2026, 11, 23), 0) == date(2026, 11, 23)
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), st.integers(0, 300))
+def test_adding_working_days_is_what_counting_them_counts(start: date, count: int) -> None:
+    assert working_days_between(start, add_working_days(start, count)) == count
