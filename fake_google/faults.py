@@ -243,6 +243,8 @@ class LogEntry:
     user: str | None
     seconds: float
     fault: str | None = None
+    refused: str | None = None
+    """Google's message when the discovery contract refused the request."""
 
 
 @dataclass
@@ -272,6 +274,11 @@ class RequestLog:
     def count(self, pattern: str = "*") -> int:
         with self._lock:
             return sum(1 for e in self.entries if fnmatch.fnmatchcase(e.endpoint, pattern))
+
+    def refused(self) -> list[LogEntry]:
+        """The requests the discovery contract refused (a client sent what Google would not take)."""
+        with self._lock:
+            return [e for e in self.entries if e.refused is not None]
 
     def as_dicts(self) -> list[dict[str, Any]]:
         with self._lock:

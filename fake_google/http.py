@@ -63,6 +63,8 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     fault: str | None = None
     """The injected fault this answer stands for, if any (for the request log)."""
+    refused: str | None = None
+    """Why the method's discovery contract refused the request, if it did (for the request log)."""
 
     def encode(self) -> bytes:
         if self.body is None:

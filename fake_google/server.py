@@ -140,11 +140,11 @@ class _Handler(BaseHTTPRequestHandler):
             body,
             None,
         )
-        endpoint, fault_name = "unknown", None
+        endpoint, fault_name, refused = "unknown", None, None
         try:
             route, response = self._dispatch(emulator, request)
             endpoint = route.name if route else _control_name(request.path)
-            fault_name = response.fault
+            fault_name, refused = response.fault, response.refused
         except _Dropped:
             emulator.log.add(
                 LogEntry(
@@ -174,6 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
                 request.user,
                 time.perf_counter() - started,
                 fault_name,
+                refused,
             )
         )
         self.send_response(response.status)
@@ -213,11 +214,15 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _quota_error(route, limit)
             # Google's front end refuses a request that breaks the method's discovery contract
             # before the backend sees it; always on, as it is at Google.
-            schema.check(route, request)
+            try:
+                schema.check(route, request)
+            except SchemaError as error:
+                return route, Response(error.code, error.answer, refused=str(error))
+            except ApiError as error:  # a field mask the contract refuses
+                body = error_body(error, route.api)
+                return route, Response(error.code, body, headers=error.headers, refused=str(error))
             with emulator.store.lock:
                 response = route.handler(emulator.store, request)
-        except SchemaError as error:
-            response = Response(error.code, error.answer)
         except ApiError as error:
             response = Response(error.code, error_body(error, route.api), headers=error.headers)
         return route, response

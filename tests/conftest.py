@@ -231,6 +231,32 @@ def config(books: Path) -> Any:
     return load_config(books)
 
 
+@pytest.fixture(autouse=True)
+def _every_request_keeps_googles_contract(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Fail any test in which an emulator refused a request as Google's front end would (unknown
+    field, wrong type or enum, bad field mask…), unless the test is marked `breaks_contract`
+    because it sends one on purpose: what lotsync sends must pass the discovery contract in the
+    whole suite, not only where a test looks. Every emulator the test starts is watched, the
+    `google` fixture's and those `lotsync demo --google` starts in the process."""
+    started: list[FakeGoogle] = []
+    start = FakeGoogle.start
+
+    def watched(emulator: FakeGoogle) -> FakeGoogle:
+        started.append(emulator)
+        return start(emulator)
+
+    monkeypatch.setattr(FakeGoogle, "start", watched)
+    yield
+    if request.node.get_closest_marker("breaks_contract"):
+        return
+    refused = [entry for emulator in started for entry in emulator.log.refused()]
+    assert not refused, "requests Google would refuse: " + "; ".join(
+        f"{entry.method} {entry.path}: {entry.refused}" for entry in refused
+    )
+
+
 @pytest.fixture
 def google() -> Iterator[FakeGoogle]:
     """A started Google emulator on a free port of 127.0.0.1, its faults cleared and stopped after

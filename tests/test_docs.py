@@ -366,3 +366,48 @@ def test_fees_statement_digest_and_status_json_are_the_documented_schemas(
         assert set(out) == top_level(name, schemas), name
         assert problems(out, name, schemas) == [], name
     assert outputs["statement"]["lines"] and outputs["margins"]["margins"], "the demo shows both"
+
+
+# -- the statement's columns, as docs/commands.md gives them ---------------------------------------
+
+COMMANDS_DOC = DOCS / "commands.md"
+
+
+def documented_columns(heading: str) -> list[tuple[str, str]]:
+    """(column, JSON key) of the table under `heading` in docs/commands.md."""
+    text = COMMANDS_DOC.read_text(encoding="utf-8").split(heading, 1)[1]
+    rows = re.findall(r"^\| `([^`]+)` \| `([^`]+)`", text.split("\n### ", 1)[0], re.MULTILINE)
+    assert rows, heading
+    return rows
+
+
+def test_the_statement_csv_has_the_documented_columns_and_its_json_the_documented_keys(
+    demo: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    base = ("statement", "--config", str(demo), "--office", "cahors", "--as-of", AS_OF)
+    table = tmp_path / "releve.csv"
+    assert CliRunner().invoke(cli, [*base, "--format", "csv", "--output", str(table)]).exit_code == 0
+    with open(table, encoding="utf-8-sig", newline="") as handle:
+        header, *lines = list(csv.reader(handle, delimiter=";"))
+    keys = set(run(*base, "--format", "json")["lines"][0])
+
+    columns = documented_columns("### Les colonnes du relevé")
+    assert header == [column for column, _ in columns]
+    assert lines and all(len(line) == len(header) for line in lines)
+    # `Règlements` is documented with its two JSON keys, `payments` and `paid_outside`.
+    assert {key for _, key in columns} | {"paid_outside"} == keys
+
+
+def test_the_margin_csv_has_the_documented_columns(demo: Path, tmp_path: Path) -> None:
+    import csv
+
+    table = tmp_path / "marges.csv"
+    args = ["statement", "--config", str(demo), "--office", "cahors", "--margins", "--as-of", AS_OF]
+    assert CliRunner().invoke(cli, [*args, "--format", "csv", "--output", str(table)]).exit_code == 0
+    with open(table, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    text = COMMANDS_DOC.read_text(encoding="utf-8").split("### L'état des marges", 1)[1]
+    listed = text.split("Colonnes fixes", 1)[1].split("Le JSON", 1)[0]
+    assert header == re.findall(r"`([^`]+)`", listed)

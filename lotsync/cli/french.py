@@ -11,10 +11,15 @@ from __future__ import annotations
 
 CONFIG_ERROR = "Configuration invalide ({path}) :"
 CLI_INTERRUPTED = "Interrompu : ce qui était en cours d'écriture n'a pas été écrit."
-CLI_OS_ERROR = "Erreur : {reason}. Rien n'a été écrit."
+_AFTER_AN_ERROR = (
+    "Ce qui est annoncé plus haut comme écrit ou envoyé l'a été, rien d'autre : lotsync écrit ses "
+    "onglets tous ou aucun."
+)
+"""An error may come after a write (a mail, the summary): claiming nothing was written would be false."""
+CLI_OS_ERROR = "Erreur : {reason}. " + _AFTER_AN_ERROR
 CLI_UNEXPECTED = (
-    "Erreur inattendue de lotsync ({kind}{detail}). Rien n'a été écrit. Relancez avec --debug pour "
-    "le détail technique, et signalez-la à qui maintient lotsync."
+    "Erreur inattendue de lotsync ({kind}{detail}). " + _AFTER_AN_ERROR + " Relancez avec --debug "
+    "pour le détail technique, et signalez-la à qui maintient lotsync."
 )
 LOG_OS_ERROR = "erreur du système"
 """The debug log line above the trace of an OS error."""

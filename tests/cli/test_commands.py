@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from conftest import AS_OF, OWNED_TABS
@@ -450,6 +451,55 @@ def test_demo_creates_the_books_and_syncs_them(tmp_path: Path) -> None:
     after.close()
 
 
+def test_the_google_demo_leaves_soldes_in_french_frozen_marked_and_protected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lotsync demo --google` as a person runs it; what its spreadsheet shows is read back, as
+    Google renders it, by a person's unmodified gspread just before the demo's emulator stops."""
+    from fake_google import FakeGoogle
+    from lotsync.adapters.config import load_config
+    from lotsync.adapters.sources import classify
+    from lotsync.app import emulator_clients as clients
+
+    seen: dict[str, object] = {}
+    stop = FakeGoogle.stop
+
+    def look_then_stop(google: FakeGoogle) -> None:
+        config = load_config(tmp_path / "demo" / "lotsync-google.toml")
+        shared_id = classify(config.shared.source).ref
+        with google.store.lock:
+            google.store.files[shared_id].shared["claire@example.org"] = "reader"
+        person = clients.gspread_client(
+            google.base_url, clients.user_credentials(google.base_url, "claire@example.org")
+        )
+        book = person.open_by_key(shared_id)
+        seen["locale"] = book.locale
+        seen["soldes"] = book.worksheet("Soldes").get_all_values(value_render_option="FORMATTED_VALUE")
+        fields = "sheets(properties(title,gridProperties),developerMetadata,protectedRanges)"
+        seen["sheets"] = book.fetch_sheet_metadata(params={"fields": fields})["sheets"]
+        stop(google)
+
+    monkeypatch.setattr(FakeGoogle, "stop", look_then_stop)
+    result = run("demo", "--dir", str(tmp_path / "demo"), "--google", "--as-of", "2026-11-26")
+
+    assert result.exit_code == 0, result.output
+    assert seen["locale"] == "fr_FR"
+    soldes = seen["soldes"]
+    assert isinstance(soldes, list)
+    euros = [cell for row in soldes for cell in row if cell.endswith(" €")]
+    assert len(euros) > 10 and all("," in cell and "." not in cell for cell in euros), euros[:5]
+    assert any(cell.startswith("-") and cell[1].isdigit() for cell in euros), "a debtor's balance"
+    sheets = seen["sheets"]
+    assert isinstance(sheets, list)
+    owned = {s["properties"]["title"]: s for s in sheets if s["properties"]["title"] in OWNED_TABS}
+    assert set(owned) == set(OWNED_TABS)
+    for title, sheet in owned.items():
+        assert sheet["properties"]["gridProperties"]["frozenRowCount"] >= 1, title
+        assert [m["metadataKey"] for m in sheet["developerMetadata"]] == ["lotsync"], title
+        [protection] = sheet["protectedRanges"]
+        assert protection["warningOnly"] is True, title
+
+
 # -- the installed command, in a real process ------------------------------------------
 
 
@@ -526,6 +576,23 @@ def test_an_unexpected_error_is_one_french_line_and_exit_1(monkeypatch: pytest.M
     assert "Erreur inattendue de lotsync (RuntimeError : quelque chose)" in result.output
     assert "--debug" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unexpected_error_after_a_write_does_not_say_nothing_was_written() -> None:
+    from lotsync.cli.commands import Commands
+
+    group = Commands("essai")
+
+    @group.command()
+    def late() -> None:
+        click.echo("Écrit dans collectif : Soldes ; ligne ajoutée au Journal.")
+        raise RuntimeError("en envoyant les courriels")
+
+    result = CliRunner().invoke(group, ["late"])
+
+    assert result.exit_code == 1
+    assert "Rien n'a été écrit" not in result.output
+    assert "annoncé plus haut comme écrit ou envoyé l'a été, rien d'autre" in result.output
 
 
 def test_an_os_error_is_translated_with_its_path() -> None:

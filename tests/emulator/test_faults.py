@@ -488,6 +488,7 @@ def test_the_log_through_the_control_endpoint(google, raw):
         "user",
         "seconds",
         "fault",
+        "refused",
     }
     assert log["entries"][0]["user"] == ALICE
     assert control.delete("/_emulator/log").json()["entries"] == []

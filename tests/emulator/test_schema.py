@@ -57,6 +57,7 @@ def violations(error: dict[str, Any]) -> list[dict[str, str]]:
 # -- bodies ------------------------------------------------------------------------------------
 
 
+@pytest.mark.breaks_contract
 def test_a_misspelt_field_in_update_cells_gets_googles_400(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     with pytest.raises(gspread.exceptions.APIError) as raised:
@@ -83,6 +84,7 @@ def test_a_misspelt_field_in_update_cells_gets_googles_400(gc: gspread.Client) -
     assert book.sheet1.acell("A1").value is None, "nothing was applied"
 
 
+@pytest.mark.breaks_contract
 def test_an_enum_value_google_does_not_know(google: FakeGoogle, gc: gspread.Client, sheets: Any) -> None:
     book = gc.create("Soldes")
     request = {
@@ -102,6 +104,7 @@ def test_an_enum_value_google_does_not_know(google: FakeGoogle, gc: gspread.Clie
     )
 
 
+@pytest.mark.breaks_contract
 def test_two_kinds_in_one_request(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     with pytest.raises(gspread.exceptions.APIError) as raised:
@@ -115,6 +118,7 @@ def test_two_kinds_in_one_request(gc: gspread.Client) -> None:
     assert [w.title for w in book.worksheets()] == ["Sheet1"]
 
 
+@pytest.mark.breaks_contract
 def test_a_cell_value_with_two_kinds(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     cell = {"userEnteredValue": {"numberValue": 12.5, "stringValue": "12,50"}}
@@ -138,6 +142,7 @@ def test_a_cell_value_with_two_kinds(gc: gspread.Client) -> None:
     )
 
 
+@pytest.mark.breaks_contract
 def test_a_request_given_as_a_string(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     with pytest.raises(gspread.exceptions.APIError) as raised:
@@ -148,6 +153,7 @@ def test_a_request_given_as_a_string(gc: gspread.Client) -> None:
     )
 
 
+@pytest.mark.breaks_contract
 def test_wrong_json_types_are_all_reported_one_violation_each(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     request = {
@@ -169,6 +175,7 @@ def test_wrong_json_types_are_all_reported_one_violation_each(gc: gspread.Client
     assert [v["description"] for v in violations(error)] == [first, second]
 
 
+@pytest.mark.breaks_contract
 def test_a_list_where_a_single_value_belongs(gc: gspread.Client) -> None:
     with pytest.raises(gspread.exceptions.APIError) as raised:
         gc.http_client.request(
@@ -182,6 +189,7 @@ def test_a_list_where_a_single_value_belongs(gc: gspread.Client) -> None:
     )
 
 
+@pytest.mark.breaks_contract
 def test_values_that_are_not_a_list_of_rows_as_google_answered_gspread(gc: gspread.Client) -> None:
     """gspread's own recording (WorksheetTest.test_add_validation): a bare string for `values`."""
     book = gc.create("Soldes")
@@ -195,6 +203,7 @@ def test_values_that_are_not_a_list_of_rows_as_google_answered_gspread(gc: gspre
     assert violations(error) == [{"field": "data.values", "description": message}]
 
 
+@pytest.mark.breaks_contract
 def test_an_update_request_without_its_fields_mask(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     with pytest.raises(gspread.exceptions.APIError) as raised:
@@ -219,6 +228,7 @@ def test_an_update_request_without_its_fields_mask(gc: gspread.Client) -> None:
     }, "a backend refusal: no details"
 
 
+@pytest.mark.breaks_contract
 def test_an_update_mask_path_that_names_no_field(gc: gspread.Client) -> None:
     book = gc.create("Soldes")
     request = {
@@ -236,6 +246,7 @@ def test_an_update_mask_path_that_names_no_field(gc: gspread.Client) -> None:
     assert error["status"] == "INVALID_ARGUMENT"
 
 
+@pytest.mark.breaks_contract
 def test_a_drive_body_with_a_list_for_a_map(drive: Any) -> None:
     with pytest.raises(HttpError) as raised:
         drive.files().create(body={"name": "Soldes.xlsx", "appProperties": ["lotsync"]}).execute()
@@ -246,6 +257,7 @@ def test_a_drive_body_with_a_list_for_a_map(drive: Any) -> None:
     assert violations(error) == [{"field": "payload", "description": message}]
 
 
+@pytest.mark.breaks_contract
 def test_a_gmail_body_with_an_unknown_field(build: Callable[[str, str, Any], Any], user_creds: Any) -> None:
     gmail = build("gmail", "v1", user_creds("marine@example.org"))
     raw = base64.urlsafe_b64encode(b"To: compta@example.org\r\nSubject: Soldes\r\n\r\nBonjour").decode()
@@ -261,6 +273,7 @@ def test_a_gmail_body_with_an_unknown_field(build: Callable[[str, str, Any], Any
 # -- query parameters and masks ------------------------------------------------------------------
 
 
+@pytest.mark.breaks_contract
 def test_an_unknown_query_parameter(google: FakeGoogle, gc: gspread.Client, raw: Callable[..., Any]) -> None:
     """The client libraries refuse unknown keywords themselves; on the wire, Google does."""
     book = gc.create("Soldes")
@@ -277,6 +290,7 @@ def test_an_unknown_query_parameter(google: FakeGoogle, gc: gspread.Client, raw:
     assert violations(error) == [{"description": message}], "no `field` for a parameter that binds nowhere"
 
 
+@pytest.mark.breaks_contract
 def test_a_query_enum_google_does_not_know(gc: gspread.Client) -> None:
     """googleapiclient refuses the value itself; gspread sends it, and Google names the enum."""
     book = gc.create("Soldes")
@@ -288,6 +302,7 @@ def test_a_query_enum_google_does_not_know(gc: gspread.Client) -> None:
     )
 
 
+@pytest.mark.breaks_contract
 def test_a_fields_mask_naming_nothing_in_sheets(gc: gspread.Client, sheets: Any) -> None:
     """As Google answered r-lib/gargle's recording (sheets-spreadsheets-get-bad-field-mask_400)."""
     book = gc.create("Soldes")
@@ -304,6 +319,7 @@ def test_a_fields_mask_naming_nothing_in_sheets(gc: gspread.Client, sheets: Any)
     ]
 
 
+@pytest.mark.breaks_contract
 def test_sheets_does_not_trim_a_space_in_its_fields_mask(gc: gspread.Client, sheets: Any) -> None:
     book = gc.create("Soldes")
     with pytest.raises(HttpError) as raised:
@@ -311,6 +327,7 @@ def test_sheets_does_not_trim_a_space_in_its_fields_mask(gc: gspread.Client, she
     assert "path ' sheets.properties'" in violations(api_error(raised))[0]["description"]
 
 
+@pytest.mark.breaks_contract
 def test_a_fields_mask_naming_nothing_in_drive(drive: Any) -> None:
     with pytest.raises(HttpError) as raised:
         drive.files().list(fields="nextPageToken, files(id, title)").execute()
@@ -475,3 +492,44 @@ def check(name: str, method: str, path: str, body: Any = None, **query: str) -> 
         schema.check(route, request)
     except ApiError as error:
         pytest.fail(f"refused: {error.message}")
+
+
+# -- the suite holds lotsync to the contract -----------------------------------------------------
+
+GUARDED_TEST = """
+import pytest
+import requests
+
+BAD = {"requests": [{"updateCells": {"range": {"sheetId": 0}, "feilds": "*"}}]}
+
+
+def send(google):
+    auth = {"Authorization": "Bearer " + google.token_for("alice@example.org")}
+    book = requests.post(google.base_url + "/v4/spreadsheets", json={}, headers=auth).json()
+    url = google.base_url + "/v4/spreadsheets/" + book["spreadsheetId"] + ":batchUpdate"
+    return requests.post(url, json=BAD, headers=auth).status_code
+
+
+def test_sends_what_google_refuses_and_swallows_the_400(google):
+    assert send(google) == 400
+
+
+@pytest.mark.breaks_contract
+def test_sends_it_on_purpose(google):
+    assert send(google) == 400
+"""
+
+
+@pytest.mark.breaks_contract  # the inner run's emulator is one this test starts
+def test_the_suite_fails_a_test_in_which_google_would_refuse_a_request(pytester: pytest.Pytester) -> None:
+    """A refused request fails its test even when the test (or lotsync) swallowed the error."""
+    tests = Path(__file__).resolve().parents[1]
+    pytester.makeconftest((tests / "conftest.py").read_text(encoding="utf-8"))
+    pytester.makepyfile(test_guarded=GUARDED_TEST)
+    pytester.makeini("[pytest]\nmarkers =\n    breaks_contract: on purpose\n")
+
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2, errors=1)
+    refusal = "*requests Google would refuse: POST /v4/spreadsheets/*:batchUpdate*feilds*"
+    result.stdout.fnmatch_lines([refusal])
