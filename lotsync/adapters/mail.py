@@ -17,10 +17,19 @@ resend carries the same one. Nothing that comes
 from a spreadsheet can add a header: line breaks in the subject and in names
 become spaces, and an address that does not parse as exactly one address is
 refused with a `MailError` in French.
+
+A recipient on another channel than e-mail (a chat webhook, say) is an absolute URI
+(`https://…`, `tg:…`) rather than an address: `compose` carries each in a header of
+its own, `CHANNEL_RECIPIENT`, which that channel's transport reads
+(`channel_recipients`), so that a new channel changes neither this module nor the
+commands. Such a URI may hold a secret (a webhook's token in its path), so what is
+shown or logged of any recipient is `shown(recipient)`: an address as it is, a URI as
+its scheme and host alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import string
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +39,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Protocol, cast
+from urllib.parse import urlsplit
 
 from lotsync.adapters import french
 from lotsync.core.errors import LotsyncError
@@ -44,6 +54,10 @@ _MAX_LINE = 78
 _FIRST_WORD = _MAX_LINE - len("Subject: ")
 _NEXT_WORD = 75  # RFC 2047 §2: an encoded word is at most 75 characters; " " + 75 < 78
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable ASCII but "<", ">" and spaces
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[!-~]+")  # RFC 3986 scheme ":" then printable ASCII
+
+CHANNEL_RECIPIENT = "X-Lotsync-Recipient"
+"""The header that carries a recipient on another channel than e-mail (one header each)."""
 
 
 class MailError(LotsyncError, ValueError):
@@ -78,8 +92,10 @@ def compose(
     """
     if isinstance(recipients, str):  # a lone string would be read character by character
         recipients = [recipients]
-    to = _unique(parse_address(r, role=french.MAIL_RECIPIENT) for r in recipients)
-    if not to:
+    addresses = [r for r in recipients if not is_channel_address(r)]
+    others = list(dict.fromkeys(r.strip() for r in recipients if is_channel_address(r)))
+    to = _unique(parse_address(r, role=french.MAIL_RECIPIENT) for r in addresses)
+    if not to and not others:
         raise MailError(french.MAIL_NO_RECIPIENT)
     message_id = (
         _checked_message_id(message_id) if message_id is not None else new_message_id(message_id_domain)
@@ -92,7 +108,10 @@ def compose(
     else:
         message["Subject"] = subject
     message["From"] = parse_address(sender, role=french.MAIL_SENDER)
-    message["To"] = to
+    if to:
+        message["To"] = to
+    for other in others:
+        message[CHANNEL_RECIPIENT] = other
     message["Date"] = format_datetime(date or datetime.now().astimezone())
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a digest
@@ -198,6 +217,32 @@ def parse_address(value: str, *, role: str = french.MAIL_ADDRESS) -> Address:
         except UnicodeError as exc:
             raise refused from exc
     return Address(display_name=clean_header(address.display_name), username=username, domain=domain)
+
+
+def is_channel_address(recipient: str) -> bool:
+    """Whether `recipient` is a recipient on another channel (an absolute URI, not `mailto:`)
+    rather than an e-mail address. A URI with a space or a control character in it is none: it
+    goes on as an address, and is refused as one."""
+    text = recipient.strip()
+    return bool(_URI.fullmatch(text)) and not text.lower().startswith("mailto:")
+
+
+def channel_recipients(message: EmailMessage) -> list[str]:
+    """The recipients `compose` carried for another channel than e-mail, in order."""
+    return [str(value) for value in message.get_all(CHANNEL_RECIPIENT, [])]
+
+
+def shown(recipient: str) -> str:
+    """What may be shown or logged of a recipient: an address as it is; a URI as its scheme and
+    host only (`https://hooks.example.org/…`, `tg:…`), since the rest of it may be a secret."""
+    if not is_channel_address(recipient):
+        return recipient
+    parts = urlsplit(recipient.strip())
+    host = parts.hostname or ""
+    with contextlib.suppress(ValueError):  # a port that is not a number is left out
+        if parts.port is not None:
+            host += f":{parts.port}"
+    return f"{parts.scheme}://{host}/…" if host else f"{parts.scheme}:…"
 
 
 def recipients_of(message: EmailMessage) -> list[str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lotsync.adapters.config import Config
+from lotsync.adapters.mail import shown
 from lotsync.adapters.sources import classify
 from lotsync.app.send_log import (
     COLLECTIVE,
@@ -157,7 +158,10 @@ def _run(
         refused = [(m.id, config.recipients(m.id)) for m in wanted]
         if office in (None, COLLECTIVE):
             refused.append((COLLECTIVE, config.recipients(None)))
-        return [DigestResult(ident, week.label, to, "failed", error=str(error)) for ident, to in refused]
+        return [
+            DigestResult(ident, week.label, [shown(r) for r in to], "failed", error=str(error))
+            for ident, to in refused
+        ]
 
     def locate(where: Where) -> str:
         return backend.locate(where.spreadsheet, where.tab, where.row)
@@ -248,7 +252,7 @@ def _deliver(
     became of it to `results`."""
     when = now.replace(microsecond=0)
     for job in jobs:
-        result = DigestResult(job.ident, week.label, job.recipients, "sent")
+        result = DigestResult(job.ident, week.label, [shown(r) for r in job.recipients], "sent")
         results.append(result)
         if preview is not None:
             result.status, result.files = "preview", _write_preview(preview, job.ident, week, job.rendered)

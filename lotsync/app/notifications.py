@@ -161,8 +161,8 @@ def run_notifications(
         entries = ledger.entries()
     except LedgerError as error:  # without the log, every mail would leave again: none does
         refused = [
-            NotificationResult(office, key_of(line, kind), kind, recipients, "failed", error=str(error))
-            for line, kind, office, recipients in _wanted(config, lines)
+            NotificationResult(office, key_of(line, kind), kind, _shown(to), "failed", error=str(error))
+            for line, kind, office, to in _wanted(config, lines)
         ]
         _log(refused)
         return refused
@@ -180,13 +180,20 @@ def run_notifications(
     transports = RunTransport(config, transport)
     try:
         for job in jobs:
-            result = NotificationResult(job.office, job.key, job.kind, job.recipients, "sent")
+            result = NotificationResult(job.office, job.key, job.kind, _shown(job.recipients), "sent")
             results.append(result)
             _deliver(config, job, result, ledger, transports, now, dry_run=dry_run, after_send=after_send)
     finally:  # however the run ends (an interrupt after a mail left included)
         transports.close()
     _log(results)
     return results
+
+
+def _shown(recipients: Sequence[str]) -> list[str]:
+    """The recipients as a result may show them (no secret of a channel's address)."""
+    from lotsync.adapters.mail import shown
+
+    return [shown(r) for r in recipients]
 
 
 def _wanted(config: Config, lines: Sequence[RequestLine]) -> list[tuple[RequestLine, str, str, list[str]]]:

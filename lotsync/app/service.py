@@ -293,7 +293,7 @@ class Service:
         return ok
 
     def _mail(self, mail: AlertMail, what: str) -> bool:
-        from lotsync.adapters.mail import compose
+        from lotsync.adapters.mail import compose, shown
         from lotsync.adapters.mail_transports import transport_for
 
         recipients = self.config.recipients(None)
@@ -311,7 +311,7 @@ class Service:
             if self._transport is None and transport is not None and hasattr(transport, "close"):
                 with contextlib.suppress(Exception):
                     transport.close()
-        log.warning(french.LOG_MAIL_SENT.format(what=what, recipients=", ".join(recipients)))
+        log.warning(french.LOG_MAIL_SENT.format(what=what, recipients=", ".join(map(shown, recipients))))
         return True
 
     # -- life cycle ------------------------------------------------------------------------------

@@ -18,7 +18,17 @@ import pytest
 from babel.numbers import format_currency
 
 from lotsync.adapters import french as adapters_french
-from lotsync.adapters.mail import clean_header, compose, new_message_id, parse_address, recipients_of
+from lotsync.adapters.mail import (
+    CHANNEL_RECIPIENT,
+    channel_recipients,
+    clean_header,
+    compose,
+    is_channel_address,
+    new_message_id,
+    parse_address,
+    recipients_of,
+    shown,
+)
 from lotsync.core import french
 
 PNG = (
@@ -240,6 +250,42 @@ def test_no_recipient_is_refused() -> None:
 def test_a_bare_string_is_one_recipient_and_duplicates_are_dropped() -> None:
     assert recipients_of(compose(Rendered(), SENDER, "a@b.fr")) == ["a@b.fr"]
     assert recipients_of(compose(Rendered(), SENDER, ["a@b.fr", "A@B.fr", "c@b.fr"])) == ["a@b.fr", "c@b.fr"]
+
+
+# -- recipients on another channel ---------------------------------------------------------------
+
+HOOK = "https://hooks.example.org/services/T0/B0/s3cr3t?token=abc"
+
+
+def test_a_recipient_on_another_channel_travels_in_its_own_header_not_in_to() -> None:
+    message = reparsed(compose(Rendered(), SENDER, ["a@b.fr", HOOK, "tg:-100123", HOOK]))
+
+    assert recipients_of(message) == ["a@b.fr"], "mail transports see only addresses"
+    assert channel_recipients(message) == [HOOK, "tg:-100123"], "in order, once each"
+    assert message.get_all(CHANNEL_RECIPIENT) == [HOOK, "tg:-100123"]
+
+
+def test_a_message_for_another_channel_alone_has_no_to() -> None:
+    message = compose(Rendered(), SENDER, [HOOK])
+
+    assert message["To"] is None and channel_recipients(message) == [HOOK]
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    ["https://hooks.example.org/a\r\nBcc: x@y.fr", "https://hooks.example.org/a b", "mailto:a@b.fr"],
+)
+def test_what_is_not_a_plain_uri_is_read_as_an_address(recipient: str) -> None:
+    assert not is_channel_address(recipient)
+    with pytest.raises(ValueError, match="Adresse e-mail invalide"):
+        compose(Rendered(), SENDER, [recipient])
+
+
+def test_what_is_shown_of_a_recipient_never_holds_a_channels_secret() -> None:
+    assert shown("Florence <florence@ot-cahors.fr>") == "Florence <florence@ot-cahors.fr>"
+    assert shown(HOOK) == "https://hooks.example.org/…"
+    assert shown("https://user:pw@hooks.example.org:8443/x") == "https://hooks.example.org:8443/…"
+    assert shown("tg:-100123") == "tg:…"
 
 
 def test_clean_header_and_parse_address_helpers() -> None:

@@ -289,3 +289,32 @@ def test_with_an_office_unread_the_digests_show_the_last_complete_balances_dated
 
     assert balance.receivable > 0
     assert money(balance.receivable) in text  # the last complete figure, not one computed without Figeac
+
+
+class ChannelTransport:
+    """A delivery channel besides e-mail, as a new one would read its messages (adapters/mail.py)."""
+
+    def __init__(self) -> None:
+        self.sent: list[list[str]] = []
+
+    def send(self, message) -> str:
+        from lotsync.adapters.mail import channel_recipients
+
+        self.sent.append(channel_recipients(message))
+        return str(message["Message-ID"])
+
+
+def test_an_office_reached_on_another_channel_gets_its_digest_and_no_secret_is_shown(
+    config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = "https://hooks.example.org/services/T0/B0/s3cr3t"
+    addresses = config.recipients
+    monkeypatch.setattr(type(config), "recipients", lambda self, m: [hook] if m == "figeac" else addresses(m))
+    channel = ChannelTransport()
+
+    results = {r.office: r for r in run_digests(config, week=WEEK, now=NOW, transport=channel)}
+
+    assert results["figeac"].status == "sent"
+    assert [hook] in channel.sent, "the channel's transport reads its address from the message"
+    assert results["figeac"].recipients == ["https://hooks.example.org/…"]
+    assert "s3cr3t" not in repr(results)
