@@ -196,6 +196,12 @@ WRITE_REFUSED_CHANGED = (
     "Relancez la synchronisation."
 )
 WRITE_FAILED = "Écriture impossible dans {path} : {reason}. Rien n'a été écrit."
+WRITE_NOT_XLSX = (
+    "Rien n'a été écrit dans {path} : malgré son nom, ce fichier est un {kind}, où lotsync ne sait pas "
+    "écrire ses onglets. Enregistrez-le au format .xlsx (LibreOffice : Fichier > Enregistrer sous > "
+    "Classeur Excel 2007-365 ; Excel : Fichier > Enregistrer sous > Classeur Excel (.xlsx))."
+)
+"""`kind`: CONFIG_SHARED_KINDS of what the bytes are (an .ods or .xls saved under an .xlsx name)."""
 
 # -- Google Sheets and Drive ------------------------------------------------------
 

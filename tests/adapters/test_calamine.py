@@ -342,6 +342,30 @@ def test_a_shared_workbook_in_ods_or_xls_is_refused_at_load(books: Path, extensi
     assert result.exit_code == 2, result.output
 
 
+@needs_libreoffice
+@pytest.mark.parametrize(
+    ("extension", "kind"),
+    [("ods", "classeur LibreOffice (.ods)"), ("xls", "ancien classeur Excel 97-2003 (.xls)")],
+)
+def test_a_shared_workbook_saved_as_ods_or_xls_under_its_xlsx_name_is_named_at_write(
+    books: Path, tmp_path: Path, extension: str, kind: str
+) -> None:
+    """Its name passes the configuration and its bytes read (calamine reads by content): the write
+    says what the file is, not that it is damaged, and leaves it as it was."""
+    shared = books.parent / "collectif.xlsx"
+    [converted] = saved_by_libreoffice([shared], extension, tmp_path / extension, tmp_path / "lo-profile")
+    shared.write_bytes(converted.read_bytes())
+    args = ["sync", "--config", str(books), "--as-of", AS_OF.isoformat()]
+
+    assert CliRunner().invoke(cli, [*args, "--dry-run"]).exit_code == 0, "read, computed"
+    result = CliRunner().invoke(cli, args)
+
+    assert result.exit_code == 1, result.output
+    assert f"malgré son nom, ce fichier est un {kind}, où lotsync ne sait pas écrire" in result.output
+    assert "abîmé" not in result.output
+    assert shared.read_bytes() == converted.read_bytes()
+
+
 def biff_stream(*records: tuple[int, bytes]) -> bytes:
     return b"".join(struct.pack("<HH", kind, len(body)) + body for kind, body in records)
 

@@ -368,6 +368,10 @@ class XlsxBackend:
         path = Path(book.source)
         remove_leftovers(path.parent)  # temporary files of syncs killed mid-write
         data = self._check_writable(path, book)
+        kind = _what_else(data)[1]
+        if kind != "xlsx":  # read fine (calamine reads by content), but lotsync writes only .xlsx
+            kinds = french.CONFIG_SHARED_KINDS
+            raise WriteError(french.WRITE_NOT_XLSX.format(path=path.name, kind=kinds[f".{kind}"]))
         refusal = foreign_refusal(path.name, book.tabs, OWNED_TABS, book.tab_names)
         if refusal:
             raise WriteError(refusal)
