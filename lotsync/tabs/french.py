@@ -129,6 +129,8 @@ HAND_EDIT_TAB = "« {tab} » ({cells})"
 HAND_EDIT_TABS_SEPARATOR = " ; "
 HAND_EDIT_ROW = "ligne {row}"
 """A row changed by hand, when no single cell can be named (a row deleted or moved)."""
+HAND_EDIT_ROWS = "lignes {first} à {last}"
+"""Rows among which one changed by hand, when the fingerprint kept only their block (Google)."""
 
 # -- Suivi des demandes -------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -206,11 +207,60 @@ def fingerprint(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     }
 
 
+def _merged(digests: Sequence[str], block: int) -> list[str]:
+    """Row digests merged by runs of `block` rows: one digest a run."""
+    if block <= 1:
+        return list(digests)
+    return [
+        hashlib.blake2b("".join(digests[i : i + block]).encode("ascii"), digest_size=4).hexdigest()
+        for i in range(0, len(digests), block)
+    ]
+
+
+_HEX8 = re.compile(r"(?:[0-9a-f]{8})*")
+
+
+def fingerprint_text(known: Mapping[str, Any], budget: int) -> str:
+    """A fingerprint as compact JSON of at most about `budget` characters, for a store that keeps
+    little (Google's developer metadata): when one digest a row would not fit, rows are merged by
+    runs (`block`), and an edit is then named by the run of rows it is in."""
+    columns, content = "".join(known["columns"]), known["content"]
+    room = max((budget - len(columns) - len(content) - 60) // 8, 1)
+    block = max(1, -(-len(known["rows"]) // room))
+    text = {"v": 1, "block": block, "rows": "".join(_merged(known["rows"], block))}
+    return json.dumps({**text, "columns": columns, "content": content}, separators=(",", ":"))
+
+
+def fingerprint_from_text(text: str | None) -> dict[str, Any] | None:
+    """The fingerprint `fingerprint_text` wrote, or None for anything else (a value of an older
+    lotsync, or one someone changed): no fingerprint, no hand edit named."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != 1:
+        return None
+    block, rows, columns, content = (data.get(k) for k in ("block", "rows", "columns", "content"))
+    if not (isinstance(block, int) and block >= 1 and isinstance(content, str)):
+        return None
+    if not (isinstance(rows, str) and isinstance(columns, str)):
+        return None
+    if not (_HEX8.fullmatch(rows) and _HEX8.fullmatch(columns)):
+        return None
+    split = [rows[i : i + 8] for i in range(0, len(rows), 8)]
+    return {"rows": split, "columns": [columns[i : i + 8] for i in range(0, len(columns), 8)],
+            "content": content, "block": block}  # fmt: skip
+
+
 def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[str]:
     """The cells (A1 notation, row numbers as people see them) that differ from what lotsync
-    wrote, given the tab's rows under its first line and the fingerprint kept at the last write."""
+    wrote, given the tab's rows under its first line and the fingerprint kept at the last write.
+    A fingerprint whose rows were merged by runs (`block`) names the run: `D5:D7`, `lignes 5 à 7`."""
     plain = plain_rows(rows)
-    now = {"rows": [_digest(r) for r in plain], "columns": _columns(plain)}
+    if known.get("content") and _content(_reprs(plain)) == known["content"]:
+        return []
+    block = known.get("block", 1) if isinstance(known.get("block"), int) else 1
+    now = {"rows": _merged([_digest(r) for r in plain], block), "columns": _columns(plain)}
 
     def differing(axis: str) -> list[int]:
         old, new = list(known.get(axis, [])), now[axis]
@@ -224,9 +274,18 @@ def hand_edits(rows: Sequence[Sequence[Any]], known: Mapping[str, Any]) -> list[
     rows_changed, columns_changed = differing("rows"), differing("columns")
     if not rows_changed:
         return []
-    if not columns_changed:  # a whole row deleted or moved, say: name the rows
-        return [french.HAND_EDIT_ROW.format(row=r + 2) for r in rows_changed]
-    return [f"{_letters(c)}{r + 2}" for r in rows_changed for c in columns_changed]
+    if block <= 1:
+        if not columns_changed:  # a whole row deleted or moved, say: name the rows
+            return [french.HAND_EDIT_ROW.format(row=r + 2) for r in rows_changed]
+        return [f"{_letters(c)}{r + 2}" for r in rows_changed for c in columns_changed]
+    runs = [(b * block + 2, max(min((b + 1) * block, len(plain)), b * block + 1) + 1) for b in rows_changed]
+    if not columns_changed:
+        return [french.HAND_EDIT_ROWS.format(first=first, last=last) for first, last in runs]
+    return [
+        f"{_letters(c)}{first}" + (f":{_letters(c)}{last}" if last > first else "")
+        for first, last in runs
+        for c in columns_changed
+    ]
 
 
 def _letters(index: int) -> str:

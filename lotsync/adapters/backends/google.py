@@ -19,9 +19,10 @@ import json
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from lotsync.adapters import french
@@ -34,7 +35,15 @@ from lotsync.adapters.sources import Source, classify
 from lotsync.core import french as core_french
 from lotsync.core.cells import SERIAL_EPOCH, SERIAL_RANGE
 from lotsync.tabs import french as tabs_french
-from lotsync.tabs.owned import WritePlan, foreign_refusal, is_marked, plain_rows
+from lotsync.tabs.owned import (
+    WritePlan,
+    fingerprint,
+    fingerprint_from_text,
+    fingerprint_text,
+    foreign_refusal,
+    is_marked,
+    plain_rows,
+)
 from lotsync.tabs.results import (
     JOURNAL_HEADER,
     OWNED_TABS,
@@ -66,6 +75,10 @@ GOOGLE_SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
 METADATA_KEY = "lotsync"
+METADATA_BUDGET = 4_000
+"""At most about this many characters of fingerprint per tab in its developer metadata. Google keeps
+at most 30,000 characters of metadata at one location; six tabs of 4,000 stay under it even counted
+together. A longer tab keeps one digest per run of rows (an edit is named by its run)."""
 """The developer metadata that marks a tab as lotsync's, invisible to people (the marker line in A1
 stays, for them)."""
 PIXELS_PER_CHARACTER = 7
@@ -80,6 +93,19 @@ class SheetToken(NamedTuple):
     """Tab title → its `properties` (sheetId, index, gridProperties)."""
     marks: dict[str, tuple[bool, bool]]
     """Tab title → whether it has lotsync's developer metadata, and a warning-only protection."""
+    metadata_ids: Mapping[str, int] = MappingProxyType({})
+    """Tab title → the id of lotsync's developer metadata on it (where its fingerprint is kept)."""
+
+
+def _metadata_update(metadata_id: int, value: str) -> dict[str, Any]:
+    """The request that sets the value of lotsync's developer metadata `metadata_id`."""
+    return {
+        "updateDeveloperMetadata": {
+            "dataFilters": [{"developerMetadataLookup": {"metadataId": metadata_id}}],
+            "developerMetadata": {"metadataValue": value},
+            "fields": "metadataValue",
+        }
+    }
 
 
 def quote_tab(title: str) -> str:
@@ -330,7 +356,7 @@ class GoogleBackend:
         fields = (
             "spreadsheetId,properties(title,locale,timeZone),"
             "sheets(properties(sheetId,title,index,gridProperties),"
-            "developerMetadata(metadataKey),protectedRanges(warningOnly))"
+            "developerMetadata(metadataId,metadataKey,metadataValue),protectedRanges(warningOnly))"
         )
         return self._call(
             "sheets.spreadsheets.get",
@@ -364,16 +390,27 @@ class GoogleBackend:
         found = self._batch_get(where, present)
         if tabs_french.TAB_JOURNAL in tabs:
             self._journal_read[where.ref] = found.get(tabs_french.TAB_JOURNAL)
-        marks = {
-            s["properties"]["title"]: (
-                any(m.get("metadataKey") == METADATA_KEY for m in s.get("developerMetadata") or []),
-                any(p.get("warningOnly") for p in s.get("protectedRanges") or []),
-            )
-            for s in meta.get("sheets", [])
-        }
-        token = SheetToken(where.ref, sheets, marks)
+        marks, ids, kept = {}, {}, {}
+        for sheet in meta.get("sheets", []):
+            title = sheet["properties"]["title"]
+            ours = [m for m in sheet.get("developerMetadata") or [] if m.get("metadataKey") == METADATA_KEY]
+            marks[title] = (bool(ours), any(p.get("warningOnly") for p in sheet.get("protectedRanges") or []))
+            if ours and isinstance(ours[0].get("metadataId"), int):
+                ids[title] = ours[0]["metadataId"]
+            known = fingerprint_from_text(ours[0].get("metadataValue")) if ours else None
+            if known is not None and title in OWNED_TABS:
+                kept[title] = known
+        token = SheetToken(where.ref, sheets, marks, ids)
         locale = meta["properties"].get("locale")
-        return ReadBook(source, meta["properties"]["title"], found, list(sheets), token, locale=locale)
+        return ReadBook(
+            source,
+            meta["properties"]["title"],
+            found,
+            list(sheets),
+            token,
+            fingerprints={"version": 1, "tabs": kept} if kept else None,
+            locale=locale,
+        )
 
     def _read_drive(self, source: str, where: Source, tabs: Sequence[str]) -> ReadBook:
         """An Excel file on Drive, downloaded and read as a workbook. `supportsAllDrives` on every
@@ -474,7 +511,10 @@ class GoogleBackend:
             empty = SheetToken(token.spreadsheet_id, {}, {})
             title = f"{STAGING_PREFIX}{run}-{number}"
             requests = _chunked(
-                self.tab_requests(title, rows, None, empty, used_ids, tab.widths), hidden=True
+                self.tab_requests(
+                    title, rows, None, empty, used_ids, tab.widths, self._fingerprint(book, tab)
+                ),
+                hidden=True,
             )
             staging_id = requests[0]["addSheet"]["properties"]["sheetId"]
             batches += _batches(requests, self.max_request_bytes)
@@ -558,9 +598,33 @@ class GoogleBackend:
                 requests.append(_first_cell(props["sheetId"], tab.keep))  # the figures stay as they are
                 continue
             rows = [Row("marker", (marker,)), *tab.rows]
-            requests += self.tab_requests(tab.name, rows, existing, token, used_ids, tab.widths)
+            requests += self.tab_requests(
+                tab.name, rows, existing, token, used_ids, tab.widths, self._fingerprint(book, tab)
+            )
+        requests += self._unfingerprinted(book, token, plan)
         requests += self._journal(book, token, journal, marker, used_ids)
         return requests
+
+    def _unfingerprinted(self, book: ReadBook, token: SheetToken, plan: WritePlan) -> list[dict[str, Any]]:
+        """An unchanged tab whose metadata holds no fingerprint (written by a lotsync before them)
+        gets one, from its content as read: equal to what lotsync would write, or it would not be
+        unchanged."""
+        kept = (book.fingerprints or {}).get("tabs") or {}
+        requests = []
+        for title in plan.unchanged:
+            metadata_id = token.metadata_ids.get(title)
+            rows = book.tabs.get(title)
+            if title in kept or metadata_id is None or rows is None:
+                continue
+            text = fingerprint_text(fingerprint(rows[1:]), METADATA_BUDGET)
+            requests.append(_metadata_update(metadata_id, text))
+        return requests
+
+    def _fingerprint(self, book: ReadBook, tab: OutputTab) -> str:
+        """The fingerprint of `tab` as Google will give it back, as the text its developer metadata
+        keeps: the next sync names what a person changed in it meanwhile (the write is refused)."""
+        stored = self.as_stored(book, tab)
+        return fingerprint_text(fingerprint([row.cells for row in stored.rows]), METADATA_BUDGET)
 
     @staticmethod
     def tab_requests(
@@ -570,11 +634,13 @@ class GoogleBackend:
         token: SheetToken,
         used_ids: set[int],
         widths: Sequence[int] = (),
+        fingerprint: str | None = None,
     ) -> list[dict[str, Any]]:
         """The requests that make `title` hold exactly `rows`, as people should see it: values (text
         always as text), bold headers, number formats set per run of cells of one column (not per
         cell: a cell's format is about 135 bytes), frozen header rows, column widths, lotsync's
-        developer metadata and a warning-only protection (Google asks before a person edits)."""
+        developer metadata (holding `fingerprint`, the tab's fingerprint, when given) and a
+        warning-only protection (Google asks before a person edits)."""
         width = max((len(r.cells) for r in rows), default=1)
         old_rows = len(existing or [])
         old_width = max((len(r) for r in existing or []), default=0)
@@ -635,13 +701,15 @@ class GoogleBackend:
                             # whole the second time rather than marking the tab twice.
                             "metadataId": sheet_id,
                             "metadataKey": METADATA_KEY,
-                            "metadataValue": title,
+                            "metadataValue": fingerprint or title,
                             "location": {"sheetId": sheet_id},
                             "visibility": "DOCUMENT",
                         }
                     }
                 }
             )
+        elif fingerprint is not None:
+            requests.append(_metadata_update(token.metadata_ids.get(title, sheet_id), fingerprint))
         if not has_protection:
             requests.append(
                 {
