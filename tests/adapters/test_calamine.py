@@ -490,6 +490,53 @@ def test_a_value_typed_in_the_last_cell_of_a_sheet_is_refused_not_a_crash(tmp_pa
     )
 
 
+def with_a_cell_past_its_dimension(tmp_path: Path, reference: str) -> Path:
+    """A two-cell `Dossiers` tab whose XML says `A1:B2` and holds one more cell at `reference`, the
+    way a tool other than Excel (or someone meaning harm) can write it."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dossiers"
+    sheet["A1"], sheet["B2"] = "Référence", "C-001"
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    row = "".join(ch for ch in reference if ch.isdigit())
+    extra = f'<row r="{row}"><c r="{reference}" t="inlineStr"><is><t>loin</t></is></c></row>'
+    path = tmp_path / "cahors.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:B2" />' in data
+                data = data.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
+            out.writestr(info, data)
+    return path
+
+
+def test_a_cell_far_past_the_dimension_its_sheet_gives_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """Trusting `A1:B2`, calamine would size its grid from the cell in XFD1048576 (17 billion cells)
+    and abort the process: the cells are looked at before calamine reads."""
+    path = with_a_cell_past_its_dimension(tmp_path, "XFD1048576")
+
+    assert read_in_a_child(path, "Dossiers").startswith(
+        "Impossible de lire ce classeur : l'onglet « Dossiers » s'étend jusqu'à la cellule XFD1048576, "
+    )
+
+
+@pytest.mark.parametrize("reference", ["ZZZZZ9", "A" + "9" * 5000])
+def test_a_reference_past_any_sheet_is_refused_not_a_crash(tmp_path: Path, reference: str) -> None:
+    message = read_in_a_child(with_a_cell_past_its_dimension(tmp_path, reference), "Dossiers")
+
+    assert message.startswith("Impossible de lire ce classeur : "), message[:300]
+
+
+def test_a_cell_just_past_the_dimension_is_read_with_the_others(tmp_path: Path) -> None:
+    rows = read_in_a_child(with_a_cell_past_its_dimension(tmp_path, "C5"), "Dossiers")
+
+    assert "'loin'" in rows and "'C-001'" in rows
+
+
 def xls_workbook(rows_claimed: int) -> bytes:
     """An .xls with one tab, `Dossiers`: 450 in C2, `=1/0` (#DIV/0!) in B3, and a DIMENSIONS record
     claiming `rows_claimed` rows (Excel writes the real count; calamine reserves memory from it)."""

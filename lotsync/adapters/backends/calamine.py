@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+import string
 import struct
 import zipfile
 import zlib
@@ -323,13 +324,63 @@ def _xlsx_extents(data: bytes, tabs: Sequence[str]) -> dict[str, tuple[int, Cell
                 if dimension is not None:
                     last = (int(dimension[2] or 1) - 1, _column(dimension[1] or b"A"))
                     found[tab] = ((last[0] + 1) * (last[1] + 1), last)
-                    if found[tab][0] <= MAX_CELLS:
+                    if found[tab][0] <= MAX_CELLS and not _reaches_beyond(archive, part, last):
                         continue
-                rows, cols = _rows_and_columns(archive.read(part))
+                    rows, cols = _furthest(archive.read(part))  # the dimension says less than the cells
+                else:
+                    rows, cols = _rows_and_columns(archive.read(part))
                 found[tab] = (rows * cols, (rows - 1, cols - 1))
     except (*_DAMAGED_ZIP, ElementTree.ParseError):
         return found
     return found
+
+
+def _past(bound: str, alphabet: str) -> str:
+    """A regular expression for the strings of `alphabet` (in order) that come after `bound` when
+    compared as numbers written in it: longer ones, or as long and greater at their first difference."""
+    ranges = [f"[{alphabet[0]}-{alphabet[-1]}]{{{len(bound) + 1},}}"]
+    for at, char in enumerate(bound):
+        if char != alphabet[-1]:
+            higher = alphabet[alphabet.index(char) + 1]
+            rest = f"[{alphabet[0]}-{alphabet[-1]}]{{{len(bound) - at - 1}}}"
+            ranges.append(re.escape(bound[:at]) + f"[{higher}-{alphabet[-1]}]" + rest)
+    return "(?:" + "|".join(ranges) + ")"
+
+
+def _reaches_beyond(archive: zipfile.ZipFile, part: str, last: Cell) -> bool:
+    """Whether a cell or row of the sheet lies past `last`, the end its dimension gives.
+
+    Excel, LibreOffice and Google write a true dimension, but a file written otherwise (or made to
+    harm) may say `A1:N321` and hold a cell in XFD1048576: calamine, which sizes its grid from the
+    cells, would ask for 17 billion at once and abort the whole process. One search of the unzipped
+    part, in pieces, for a reference (`r="…"`) with more column letters or a greater row."""
+    columns = _past(_letters(last[1]), string.ascii_uppercase) + "[0-9]"
+    rows = "[A-Z]*" + _past(str(last[0] + 1), string.digits) + '"'
+    pattern = re.compile(f' r="(?:{columns}|{rows})'.encode("ascii"))
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            piece = tail + chunk
+            if pattern.search(piece):
+                return True
+            tail = piece[-64:]
+    return False
+
+
+_ANY_REFERENCE = re.compile(rb' r="([A-Z]*)([0-9]+)"')
+
+
+def _furthest(xml: bytes) -> tuple[int, int]:
+    """The last row and the furthest column any reference of a sheet's XML names (slow: for a sheet
+    whose dimension is wrong)."""
+    huge = 10**12  # a reference of more digits or letters than any sheet has: past every bound
+    rows = cols = 0
+    for found in _ANY_REFERENCE.finditer(xml):
+        letters, digits = found[1], found[2]
+        rows = max(rows, int(digits) if len(digits) <= 12 else huge)
+        if letters:
+            cols = max(cols, _column(letters) + 1 if len(letters) <= 8 else huge)
+    return max(rows, 1), max(cols, 1)
 
 
 def _rows_and_columns(xml: bytes) -> tuple[int, int]:
