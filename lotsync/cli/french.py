@@ -152,5 +152,7 @@ REQUESTS_EXPIRED = (
     "{count} demande(s) close(s) depuis plus de {months} mois sont à supprimer de l'onglet des "
     "demandes (lignes {rows})."
 )
-SYNC_NOTIFICATIONS = "Courriels des demandes : {counts}."
+SYNC_NOTIFICATIONS = "Notifications des demandes — {counts}."
+SYNC_NOTIFICATION_COUNT = "{status} : {count}"
+SYNC_NOTIFICATION_SEPARATOR = " ; "
 SYNC_NOTIFICATION_FAILED = "  courriel pour {office} non envoyé : {error}"

@@ -394,7 +394,10 @@ def outcome_text(outcome: SyncOutcome) -> str:
             statuses[n.status] = statuses.get(n.status, 0) + 1
         lines.append(
             french.SYNC_NOTIFICATIONS.format(
-                counts=", ".join(f"{app_french.NOTIFY_STATUSES[k]} {v}" for k, v in statuses.items())
+                counts=french.SYNC_NOTIFICATION_SEPARATOR.join(
+                    french.SYNC_NOTIFICATION_COUNT.format(status=app_french.NOTIFY_STATUSES[k], count=v)
+                    for k, v in statuses.items()
+                )
             )
         )
         lines += [
