@@ -490,7 +490,7 @@ def test_a_value_typed_in_the_last_cell_of_a_sheet_is_refused_not_a_crash(tmp_pa
     )
 
 
-def with_a_cell_past_its_dimension(tmp_path: Path, reference: str) -> Path:
+def with_a_cell_past_its_dimension(tmp_path: Path, reference: str, attribute: str = 'r="{}"') -> Path:
     """A two-cell `Dossiers` tab whose XML says `A1:B2` and holds one more cell at `reference`, the
     way a tool other than Excel (or someone meaning harm) can write it."""
     from openpyxl import Workbook
@@ -502,7 +502,8 @@ def with_a_cell_past_its_dimension(tmp_path: Path, reference: str) -> Path:
     plain = tmp_path / "plain.xlsx"
     workbook.save(plain)
     row = "".join(ch for ch in reference if ch.isdigit())
-    extra = f'<row r="{row}"><c r="{reference}" t="inlineStr"><is><t>loin</t></is></c></row>'
+    cell = attribute.format(reference)
+    extra = f'<row r="{row}"><c {cell} t="inlineStr"><is><t>loin</t></is></c></row>'
     path = tmp_path / "cahors.xlsx"
     with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
@@ -514,12 +515,37 @@ def with_a_cell_past_its_dimension(tmp_path: Path, reference: str) -> Path:
     return path
 
 
-def test_a_cell_far_past_the_dimension_its_sheet_gives_is_refused_not_a_crash(tmp_path: Path) -> None:
+@pytest.mark.parametrize("attribute", ['r="{}"', "r='{}'", 'r = "{}"'])
+def test_a_cell_far_past_the_dimension_its_sheet_gives_is_refused_not_a_crash(
+    tmp_path: Path, attribute: str
+) -> None:
     """Trusting `A1:B2`, calamine would size its grid from the cell in XFD1048576 (17 billion cells)
-    and abort the process: the cells are looked at before calamine reads."""
-    path = with_a_cell_past_its_dimension(tmp_path, "XFD1048576")
+    and abort the process: the cells are looked at before calamine reads (in either quotes, with
+    spaces around `=`, as XML allows)."""
+    path = with_a_cell_past_its_dimension(tmp_path, "XFD1048576", attribute)
 
     assert read_in_a_child(path, "Dossiers").startswith(
+        "Impossible de lire ce classeur : l'onglet « Dossiers » s'étend jusqu'à la cellule XFD1048576, "
+    )
+
+
+def test_a_sheet_without_a_dimension_and_a_far_cell_out_of_order_is_refused_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """Without a dimension, a tab is measured by the last cell of each row; a cell in XFD1048576
+    written first in its row (out of order, as Excel never writes) is found all the same."""
+    path = with_a_cell_past_its_dimension(tmp_path, "XFD1048576")
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:B2" />', b"")
+                far = b'<c r="XFD1048576" t="inlineStr"><is><t>loin</t></is></c>'
+                data = data.replace(far, far + b'<c r="A1048576" t="inlineStr"><is><t>ici</t></is></c>')
+            out.writestr(info, data)
+
+    assert read_in_a_child(moved, "Dossiers").startswith(
         "Impossible de lire ce classeur : l'onglet « Dossiers » s'étend jusqu'à la cellule XFD1048576, "
     )
 

@@ -328,7 +328,11 @@ def _xlsx_extents(data: bytes, tabs: Sequence[str]) -> dict[str, tuple[int, Cell
                         continue
                     rows, cols = _furthest(archive.read(part))  # the dimension says less than the cells
                 else:
-                    rows, cols = _rows_and_columns(archive.read(part))
+                    xml = archive.read(part)
+                    rows, cols = _rows_and_columns(xml)
+                    rows, cols = max(rows, 1), max(cols, 1)
+                    if _beyond((rows - 1, cols - 1)).search(xml):  # a cell out of order, say
+                        rows, cols = _furthest(xml)
                 found[tab] = (rows * cols, (rows - 1, cols - 1))
     except (*_DAMAGED_ZIP, ElementTree.ParseError):
         return found
@@ -347,16 +351,22 @@ def _past(bound: str, alphabet: str) -> str:
     return "(?:" + "|".join(ranges) + ")"
 
 
+def _beyond(last: Cell) -> re.Pattern[bytes]:
+    """A reference (`r="…"`, in either quotes, spaces around `=` allowed) to a cell or row past
+    `last`: more column letters or a greater row."""
+    columns = _past(_letters(last[1]), string.ascii_uppercase) + "[0-9]"
+    rows = "[A-Z]*" + _past(str(last[0] + 1), string.digits) + "[\"']"
+    return re.compile(("\\sr\\s*=\\s*[\"'](?:" + columns + "|" + rows + ")").encode("ascii"))
+
+
 def _reaches_beyond(archive: zipfile.ZipFile, part: str, last: Cell) -> bool:
     """Whether a cell or row of the sheet lies past `last`, the end its dimension gives.
 
     Excel, LibreOffice and Google write a true dimension, but a file written otherwise (or made to
     harm) may say `A1:N321` and hold a cell in XFD1048576: calamine, which sizes its grid from the
     cells, would ask for 17 billion at once and abort the whole process. One search of the unzipped
-    part, in pieces, for a reference (`r="…"`) with more column letters or a greater row."""
-    columns = _past(_letters(last[1]), string.ascii_uppercase) + "[0-9]"
-    rows = "[A-Z]*" + _past(str(last[0] + 1), string.digits) + '"'
-    pattern = re.compile(f' r="(?:{columns}|{rows})'.encode("ascii"))
+    part, in pieces."""
+    pattern = _beyond(last)
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
@@ -367,7 +377,8 @@ def _reaches_beyond(archive: zipfile.ZipFile, part: str, last: Cell) -> bool:
     return False
 
 
-_ANY_REFERENCE = re.compile(rb' r="([A-Z]*)([0-9]+)"')
+_ANY_REFERENCE = re.compile(rb"\sr\s*=\s*[\"']([A-Z]*)([0-9]+)[\"']")
+"""A cell's or row's reference, in either quotes and with spaces around `=`, as XML allows."""
 
 
 def _furthest(xml: bytes) -> tuple[int, int]:

@@ -75,12 +75,12 @@ GOOGLE_SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
 METADATA_KEY = "lotsync"
+"""The developer metadata that marks a tab as lotsync's, invisible to people (the marker line in A1
+stays, for them)."""
 METADATA_BUDGET = 4_000
 """At most about this many characters of fingerprint per tab in its developer metadata. Google keeps
 at most 30,000 characters of metadata at one location; six tabs of 4,000 stay under it even counted
 together. A longer tab keeps one digest per run of rows (an edit is named by its run)."""
-"""The developer metadata that marks a tab as lotsync's, invisible to people (the marker line in A1
-stays, for them)."""
 PIXELS_PER_CHARACTER = 7
 """How wide a column is, from the width in characters the tab asks for."""
 
