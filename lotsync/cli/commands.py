@@ -528,8 +528,11 @@ def demo(directory: str, as_of: datetime | None, output_format: str, dry_run: bo
         config = _load(str(config_file))
         _run_and_report(config, as_of, output_format, dry_run)
         if output_format == "text" and not dry_run:
-            # The demo ends with the week's digests, written to its outbox folder.
-            _send_digests(config, None, None, False, None, False, "text")
+            # The demo ends with the week's digests (that of --as-of, if given), in its outbox folder.
+            from lotsync.core.digest import Week
+
+            week = Week.containing(as_of.date()).label if as_of else None
+            _send_digests(config, week, None, False, None, False, "text")
             click.echo(french.DEMO_OUTBOX.format(path=config.mail.outbox))
         return
     from fake_google import FakeGoogle

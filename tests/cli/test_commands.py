@@ -421,6 +421,13 @@ def test_statement_of_the_demo_as_a_workbook_and_as_csv(tmp_path: Path) -> None:
 # -- demo -------------------------------------------------------------------------------
 
 
+def test_the_demo_as_of_a_day_sends_the_digests_of_that_days_week(tmp_path: Path) -> None:
+    result = run("demo", "--dir", str(tmp_path / "demo"), "--as-of", "2026-11-26")
+
+    assert result.exit_code == 0, result.output
+    assert "Récapitulatifs de la semaine 2026-W48 :" in result.stdout, "the week of --as-of, not today's"
+
+
 def test_demo_creates_the_books_and_syncs_them(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
