@@ -620,6 +620,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
 
     members = [m.model_copy(update={"source": absolute(m.source)}) for m in config.members]
     shared = config.shared.model_copy(update={"source": absolute(config.shared.source)})
+    # Only when it names a source: an updated field counts as given, and without a [requests]
+    # section a missing requests tab is no anomaly (`requests_configured`).
+    requests = (
+        {"requests": config.requests.model_copy(update={"source": absolute(config.requests.source)})}
+        if config.requests.source
+        else {}
+    )
     mail = config.mail.model_copy(
         update={"outbox": absolute_file(config.mail.outbox), "ledger": absolute_file(config.mail.ledger)}
     )
@@ -636,5 +643,12 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         }
     )
     return config.model_copy(
-        update={"members": members, "shared": shared, "google": google, "mail": mail, "schedule": schedule}
+        update={
+            "members": members,
+            "shared": shared,
+            **requests,
+            "google": google,
+            "mail": mail,
+            "schedule": schedule,
+        }
     )

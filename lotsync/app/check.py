@@ -20,7 +20,7 @@ from lotsync.adapters.sources import classify
 from lotsync.app import french
 from lotsync.app.sync import default_backend
 from lotsync.core.headers import find_header
-from lotsync.core.layout import DOSSIER_REQUIRED, SHARED_INPUTS
+from lotsync.core.layout import DOSSIER_REQUIRED, REQUEST_HEADERS, REQUEST_REQUIRED, SHARED_INPUTS
 from lotsync.tabs.owned import foreign_tabs
 from lotsync.tabs.results import OWNED_TABS
 
@@ -55,6 +55,18 @@ def _targets(config: Config) -> list[_Target]:
             SHARED_INPUTS[0].required,
         )
     )
+    if config.requests.source is not None:  # the requests tab in a spreadsheet of its own
+        headers = {**REQUEST_HEADERS, **config.request_headers}
+        targets.append(
+            (
+                "requests",
+                "demandes",
+                config.requests.source,
+                config.requests.tab,
+                {field: list(words) for field, words in headers.items()},
+                REQUEST_REQUIRED,
+            )
+        )
     return targets
 
 
@@ -204,6 +216,8 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
             continue
         if entry["role"] == "office":
             offices[entry["id"]] = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
+        elif entry["role"] == "requests":
+            requests = Sheet(book.name, entry["tab"], book.tabs[entry["tab"]])
         else:
             for key, tab in config.shared_tabs().items():
                 if tab.name in book.tabs:
@@ -216,7 +230,10 @@ def _attach_anomalies(config: Config, inspected: list[tuple[dict[str, Any], Any]
         if book is None:
             continue
         office = entry["id"] if entry["role"] == "office" else None
-        if office is None and books.requests.read:
+        holds_requests = entry["role"] == "requests" or (
+            entry["role"] == "shared" and config.requests.source is None
+        )
+        if holds_requests and books.requests.read:
             # Closed long enough ago: a person deletes them (lotsync never writes the tab).
             entry["due_for_deletion"] = [
                 {

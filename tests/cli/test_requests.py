@@ -174,6 +174,43 @@ def test_check_lists_the_requests_closed_long_ago_for_a_person_to_delete(books: 
     assert sync["requests"]["due_for_deletion"] == [8]
 
 
+def test_check_reads_a_requests_tab_kept_in_a_spreadsheet_of_its_own(books: Path) -> None:
+    """`[requests] source` names another workbook, relative to the configuration like every source."""
+    from openpyxl import Workbook
+
+    old = (date(2023, 2, 1), "Ancien Client", "Club ancien", "ancien@example.org", None,
+           10, "Cahors", None, "Cahors", "perdue", "prix", date(2023, 2, 3), None)  # fmt: skip
+    other = books.parent / "demandes.xlsx"
+    workbook = Workbook()
+    assert workbook.active is not None
+    workbook.active.title = "Lisez-moi"
+    workbook.save(other)
+    add_requests(other, [*REQUESTS, old, (date(2026, 6, 1), "X", "Y", None, None, "beaucoup")])
+    books.write_text(
+        books.read_text(encoding="utf-8") + '\n[requests]\nsource = "demandes.xlsx"\n', encoding="utf-8"
+    )
+
+    report = json.loads(run(books, "check", "--format", "json").stdout)
+    text = " ".join(run(books, "check").output.split())
+
+    [entry] = [s for s in report["sources"] if s["role"] == "requests"]
+    assert entry["ok"] and entry["tab"] == "Demandes" and entry["header_row"] == 3, entry["problems"]
+    assert entry["due_for_deletion"] == [
+        {"tab": "Demandes", "row": 8, "received": "2023-02-01", "status": "perdue"}
+    ]
+    assert [a["column"] for a in entry["anomalies"]] == ["Pax"], "its bad cells named under it"
+    shared = next(s for s in report["sources"] if s["role"] == "shared")
+    assert "due_for_deletion" not in shared and not [i for i in shared["inputs"] if i["tab"] == "Demandes"]
+    assert "demandes" in text and "à supprimer de l'onglet « Demandes » (lignes 8)" in text
+    sync = json.loads(run(books, "sync", "--dry-run", "--format", "json").stdout)
+    assert sync["requests"]["lines"], "found beside the configuration, wherever lotsync runs from"
+
+    other.unlink()
+    missing = json.loads(run(books, "check", "--format", "json").stdout)
+    [gone] = [s for s in missing["sources"] if s["role"] == "requests"]
+    assert not gone["ok"] and gone["problems"]
+
+
 def test_the_demo_shows_its_requests_and_a_second_sync_changes_nothing_and_tells_nobody_twice(
     tmp_path: Path,
 ) -> None:
