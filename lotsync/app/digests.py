@@ -26,6 +26,7 @@ from lotsync.adapters.sources import classify
 from lotsync.app.send_log import (
     COLLECTIVE,
     SENDING,
+    Delivery,
     FileLedger,
     JournalLedger,
     Ledger,
@@ -42,12 +43,9 @@ from lotsync.core.model import Where
 if TYPE_CHECKING:
     from lotsync.adapters.mail_transports import RunTransport
 
-FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
-"""The statuses that make `lotsync digest` exit with 1."""
-
 
 @dataclass
-class DigestResult:
+class DigestResult(Delivery):
     office: str
     week: str
     recipients: list[str]
@@ -59,15 +57,6 @@ class DigestResult:
     """The Message-ID header, as noted in the send log (for Gmail too, not Gmail's own id)."""
     error: str | None = None
     files: list[str] | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILED_STATUSES
-
-    @property
-    def left(self) -> bool:
-        """The mail went to the transport, noted or not."""
-        return self.status in ("sent", "sent_unrecorded")
 
 
 @dataclass

@@ -42,6 +42,7 @@ from lotsync.app.send_log import (
     COLLECTIVE,
     SENDING,
     SENT,
+    Delivery,
     Ledger,
     LedgerError,
     SentDigest,
@@ -63,12 +64,10 @@ _SAFE_KEY = re.compile(r"n:[^@]*|r:[0-9a-f]+", re.DOTALL)
 
 ASSIGNED, LATE = "assigned", "late"
 KINDS = (ASSIGNED, LATE)
-FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
-"""The statuses a caller reports as failures (as `lotsync digest` does)."""
 
 
 @dataclass
-class NotificationResult:
+class NotificationResult(Delivery):
     office: str
     """The member told, or `send_log.COLLECTIVE` (a late request no office has)."""
     key: str
@@ -83,15 +82,6 @@ class NotificationResult:
     message_id: str | None = None
     error: str | None = None
     """Why it failed, in French (never a requester's contact detail)."""
-
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILED_STATUSES
-
-    @property
-    def left(self) -> bool:
-        """The mail went to the transport, noted or not."""
-        return self.status in ("sent", "sent_unrecorded")
 
 
 @dataclass

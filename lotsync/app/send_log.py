@@ -271,12 +271,26 @@ class JournalLedger:
         return LedgerError(french.LEDGER_UNREADABLE.format(where=self.where, reason=reason))
 
 
-class Delivery(Protocol):
-    """What a run says of one mail (`DigestResult`, `NotificationResult`): `deliver_once` fills it."""
+FAILED_STATUSES = frozenset({"failed", "sent_unrecorded"})
+"""The statuses a caller reports as failures (`lotsync digest` exits with 1 on them)."""
+
+
+class Delivery:
+    """What a run says of one mail, the base of `DigestResult` and `NotificationResult` (dataclasses
+    that declare these fields): `deliver_once` fills it."""
 
     status: str
     message_id: str | None
     error: str | None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+    @property
+    def left(self) -> bool:
+        """The mail went to the transport, noted or not."""
+        return self.status in ("sent", "sent_unrecorded")
 
 
 def deliver_once(

@@ -251,7 +251,8 @@ class Service:
 
     def digest_job(self) -> bool:
         """A sync, then the week's digests (the ledger skips those already sent). Never raises."""
-        from lotsync.app.digests import FAILED_STATUSES, run_digests
+        from lotsync.app.digests import run_digests
+        from lotsync.app.send_log import FAILED_STATUSES
         from lotsync.core.digest import Week
 
         self.sync_job()

@@ -145,8 +145,6 @@ REQUESTS_LINE = (
     "{office} ; {status} ; {why}"
 )
 REQUESTS_LATE = ", EN RETARD"
-REQUESTS_NO_OFFICE = "à attribuer"
-REQUESTS_SUGGESTED_OFFICE = "{office} (suggestion)"
 REQUESTS_NONE = "Aucune."
 REQUESTS_EXPIRED = (
     "{count} demande(s) close(s) depuis plus de {months} mois sont à supprimer de l'onglet des "

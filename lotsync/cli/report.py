@@ -22,6 +22,7 @@ from lotsync.core.places import explain
 from lotsync.core.requests import RequestBook
 from lotsync.core.turnover import OfficeYear
 from lotsync.tabs import french as tabs_french
+from lotsync.tabs.results import handled_by
 
 SCHEMA_VERSION = 1
 
@@ -475,12 +476,6 @@ def requests_text(books: Books, *, office: str | None = None, late: bool = False
     ]
     for line in lines:
         request = line.request
-        if line.office is None:
-            handled_by = french.REQUESTS_NO_OFFICE
-        elif line.by_suggestion:
-            handled_by = french.REQUESTS_SUGGESTED_OFFICE.format(office=names[line.office])
-        else:
-            handled_by = names[line.office]
         out.append(
             french.REQUESTS_LINE.format(
                 row=request.where.row,
@@ -489,7 +484,7 @@ def requests_text(books: Books, *, office: str | None = None, late: bool = False
                 late=french.REQUESTS_LATE if line.late else "",
                 who=", ".join(part for part in (request.structure, request.requester) if part) or "—",
                 pax=request.pax if request.pax is not None else "?",
-                office=handled_by,
+                office=handled_by(line, names),
                 status=request.status.value,
                 why=explain(line.routing),
             )

@@ -7,7 +7,7 @@ with). The first line, the marker, is added by the backend with the time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -16,6 +16,7 @@ from lotsync.core import french as core_french
 from lotsync.core.books import Books, LastComplete
 from lotsync.core.model import Balance, Expense, Item, Kind, Member, SettlementMode, Transfer, Where
 from lotsync.core.places import explain
+from lotsync.core.requests import RequestLine
 from lotsync.tabs import french
 
 
@@ -422,6 +423,16 @@ def anomalies_tab(books: Books) -> OutputTab:
 # -- Suivi des demandes -------------------------------------------------------
 
 
+def handled_by(line: RequestLine, names: Mapping[str, str]) -> str:
+    """Which office has a request, as the tab and `lotsync requests` show it: its short name,
+    marked when only suggested, or that nobody has it yet."""
+    if line.office is None:
+        return french.NO_OFFICE
+    if line.by_suggestion:
+        return french.BY_SUGGESTION.format(office=names[line.office])
+    return names[line.office]
+
+
 def requests_tab(books: Books) -> OutputTab:
     """The open requests (late ones first) and the funnel; never an e-mail or a phone number."""
     names = _names(books.members)
@@ -440,12 +451,7 @@ def requests_tab(books: Books) -> OutputTab:
     ]
     for line in open_lines:
         request, routing = line.request, line.routing
-        if line.office is None:
-            office = french.NO_OFFICE
-        elif line.by_suggestion:
-            office = french.BY_SUGGESTION.format(office=names[line.office])
-        else:
-            office = names[line.office]
+        office = handled_by(line, names)
         rows.append(
             _data(
                 request.where.row,

@@ -31,7 +31,7 @@ def test_every_kind_of_debt_has_its_label_in_the_tabs_and_in_the_digests() -> No
 
 
 def test_every_digest_result_has_its_french_label_on_the_command_line() -> None:
-    from lotsync.app.digests import FAILED_STATUSES
+    from lotsync.app.send_log import FAILED_STATUSES
     from lotsync.cli.french import DIGEST_STATUS
 
     statuses = {"sent", "already_sent", "dry_run", "preview", "no_recipient", *FAILED_STATUSES}

@@ -97,6 +97,11 @@ class SheetToken(NamedTuple):
     """Tab title → the id of lotsync's developer metadata on it (where its fingerprint is kept)."""
 
 
+def _metadata_value(rows: Sequence[Sequence[Any]]) -> str:
+    """What lotsync's developer metadata on a tab holds: the fingerprint of its rows under the first."""
+    return fingerprint_text(fingerprint(rows), METADATA_BUDGET)
+
+
 def _metadata_update(metadata_id: int, value: str) -> dict[str, Any]:
     """The request that sets the value of lotsync's developer metadata `metadata_id`."""
     return {
@@ -616,15 +621,13 @@ class GoogleBackend:
             rows = book.tabs.get(title)
             if title in kept or metadata_id is None or rows is None:
                 continue
-            text = fingerprint_text(fingerprint(rows[1:]), METADATA_BUDGET)
-            requests.append(_metadata_update(metadata_id, text))
+            requests.append(_metadata_update(metadata_id, _metadata_value(rows[1:])))
         return requests
 
     def _fingerprint(self, book: ReadBook, tab: OutputTab) -> str:
         """The fingerprint of `tab` as Google will give it back, as the text its developer metadata
         keeps: the next sync names what a person changed in it meanwhile (the write is refused)."""
-        stored = self.as_stored(book, tab)
-        return fingerprint_text(fingerprint([row.cells for row in stored.rows]), METADATA_BUDGET)
+        return _metadata_value([row.cells for row in self.as_stored(book, tab).rows])
 
     @staticmethod
     def tab_requests(
