@@ -334,6 +334,11 @@ LOGIN_NO_REFRESH_TOKEN = (
 CHART_FILENAME = "graphique.png"
 """The file name of the chart attached to a digest."""
 MAIL_NO_RECIPIENT = "Aucun destinataire : indiquez au moins une adresse e-mail."
+MAIL_NOT_AN_ADDRESS = (
+    "Aucune adresse e-mail parmi les destinataires ({recipients}) : les courriels partent par {channel}, "
+    "indiquez une adresse e-mail (exemple : « Nom <nom@exemple.fr> ») dans emails de la configuration."
+)
+MAIL_CHANNELS = {"outbox": "la boîte d'envoi", "smtp": "SMTP"}
 MAIL_RECIPIENT = "destinataire"
 MAIL_SENDER = "expéditeur"
 MAIL_ADDRESS = "adresse"

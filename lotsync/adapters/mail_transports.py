@@ -29,7 +29,7 @@ from typing import Any, Protocol, cast
 
 from lotsync.adapters import french
 from lotsync.adapters.atomic import replace_file, temporary_copy
-from lotsync.adapters.mail import recipients_of
+from lotsync.adapters.mail import channel_recipients, recipients_of, shown
 from lotsync.core import french as core_french
 from lotsync.core.errors import LotsyncError
 
@@ -63,6 +63,19 @@ class Transport(Protocol):
     def close(self) -> None:
         """Let go of connections, if any (`contextlib.closing(transport)`)."""
         ...
+
+
+def email_recipients(message: EmailMessage, channel: str) -> list[str]:
+    """The message's e-mail recipients, or `TransportError` when it has none: its recipients are
+    another channel's (a URL typed where an office's e-mail address belongs), which no e-mail
+    transport can reach, and a message written or sent to nobody would pass for delivered."""
+    found = recipients_of(message)
+    if not found:
+        others = ", ".join(shown(r) for r in channel_recipients(message)) or "?"
+        raise TransportError(
+            french.MAIL_NOT_AN_ADDRESS.format(recipients=others, channel=french.MAIL_CHANNELS[channel])
+        )
+    return found
 
 
 def message_id_of(message: Message) -> str:
@@ -100,6 +113,7 @@ class OutboxTransport:
     def write(self, message: EmailMessage) -> tuple[Path, Path]:
         """Write the message; the paths of its `.eml` file and of its `.html` preview."""
         message_id_of(message)
+        email_recipients(message, "outbox")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stem = f"{self.clock():%Y%m%d-%H%M%S}-{slug(str(message.get('Subject', '')))}"
@@ -228,8 +242,8 @@ class SmtpTransport:
 
     def send(self, message: EmailMessage) -> str:
         message_id = message_id_of(message)
-        recipients = recipients_of(message)
-        to = ", ".join(recipients) or "?"
+        recipients = email_recipients(message, "smtp")
+        to = ", ".join(recipients)
         if self.user and self.security == "none" and self.host not in LOOPBACK_HOSTS:
             raise TransportError(french.SMTP_PASSWORD_IN_CLEAR.format(where=self.where, to=to))
         step = french.SMTP_STEPS["connect"]
@@ -396,7 +410,7 @@ class GmailTransport:
         from googleapiclient.errors import HttpError
 
         message_id_of(message)
-        to = ", ".join(recipients_of(message)) or "?"
+        to = ", ".join(recipients_of(message)) or "?"  # none: Gmail refuses it, in its own words
         raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
         try:
             if self._service is None:

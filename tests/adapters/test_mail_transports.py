@@ -588,3 +588,31 @@ def test_preview_drops_a_cid_it_cannot_resolve() -> None:
 
     assert "cid:" not in preview
     assert '<head><meta charset="utf-8"></head>' in preview
+
+
+# -- an office's address typed as a URL ------------------------------------------------------------
+
+
+def test_no_mail_transport_takes_a_message_whose_only_recipient_is_a_url(
+    tmp_path: Path, google, sa_info
+) -> None:
+    """A URL typed where an office's e-mail address belongs travels as another channel's recipient
+    (adapters/mail.py): written to the outbox or sent to nobody, it would pass for delivered. Gmail
+    refuses a message without recipient itself."""
+    message = digest("https://www.ot-cahors.fr/contact?jeton=s3cr3t")
+
+    for transport in (OutboxTransport(tmp_path / "outbox"), SmtpTransport("127.0.0.1", 9)):
+        with pytest.raises(TransportError) as refused:
+            transport.send(message)
+        assert "Aucune adresse e-mail parmi les destinataires (https://www.ot-cahors.fr/…)" in str(
+            refused.value
+        )
+        assert "s3cr3t" not in str(refused.value)
+    credentials = clients.service_account_credentials(google.base_url, sa_info).with_subject(USER)
+    with (
+        GmailTransport(credentials, endpoint=google.base_url, send_as=USER) as gmail,
+        pytest.raises(TransportError, match="Gmail a refusé le message"),
+    ):
+        gmail.send(message)
+
+    assert not (tmp_path / "outbox").exists() and not google.store.messages
